@@ -1,0 +1,46 @@
+# microcred: `make demo` runs it, `make test` tests it. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test test-fast bench lint typecheck clean venv
+
+$(PY):
+	@py=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/microcred migrate --noinput
+	$(BIN)/microcred demo
+	$(BIN)/microcred serve --host 127.0.0.1 --port 8000
+
+# The whole suite on SQLite; then the database tests again on PostgreSQL when
+# MICROCRED_TEST_POSTGRES_URL is set (.ci/run sets it).
+test: $(STAMP)
+	$(PY) -m pytest
+	@if [ -n "$$MICROCRED_TEST_POSTGRES_URL" ]; then \
+	  echo "== database tests again on PostgreSQL ($$MICROCRED_TEST_POSTGRES_URL)"; \
+	  MICROCRED_TEST_DATABASE=postgres $(PY) -m pytest -m "django_db or postgres" -p no:cacheprovider; \
+	else echo "MICROCRED_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; fi
+
+bench: $(STAMP)
+	$(PY) -m microcred.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info
