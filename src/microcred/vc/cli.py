@@ -1,0 +1,395 @@
+"""``microcred vc``: the credential core on the command line.
+
+A thin front end over the library: every failure becomes a message on stderr and an exit status
+(0 success, 1 a credential failed verification or could not be signed, 2 unusable input or
+usage), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import InputError, VCError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+CRYPTOSUITE_CHOICES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "jwt-eddsa", "jwt-rs256")
+
+
+class _Usage(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise _Usage(f"{self.prog}: {message}")
+
+
+def _read_bytes(path: str, *, what: str = "file", limit: int | None = None) -> bytes:
+    from .jsoninput import MAX_BYTES
+
+    limit = limit or MAX_BYTES
+    try:
+        size = os.path.getsize(path) if path != "-" else None
+        if size is not None and size > limit:
+            raise InputError(
+                f"{path} is {size:,} bytes; the limit is {limit:,} bytes", code="too_large"
+            )
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            if len(data) > limit:
+                raise InputError(f"standard input is over {limit:,} bytes", code="too_large")
+            return data
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {what} {path}: {exc.strerror or exc}", code="unreadable_file"
+        ) from None
+
+
+def _read_json(path: str, *, what: str = "file") -> Any:
+    from .jsoninput import parse_json
+
+    return parse_json(_read_bytes(path, what=what), what=path)
+
+
+def _contexts(pairs: Sequence[str]) -> Any:
+    from .documentloader import DocumentLoader
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        url, sep, file = pair.partition("=")
+        if not sep or not url or not file:
+            raise _Usage(f"--context takes URL=FILE, not '{pair}'")
+        mapping[url] = file
+    return DocumentLoader.from_files(mapping) if mapping else None
+
+
+def _write(text: str, out: str | None, *, mode: int | None = None) -> None:
+    if out is None or out == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        if mode is not None:
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file") from None
+
+
+def _write_bytes(data: bytes, out: str) -> None:
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file") from None
+
+
+def _dump(document: Any) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from .keys import Ed25519Multikey, RsaKey
+
+    if os.path.exists(args.out) and not args.force:
+        raise InputError(f"{args.out} exists; pass --force to replace it", code="file_exists")
+    if args.type == "rsa":
+        if args.seed:
+            raise _Usage("--seed applies to Ed25519 keys only")
+        rsa_key = RsaKey.generate()
+        data: dict[str, Any] = {
+            "type": "RsaKey",
+            "privateKeyPem": rsa_key.private_pem().decode(),
+            "publicKeyPem": rsa_key.public_pem().decode(),
+        }
+    else:
+        seed = None
+        if args.seed is not None:
+            try:
+                seed = bytes.fromhex(args.seed)
+            except ValueError:
+                raise _Usage("--seed must be 64 hexadecimal characters") from None
+            if len(seed) != 32:
+                raise _Usage("--seed must be 64 hexadecimal characters (32 bytes)")
+        data = Ed25519Multikey.generate(seed).to_json()
+    _write(_dump(data), args.out, mode=0o600)
+    print(f"wrote {args.out}" + (f" ({data['did']})" if "did" in data else ""), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from .data_integrity import sign
+    from .jose import sign_jwt
+    from .keys import Ed25519Multikey, load_key
+
+    key_data: Any
+    raw_key = _read_bytes(args.key, what="key file")
+    key_data = raw_key if raw_key.lstrip().startswith(b"-----BEGIN") else _read_json(
+        args.key, what="key file"
+    )
+    key = load_key(key_data)
+    document = _read_json(args.input)
+    if not isinstance(document, dict):
+        raise InputError(f"{args.input} must hold a JSON object", code="not_an_object")
+    suite = args.cryptosuite
+    if suite.startswith("jwt-"):
+        wants_rsa = suite == "jwt-rs256"
+        if wants_rsa == isinstance(key, Ed25519Multikey):
+            raise _Usage(f"--cryptosuite {suite} needs an {'RSA' if wants_rsa else 'Ed25519'} key")
+        _write(sign_jwt(document, key=key, verification_method=args.verification_method), args.out)
+        return EXIT_OK
+    if not isinstance(key, Ed25519Multikey):
+        raise _Usage(f"--cryptosuite {suite} needs an Ed25519 key")
+    signed = sign(
+        document,
+        key=key,
+        cryptosuite=suite,
+        created=args.created,
+        verification_method=args.verification_method,
+        loader=_contexts(args.context),
+    )
+    _write(_dump(signed), args.out)
+    return EXIT_OK
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        now = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _Usage(f"--now '{value}' is not an ISO 8601 date and time") from None
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verifier import VerifyOptions, verify_report
+
+    status_lists: dict[str, Any] = {}
+    for path in args.status_list:
+        document = _read_json(path, what="status list")
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise InputError(f"status list {path} has no 'id'", code="invalid_status_list")
+        status_lists[document["id"]] = document
+    options = VerifyOptions(
+        now=_parse_now(args.now),
+        allow_network=args.allow_network,
+        status_lists=status_lists,
+        loader=_contexts(args.context),
+    )
+    reports = []
+    for path in args.files:
+        try:
+            data = _read_bytes(path, what="credential file")
+        except VCError as exc:
+            from .verifier import Check, Report
+
+            report = Report(checks=[Check("format", "failed", exc.message)], source=path)
+        else:
+            report = verify_report(data, options, source=path)
+        reports.append(report)
+    if args.json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in reports], indent=2) + "\n")
+    else:
+        marks = {"passed": "passed ", "failed": "FAILED ", "unknown": "unknown"}
+        for report in reports:
+            print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
+            for check in report.checks:
+                print(f"  {marks[check.outcome]}  {check.name:<9} {check.message}")
+    unusable = any(
+        (c := r.check("format")) is not None and c.outcome == "failed" for r in reports
+    )
+    if unusable:
+        return EXIT_USAGE
+    return EXIT_OK if all(r.verdict == "passed" for r in reports) else EXIT_FAILED
+
+
+def cmd_canonicalize(args: argparse.Namespace) -> int:
+    from .jsonld import canonicalize
+
+    document = _read_json(args.input)
+    sys.stdout.write(canonicalize(document, loader=_contexts(args.context)))
+    return EXIT_OK
+
+
+def cmd_bake(args: argparse.Namespace) -> int:
+    from .baking import bake_png, bake_svg
+
+    image = _read_bytes(args.image, what="image")
+    credential = _read_bytes(args.credential, what="credential").decode("utf-8", "replace").strip()
+    if credential.startswith("{"):
+        _read_json(args.credential)  # refuse broken JSON before baking it in
+    baked = bake_png(image, credential) if image.startswith(b"\x89PNG") else bake_svg(
+        image, credential
+    )
+    _write_bytes(baked, args.out)
+    return EXIT_OK
+
+
+def cmd_unbake(args: argparse.Namespace) -> int:
+    from .baking import unbake
+
+    baked = unbake(_read_bytes(args.image, what="image"))
+    if baked.kind == "ob2":
+        print("note: this image carries an Open Badges 2.0 assertion", file=sys.stderr)
+    _write(baked.text, None)
+    return EXIT_OK
+
+
+def cmd_status_list(args: argparse.Namespace) -> int:
+    from .data_integrity import sign
+    from .keys import Ed25519Multikey, load_key
+    from .status_list import StatusList, status_list_credential
+
+    def signed(document: dict[str, Any]) -> dict[str, Any]:
+        if not args.key:
+            return document
+        key = load_key(_read_json(args.key, what="key file"))
+        if not isinstance(key, Ed25519Multikey):
+            raise _Usage("status lists are signed with an Ed25519 key")
+        unsigned = {k: v for k, v in document.items() if k != "proof"}
+        return sign(unsigned, key=key)
+
+    if args.action == "new":
+        status = StatusList(length=args.length)
+        now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        document = status_list_credential(
+            id=args.id, issuer=args.issuer, purpose=args.purpose,
+            encoded_list=status.encode(), valid_from=now,
+        )
+        _write(_dump(signed(document)), args.out)
+        return EXIT_OK
+    document = _read_json(args.list, what="status list")
+    subject = document.get("credentialSubject") if isinstance(document, dict) else None
+    if not isinstance(subject, dict) or not isinstance(subject.get("encodedList"), str):
+        raise InputError(f"{args.list} is not a BitstringStatusListCredential", code="invalid_status_list")
+    status = StatusList.decode(subject["encodedList"])
+    if args.action == "check":
+        value = status.get(args.index)
+        purpose = subject.get("statusPurpose", "status")
+        print(f"index {args.index}: {'set' if value else 'not set'} ({purpose})")
+        return EXIT_FAILED if value else EXIT_OK
+    if args.action == "set":
+        status.set(args.index)
+    else:
+        status.clear(args.index)
+    updated = {**document, "credentialSubject": {**subject, "encodedList": status.encode()}}
+    _write(_dump(signed(updated)), args.out or args.list)
+    return EXIT_OK
+
+
+# -- parser -------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="microcred vc",
+        description="Sign, verify, canonicalize and bake Open Badges 3.0 / W3C verifiable "
+        "credentials. Works offline: JSON-LD contexts are bundled.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("keygen", help="create an Ed25519 Multikey (or RSA) key file")
+    p.add_argument("--seed", help="32-byte seed as 64 hex characters (deterministic key)")
+    p.add_argument("--type", choices=("ed25519", "rsa"), default="ed25519")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("out", metavar="OUT.json")
+    p.set_defaults(func=cmd_keygen)
+
+    p = sub.add_parser("sign", help="add a Data Integrity proof, or sign as a compact JWS")
+    p.add_argument("--key", required=True, metavar="KEY.json")
+    p.add_argument("--cryptosuite", choices=CRYPTOSUITE_CHOICES, default="eddsa-rdfc-2022")
+    p.add_argument("--created", metavar="ISO", help="the proof's creation time (default: now)")
+    p.add_argument("--verification-method", metavar="URI",
+                   help="default: the key's did:key verification method")
+    p.add_argument("--context", action="append", default=[], metavar="URL=FILE",
+                   help="an extra JSON-LD context (repeatable)")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("input", metavar="IN.json")
+    p.set_defaults(func=cmd_sign)
+
+    p = sub.add_parser("verify", help="verify credentials (JSON, JWS, baked PNG or SVG)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of reports")
+    p.add_argument("--status-list", action="append", default=[], metavar="FILE",
+                   help="a status list credential to check status against (repeatable)")
+    p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    p.add_argument("--now", metavar="ISO", help="check validity at this time")
+    p.add_argument("--allow-network", action="store_true",
+                   help="resolve did:web and fetch status lists over HTTPS")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("canonicalize", help="print the RDFC-1.0 canonical N-Quads")
+    p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    p.add_argument("input", metavar="IN.json")
+    p.set_defaults(func=cmd_canonicalize)
+
+    p = sub.add_parser("bake", help="bake a credential into a PNG or SVG badge image")
+    p.add_argument("--image", required=True, metavar="IMG")
+    p.add_argument("--credential", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="OUT")
+    p.set_defaults(func=cmd_bake)
+
+    p = sub.add_parser("unbake", help="print the credential baked into a PNG or SVG")
+    p.add_argument("image", metavar="IMG")
+    p.set_defaults(func=cmd_unbake)
+
+    p = sub.add_parser("status-list", help="create and update Bitstring Status Lists")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    new = actions.add_parser("new", help="a new, empty status list credential")
+    new.add_argument("--id", required=True, metavar="URL", help="the URL it will be served at")
+    new.add_argument("--issuer", required=True, metavar="DID")
+    new.add_argument("--purpose", choices=("revocation", "suspension"), default="revocation")
+    new.add_argument("--length", type=int, default=131072)
+    new.add_argument("--key", metavar="KEY.json", help="sign it with this key")
+    new.add_argument("--out", metavar="FILE")
+    for name, text in (("set", "set an entry's bit (revoke/suspend)"),
+                       ("clear", "clear an entry's bit"), ("check", "print an entry's bit")):
+        q = actions.add_parser(name, help=text)
+        q.add_argument("--list", required=True, metavar="FILE")
+        q.add_argument("--index", required=True, type=int)
+        if name != "check":
+            q.add_argument("--key", metavar="KEY.json", help="re-sign it with this key")
+            q.add_argument("--out", metavar="FILE", help="default: rewrite --list in place")
+    p.set_defaults(func=cmd_status_list, key=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        code: int = args.func(args)
+        return code
+    except _Usage as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except VCError as exc:
+        print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

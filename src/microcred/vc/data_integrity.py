@@ -1,0 +1,311 @@
+"""Data Integrity proofs with the EdDSA cryptosuites ``eddsa-rdfc-2022`` and ``eddsa-jcs-2022``.
+
+The algorithms follow W3C "Data Integrity EdDSA Cryptosuites v1.0" sections 3.2 (rdfc) and 3.3
+(jcs), with proof sets and proof chains from "Verifiable Credential Data Integrity 1.0" section 2.1:
+
+1. the *unsecured document* is the document without ``proof`` (for a chained proof, with the
+   proofs its ``previousProof`` names);
+2. the *proof configuration* is the proof without ``proofValue``, with the document's
+   ``@context``;
+3. both are canonicalized (RDFC-1.0 or JCS) and hashed with SHA-256;
+4. ``hashData`` = hash(proof configuration) ‖ hash(document) is signed with Ed25519, and
+   ``proofValue`` = ``z`` + base58btc(signature).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+from .did import Resolver, VerificationMethod
+from .documentloader import DocumentLoader
+from .errors import InputError, ProofError, VCError
+from .jsonld import canonicalize
+from .keys import Ed25519Multikey, Ed25519PublicMultikey
+from .multibase import decode_base58btc, encode_base58btc
+
+__all__ = [
+    "CRYPTOSUITES",
+    "HashedInput",
+    "ProofResult",
+    "create_proof",
+    "hash_input",
+    "sign",
+    "verify_proofs",
+    "verify",
+]
+
+CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+_DATETIME = re.compile(
+    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass(frozen=True)
+class HashedInput:
+    """Every intermediate of the hashing step, as the W3C test vectors publish them."""
+
+    canonical_document: str
+    canonical_proof_config: str
+    document_hash: bytes
+    proof_config_hash: bytes
+
+    @property
+    def hash_data(self) -> bytes:
+        return self.proof_config_hash + self.document_hash
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    proof: Mapping[str, Any]
+    verified: bool
+    verification_method: VerificationMethod | None
+    error: VCError | None
+
+    @property
+    def message(self) -> str:
+        if self.verified:
+            return "The signature is valid."
+        return self.error.message if self.error else "The signature is not valid."
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _canonical(
+    document: Mapping[str, Any], cryptosuite: str, loader: DocumentLoader | None
+) -> str:
+    if cryptosuite == "eddsa-rdfc-2022":
+        return canonicalize(document, loader=loader)
+    if cryptosuite == "eddsa-jcs-2022":
+        try:
+            return rfc8785.dumps(document).decode("utf-8")
+        except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+            raise InputError(f"cannot canonicalize with JCS: {exc}", code="jcs_error") from None
+    raise ProofError(
+        f"unsupported cryptosuite '{cryptosuite}'; microcred accepts "
+        + ", ".join(CRYPTOSUITES),
+        code="unsupported_cryptosuite",
+    )
+
+
+def hash_input(
+    unsecured: Mapping[str, Any],
+    proof_options: Mapping[str, Any],
+    *,
+    loader: DocumentLoader | None = None,
+) -> HashedInput:
+    """Transformation, proof configuration and hashing (vc-di-eddsa 3.2.4-3.2.6, 3.3.4-3.3.6)."""
+    cryptosuite = str(proof_options.get("cryptosuite"))
+    config = {k: v for k, v in proof_options.items() if k != "proofValue"}
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    canonical_document = _canonical(unsecured, cryptosuite, loader)
+    canonical_config = _canonical(config, cryptosuite, loader)
+    return HashedInput(
+        canonical_document,
+        canonical_config,
+        hashlib.sha256(canonical_document.encode("utf-8")).digest(),
+        hashlib.sha256(canonical_config.encode("utf-8")).digest(),
+    )
+
+
+def _proofs(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    items = proof if isinstance(proof, list) else [proof]
+    if not all(isinstance(item, Mapping) for item in items):
+        raise ProofError("'proof' must be an object or a list of objects", code="malformed_proof")
+    return items
+
+
+def _unsecured(
+    document: Mapping[str, Any], proof: Mapping[str, Any], all_proofs: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The document a proof signs: no proofs, or the ones its ``previousProof`` names."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    previous = proof.get("previousProof")
+    if previous is not None:
+        wanted = [previous] if isinstance(previous, str) else previous
+        if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+            raise ProofError("'previousProof' must be a string or strings", code="malformed_proof")
+        matching = [p for p in all_proofs if p.get("id") in wanted]
+        if len(matching) != len(wanted):
+            raise ProofError(
+                "a proof names a previous proof that the document does not contain",
+                code="missing_previous_proof",
+            )
+        unsecured["proof"] = matching
+    return unsecured
+
+
+def create_proof(
+    document: Mapping[str, Any],
+    *,
+    key: Ed25519Multikey,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    verification_method: str | None = None,
+    created: str | None = None,
+    proof_purpose: str = "assertionMethod",
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
+    loader: DocumentLoader | None = None,
+) -> dict[str, Any]:
+    """A ``DataIntegrityProof`` for ``document`` (which keeps any proofs it already has)."""
+    if cryptosuite not in CRYPTOSUITES:
+        _canonical({}, cryptosuite, loader)  # raises the unsupported-cryptosuite error
+    if not isinstance(document, Mapping):
+        raise InputError("the document to sign must be a JSON object", code="not_an_object")
+    created = created or _now()
+    if not _DATETIME.match(created):
+        raise InputError(
+            f"created '{created}' is not an XML Schema dateTime with a time zone",
+            code="invalid_datetime",
+        )
+    options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
+    if proof_id:
+        options["id"] = proof_id
+    options.update(
+        created=created,
+        verificationMethod=verification_method or key.verification_method,
+        proofPurpose=proof_purpose,
+    )
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
+    unsecured = _unsecured(document, options, _proofs(document))
+    hashed = hash_input(unsecured, options, loader=loader)
+    proof = {**options, "proofValue": encode_base58btc(key.sign(hashed.hash_data))}
+    if cryptosuite == "eddsa-jcs-2022" and "@context" in document:
+        # vc-di-eddsa 3.3.2 step 2: a JCS proof carries the document's context, since no
+        # JSON-LD processing binds the proof's terms to it otherwise.
+        proof["@context"] = document["@context"]
+    return proof
+
+
+def sign(document: Mapping[str, Any], *, key: Ed25519Multikey, **options: Any) -> dict[str, Any]:
+    """``document`` with a new proof added (a proof set when it already had one)."""
+    proof = create_proof(document, key=key, **options)
+    existing = _proofs(document)
+    signed = dict(document)
+    signed["proof"] = [*existing, proof] if existing else proof
+    return signed
+
+
+def _verify_one(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    all_proofs: Sequence[Mapping[str, Any]],
+    resolver: Resolver,
+    loader: DocumentLoader | None,
+    expected_purpose: str,
+) -> ProofResult:
+    method: VerificationMethod | None = None
+    try:
+        if proof.get("type") != "DataIntegrityProof":
+            raise ProofError(
+                f"proof type '{proof.get('type')}' is not supported (expected DataIntegrityProof)",
+                code="unsupported_proof_type",
+            )
+        cryptosuite = proof.get("cryptosuite")
+        if cryptosuite not in CRYPTOSUITES:
+            raise ProofError(
+                f"unsupported cryptosuite '{cryptosuite}'", code="unsupported_cryptosuite"
+            )
+        if proof.get("proofPurpose") != expected_purpose:
+            raise ProofError(
+                f"proofPurpose is '{proof.get('proofPurpose')}', expected '{expected_purpose}'",
+                code="wrong_proof_purpose",
+            )
+        created = proof.get("created")
+        if created is not None and not (isinstance(created, str) and _DATETIME.match(created)):
+            raise ProofError("the proof's 'created' is not a valid dateTime", code="malformed_proof")
+        value = proof.get("proofValue")
+        if not isinstance(value, str):
+            raise ProofError("the proof has no proofValue", code="malformed_proof")
+        signature = decode_base58btc(value, what="proofValue")
+        if len(signature) != 64:
+            raise ProofError("an Ed25519 signature has 64 bytes", code="malformed_proof")
+        vm_id = proof.get("verificationMethod")
+        if not isinstance(vm_id, str):
+            raise ProofError("the proof has no verificationMethod", code="malformed_proof")
+        method = resolver.verification_method(vm_id)
+        if not isinstance(method.key, Ed25519PublicMultikey):
+            raise ProofError(
+                f"verification method {vm_id} is not an Ed25519 key", code="wrong_key_type"
+            )
+        if expected_purpose not in method.relationships:
+            raise ProofError(
+                f"{vm_id} is not authorized for {expected_purpose} by its controller",
+                code="unauthorized_verification_method",
+            )
+        unsecured = _unsecured(document, proof, all_proofs)
+        proof_context = proof.get("@context")
+        if proof_context is not None:
+            doc_context = unsecured.get("@context")
+            doc_list = doc_context if isinstance(doc_context, list) else [doc_context]
+            proof_list = proof_context if isinstance(proof_context, list) else [proof_context]
+            if doc_list[: len(proof_list)] != proof_list:
+                raise ProofError(
+                    "the proof's @context does not match the document's", code="context_mismatch"
+                )
+        options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+        hashed = hash_input(unsecured, options, loader=loader)
+        if not method.key.verify(signature, hashed.hash_data):
+            raise ProofError(
+                "the signature does not match the document: it was changed after signing, or "
+                "signed with another key",
+                code="invalid_signature",
+            )
+    except (VCError, RecursionError) as exc:
+        error = exc if isinstance(exc, VCError) else ProofError(
+            "the document is nested too deeply", code="too_deep"
+        )
+        return ProofResult(proof, False, method, error)
+    return ProofResult(proof, True, method, None)
+
+
+def verify_proofs(
+    document: Mapping[str, Any],
+    *,
+    resolver: Resolver | None = None,
+    loader: DocumentLoader | None = None,
+    expected_purpose: str = "assertionMethod",
+) -> list[ProofResult]:
+    """One result per proof; never raises for a bad proof (see :func:`verify`)."""
+    if not isinstance(document, Mapping):
+        raise InputError("a credential must be a JSON object", code="not_an_object")
+    proofs = _proofs(document)
+    if not proofs:
+        raise ProofError("the document has no proof", code="missing_proof")
+    resolver = resolver or Resolver()
+    return [
+        _verify_one(document, proof, proofs, resolver, loader, expected_purpose)
+        for proof in proofs
+    ]
+
+
+def verify(
+    document: Mapping[str, Any],
+    *,
+    resolver: Resolver | None = None,
+    loader: DocumentLoader | None = None,
+) -> list[ProofResult]:
+    """Verify every proof; raise :class:`ProofError` naming the first that fails."""
+    results = verify_proofs(document, resolver=resolver, loader=loader)
+    for number, result in enumerate(results, 1):
+        if not result.verified:
+            error = result.error or ProofError("invalid proof")
+            raise ProofError(
+                f"proof {number} of {len(results)}: {error.message}", code=error.code
+            ) from None
+    return results
+
+
