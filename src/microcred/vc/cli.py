@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import InputError, VCError
+from .errors import BakingError, InputError, KeyFormatError, UnknownContextError, VCError
 
 __all__ = ["main"]
 
@@ -379,8 +379,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Usage as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    except InputError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+    except (InputError, BakingError, KeyFormatError, UnknownContextError) as exc:
+        # The input cannot be used at all: a file, key, image or context problem.
+        print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
         return EXIT_USAGE
     except VCError as exc:
         print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)

@@ -39,9 +39,12 @@ __all__ = [
     "sign",
     "verify_proofs",
     "verify",
+    "with_proof_context",
 ]
 
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 _DATETIME = re.compile(
     r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 )
@@ -190,8 +193,24 @@ def create_proof(
     return proof
 
 
+def with_proof_context(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with the Data Integrity context added when its contexts lack the proof terms.
+
+    VC 2.0's context defines ``DataIntegrityProof``; VC 1.1's does not, so a VC 1.1 document
+    gets ``https://w3id.org/security/data-integrity/v2`` appended (as the reference JavaScript
+    signers do), or its proof's terms would be undefined.
+    """
+    context = document.get("@context")
+    contexts = context if isinstance(context, list) else [context] if context else []
+    if VC_V2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts or not contexts:
+        return dict(document)
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]}
+
+
 def sign(document: Mapping[str, Any], *, key: Ed25519Multikey, **options: Any) -> dict[str, Any]:
     """``document`` with a new proof added (a proof set when it already had one)."""
+    if options.get("cryptosuite", "eddsa-rdfc-2022") == "eddsa-rdfc-2022":
+        document = with_proof_context(document)
     proof = create_proof(document, key=key, **options)
     existing = _proofs(document)
     signed = dict(document)

@@ -28,7 +28,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -109,10 +109,10 @@ ASSOCIATION_TYPES: Final = (
 )  # fmt: skip
 
 _OB_CONTEXT_RE: Final = re.compile(
-    r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json"
+    r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.[0-9]\.[0-9])*\.json"
 )
 _CLR_CONTEXT_RE: Final = re.compile(
-    r"https://purl\.imsglobal\.org/spec/clr/v2p0/context(-2\.\d\.\d)*\.json"
+    r"https://purl\.imsglobal\.org/spec/clr/v2p0/context(-2\.[0-9]\.[0-9])*\.json"
 )
 _EXT_RE: Final = re.compile(r"ext:[A-Za-z0-9._-]+")
 # RFC 3986 absolute URI, loosely: a scheme, a colon, and no whitespace. Covers https:, urn:, did:
@@ -121,16 +121,17 @@ _URI_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 # XML Schema dateTime (the VC dateTimeStamp and OB DateTimeZ types): RFC 3339 profile with an
 # upper-case T and, for the "Z" types, a mandatory zone.
 _DATETIME_RE: Final = re.compile(
-    r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(?P<zone>Z|[+-]\d{2}:\d{2})?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LANGUAGE_RE: Final = re.compile(r"[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
 _JWS_RE: Final = re.compile(r"[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+")
 _IDENTITY_HASH_RE: Final = re.compile(r"sha256\$[0-9a-fA-F]{64}|md5\$[0-9a-fA-F]{32}")
 _NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-#: How many credentials or profiles may nest inside one another (CLR inside CLR, endorsements of
-#: endorsements, parentOrg chains) before validation stops descending.
+#: How deep credentials and profiles may nest (endorsements of endorsers' profiles, parentOrg
+#: chains, credentials inside a CLR) before validation stops descending.
 _MAX_DEPTH: Final = 16
 
 
@@ -670,6 +671,8 @@ def _excerpt(value: object) -> str:
     huge, cyclic or deeper than the recursion limit)."""
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
+        return "a large number"  # str() of a huge int raises ValueError past 4300 digits
     if value is None or isinstance(value, (bool, int, float)):
         return repr(value)
     return f"a {_json_type(value)}"
@@ -692,7 +695,10 @@ def _json_type(value: object) -> str:
 
 
 def _key(path: str, name: object) -> str:
-    text = str(name)
+    """JSONPath of a member: dot notation for plain names, quoted brackets otherwise."""
+    if not isinstance(name, str):
+        return f"{path}[{_excerpt(name)}]"
+    text = name
     if _NAME_RE.fullmatch(text):
         return f"{path}.{text}"
     escaped = text.replace("\\", "\\\\").replace("'", "\\'")
@@ -721,7 +727,8 @@ def _type_values(value: object) -> list[str] | None:
 
 
 class _Checker:
-    """Collects problems; each ``check_*`` looks at one property of one object."""
+    """Collects problems; each method checks one property of one object and records what is
+    wrong with it, returning the value when it is usable for further checks."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -1009,7 +1016,7 @@ def _check_credential(
     ck.string(doc, path, "description", rule)
 
     _check_issuer(ck, doc, path, kind, depth, vc)
-    _check_validity(ck, doc, path, version)
+    _check_validity(ck, doc, path, version, required=kind != "vc")
 
     if kind != "vc":
         if "image" in doc:
@@ -1096,17 +1103,20 @@ def _check_issuer(
     _check_profile(ck, issuer, where, depth)
 
 
-def _check_validity(ck: _Checker, doc: Mapping[Any, Any], path: str, version: str) -> None:
-    """VC 2.0 §Validity Period (``validFrom`` required here: OB 3.0 and CLR 2.0 require it, and a
-    verifier needs it; VC 2.0 replaced ``issuanceDate``/``expirationDate``), or VC 1.1 §Issuance
-    Date and §Expiration for credentials that start with the 1.1 context."""
+def _check_validity(
+    ck: _Checker, doc: Mapping[Any, Any], path: str, version: str, *, required: bool
+) -> None:
+    """VC 2.0 §Validity Period, which replaced ``issuanceDate``/``expirationDate`` with
+    ``validFrom``/``validUntil`` (``validFrom`` is optional in VC 2.0 but ``required`` by OB 3.0
+    and CLR 2.0); or VC 1.1 §Issuance Date (always required) and §Expiration for credentials
+    whose first context is the 1.1 one."""
     if version == "v1":
         start = ck.date_time(doc, path, "issuanceDate", f"{_VC1} §Issuance Date", required=True)
         end = ck.date_time(doc, path, "expirationDate", f"{_VC1} §Expiration")
         if start is not None and end is not None and end < start:
             ck.add(_key(path, "expirationDate"), f"must not be earlier than issuanceDate ({_VC1})")
         return
-    start = ck.date_time(doc, path, "validFrom", f"{_VC2} §Validity Period", required=True)
+    start = ck.date_time(doc, path, "validFrom", f"{_VC2} §Validity Period", required=required)
     end = ck.date_time(doc, path, "validUntil", f"{_VC2} §Validity Period")
     if start is not None and end is not None and end < start:
         ck.add(
@@ -1329,14 +1339,23 @@ def _check_rubric_level(ck: _Checker, value: object, path: str) -> str | None:
     return level_id
 
 
-def _check_result_description(
-    ck: _Checker, value: object, path: str
-) -> tuple[str, str | None, set[str]] | None:
-    """OB 3.0 ResultDescription; returns (id, resultType, rubric level ids) for cross-checks."""
+@dataclass
+class _Links:
+    """What an achievement's results may point at: result description id -> resultType, and
+    rubric level ids. ``None`` when a malformed entry makes the set unknowable: that entry is
+    reported already, and blaming every result that points at it would only repeat it."""
+
+    descriptions: dict[str, str | None] | None = field(default_factory=dict)
+    levels: set[str] | None = field(default_factory=set)
+
+
+def _check_result_description(ck: _Checker, value: object, path: str, links: _Links) -> None:
+    """OB 3.0 ResultDescription; records its id, resultType and levels in ``links``."""
     rule = f"{_OB} ResultDescription"
     item = ck.obj(value, path, rule)
     if item is None:
-        return None
+        links.descriptions = links.levels = None
+        return
     rd_id = ck.uri(item, path, "id", rule, required=True)
     ck.type_contains(item, path, "ResultDescription", rule)
     ck.string(item, path, "name", rule, required=True)
@@ -1352,30 +1371,38 @@ def _check_result_description(
 
     ck.each(item, path, "allowedValue", rule, allowed)
     ck.each(item, path, "alignment", rule, lambda v, w: _check_alignment(ck, v, w))
-    level_ids: set[str] = set()
+    level_ids: set[str] | None = set()
 
     def level(value: object, where: str) -> None:
+        nonlocal level_ids
         level_id = _check_rubric_level(ck, value, where)
-        if level_id is not None:
+        if level_id is None:
+            level_ids = None
+        elif level_ids is not None:
             level_ids.add(level_id)
 
+    levels = item.get("rubricCriterionLevel", [])
+    if not isinstance(levels, (list, Mapping)):
+        level_ids = None
     ck.each(item, path, "rubricCriterionLevel", rule, level)
     required_level = ck.uri(item, path, "requiredLevel", rule)
-    if required_level is not None and required_level not in level_ids:
+    if required_level is not None and level_ids is not None and required_level not in level_ids:
         ck.add(
             _key(path, "requiredLevel"),
             f"must be the id of one of this result description's rubricCriterionLevel ({rule})",
         )
-    if rd_id is None:
-        return None
-    return rd_id, result_type, level_ids
+    if rd_id is None or links.descriptions is None:
+        links.descriptions = None
+    else:
+        links.descriptions[rd_id] = result_type
+    if level_ids is None or links.levels is None:
+        links.levels = None
+    else:
+        links.levels |= level_ids
 
 
-def _check_achievement(
-    ck: _Checker, value: object, path: str, depth: int
-) -> dict[str, tuple[str | None, set[str]]] | None:
-    """OB 3.0 Achievement; returns its result descriptions (id -> (resultType, level ids)) so
-    the subject's results can be checked against them."""
+def _check_achievement(ck: _Checker, value: object, path: str, depth: int) -> _Links | None:
+    """OB 3.0 Achievement; returns what its subject's results may link to (None: unknown)."""
     rule = f"{_OB} Achievement"
     item = ck.obj(value, path, rule)
     if item is None:
@@ -1414,15 +1441,17 @@ def _check_achievement(
         lambda v, w: _check_credential(ck, v, w, depth + 1, "endorsement"),
     )
     _check_jws_list(ck, item, path, rule)
-    descriptions: dict[str, tuple[str | None, set[str]]] = {}
-
-    def description(value: object, where: str) -> None:
-        found = _check_result_description(ck, value, where)
-        if found is not None:
-            descriptions[found[0]] = (found[1], found[2])
-
-    ck.each(item, path, "resultDescription", rule, description)
-    return descriptions
+    links = _Links()
+    if not isinstance(item.get("resultDescription", []), list):
+        links = _Links(None, None)
+    ck.each(
+        item,
+        path,
+        "resultDescription",
+        rule,
+        lambda v, w: _check_result_description(ck, v, w, links),
+    )
+    return links
 
 
 def _check_related(ck: _Checker, value: object, path: str) -> None:
@@ -1442,7 +1471,7 @@ def _check_result(
     ck: _Checker,
     value: object,
     path: str,
-    descriptions: Mapping[str, tuple[str | None, set[str]]] | None,
+    links: _Links | None,
 ) -> None:
     """OB 3.0 Result. ``resultDescription`` is 0..1 in the model; when given, "the linked result
     description must be in the achievement", and a result linked to a ``Status`` description
@@ -1458,22 +1487,21 @@ def _check_result(
     ck.choice(item, path, "status", rule, RESULT_STATUSES, extensible=False)
     ck.string(item, path, "value", rule)
     ck.each(item, path, "alignment", rule, lambda v, w: _check_alignment(ck, v, w))
-    if descriptions is None:
+    if links is None:
         return
-    if achieved is not None and not any(achieved in levels for _, levels in descriptions.values()):
+    if achieved is not None and links.levels is not None and achieved not in links.levels:
         ck.add(
             _key(path, "achievedLevel"),
             f"must be the id of a rubricCriterionLevel of the achievement ({rule})",
         )
-    if rd_id is None:
+    if rd_id is None or links.descriptions is None:
         return
-    linked = descriptions.get(rd_id)
-    if linked is None:
+    if rd_id not in links.descriptions:
         ck.add(
             _key(path, "resultDescription"),
             f"must be the id of a resultDescription of the achievement ({rule})",
         )
-    elif linked[0] == "Status" and "status" not in item:
+    elif links.descriptions[rd_id] == "Status" and "status" not in item:
         ck.add(
             _key(path, "status"),
             f"is required when the linked result description's resultType is Status ({rule})",
@@ -1487,12 +1515,10 @@ def _check_achievement_subject(ck: _Checker, value: object, path: str, depth: in
         return
     ck.type_contains(subject, path, "AchievementSubject", rule)
     _check_subject_identity(ck, subject, path, rule)
-    descriptions = None
+    links = None
     if ck.present(subject, path, "achievement", rule):
-        descriptions = _check_achievement(
-            ck, subject["achievement"], _key(path, "achievement"), depth
-        )
-    ck.each(subject, path, "result", rule, lambda v, w: _check_result(ck, v, w, descriptions))
+        links = _check_achievement(ck, subject["achievement"], _key(path, "achievement"), depth)
+    ck.each(subject, path, "result", rule, lambda v, w: _check_result(ck, v, w, links))
     ck.date_time(subject, path, "activityStartDate", rule, zone=False)
     ck.date_time(subject, path, "activityEndDate", rule, zone=False)
     ck.number(subject, path, "creditsEarned", rule)

@@ -12,7 +12,9 @@ Error codes follow the spec's own error names (section 3.5) where it has one:
 ``range_error`` and ``malformed_value_error`` (section 3, first paragraph). Ours on top:
 ``status_list_too_large`` (a GZIP bomb or an absurd list), ``status_list_full``,
 ``invalid_status_size``, ``invalid_status_value``, ``index_in_use``, ``unsupported_purpose`` and
-``unsupported_status_type``.
+``unsupported_status_type``. Bad arguments to the builders raise ``InputError`` (``invalid_url``,
+``invalid_issuer``, ``invalid_purpose``, ``invalid_index``, ``invalid_datetime``,
+``invalid_status_message``, ``invalid_bitmap``, ``invalid_length``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ READ_PURPOSES: Final = frozenset({"revocation", "suspension", "refresh", "messag
 WRITE_PURPOSES: Final = frozenset({"revocation", "suspension", "message"})
 
 _VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+_INFLATE_STEP: Final = 1024 * 1024
 _BASE64URL_BODY = re.compile(r"[A-Za-z0-9_-]+")
 _DECIMAL_INDEX = re.compile(r"[0-9]{1,19}")
 _HEX_STATUS = re.compile(r"0x[0-9a-fA-F]{1,8}")
@@ -246,30 +249,37 @@ class StatusList:
 
 
 def _gunzip_bounded(data: bytes, max_bytes: int) -> bytearray:
-    """GZIP-decompress (RFC 1952, every member) producing at most ``max_bytes``."""
+    """GZIP-decompress (RFC 1952, every member) producing at most ``max_bytes``.
+
+    Output is pulled in 1 MiB steps, so memory stays near what has been accepted so far and a
+    bomb is stopped as soon as it passes ``max_bytes``.
+    """
     if not data:
         raise StatusListError("encodedList is empty.", code="malformed_value_error")
     out = bytearray()
     remaining = data
     while remaining:
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            chunk = inflater.decompress(remaining, max_bytes - len(out) + 1)
-        except zlib.error:
-            raise StatusListError(
-                "encodedList is not valid GZIP data.", code="malformed_value_error"
-            ) from None
-        if len(out) + len(chunk) > max_bytes:
-            # Refused before copying, so a bomb costs one buffer of max_bytes at most.
-            raise StatusListError(
-                f"The status list expands to more than {max_bytes} bytes.",
-                code="status_list_too_large",
-            )
-        out += chunk
-        if not inflater.eof:
-            raise StatusListError(
-                "encodedList ends in the middle of its GZIP data.", code="malformed_value_error"
-            )
+        pending = remaining
+        while not inflater.eof:
+            try:
+                chunk = inflater.decompress(pending, _INFLATE_STEP)
+            except zlib.error:
+                raise StatusListError(
+                    "encodedList is not valid GZIP data.", code="malformed_value_error"
+                ) from None
+            if len(out) + len(chunk) > max_bytes:
+                raise StatusListError(
+                    f"The status list expands to more than {max_bytes} bytes.",
+                    code="status_list_too_large",
+                )
+            out += chunk
+            pending = inflater.unconsumed_tail
+            if not chunk and not pending:
+                raise StatusListError(
+                    "encodedList ends in the middle of its GZIP data.",
+                    code="malformed_value_error",
+                )
         remaining = inflater.unused_data
     return out
 

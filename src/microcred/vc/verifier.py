@@ -37,6 +37,11 @@ CHECKS = ("format", "schema", "proof", "issuer", "validity", "status")
 _PASSED: Outcome = "passed"
 _FAILED: Outcome = "failed"
 _UNKNOWN: Outcome = "unknown"
+#: Key resolution failures that say nothing about the credential itself: the key was out of
+#: reach, not wrong. Anything else (no such method, a malformed DID) is a failed proof.
+_UNREACHABLE = frozenset(
+    {"network_disallowed", "fetch_failed", "too_large", "unsupported_did_method", "address_refused"}
+)
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,9 @@ def _parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
-def _read(data: bytes | str | Mapping[str, Any], options: VerifyOptions) -> tuple[Any, str, str]:
+def _read(
+    data: bytes | str | Mapping[str, Any], options: VerifyOptions, what: str
+) -> tuple[Any, str, str]:
     """(credential or token, text form, carrier) from any accepted input."""
     if isinstance(data, Mapping):
         return dict(data), "", "json"
@@ -162,7 +169,7 @@ def _read(data: bytes | str | Mapping[str, Any], options: VerifyOptions) -> tupl
     text = raw.decode("utf-8", errors="replace").strip()
     if jose.is_compact_jws(text):
         return text, text, "jwt" if carrier == "json" else carrier
-    return parse_json(raw), text, carrier
+    return parse_json(raw, what=what), text, carrier
 
 
 def verify_report(
@@ -175,7 +182,7 @@ def verify_report(
     options = options or VerifyOptions()
     report = Report(checks=[], source=source)
     try:
-        parsed, _text, carrier = _read(data, options)
+        parsed, _text, carrier = _read(data, options, source or "the input")
     except VCError as exc:
         report.checks.append(Check("format", _FAILED, exc.message, {"code": exc.code}))
         return report
@@ -237,7 +244,7 @@ def _check_proofs(
         return Check("proof", _PASSED, message, {"signers": sorted(signers)}), signers
     first = failed[0]
     error = first.error
-    unreachable = isinstance(error, ResolutionError)
+    unreachable = isinstance(error, ResolutionError) and error.code in _UNREACHABLE
     outcome = _UNKNOWN if unreachable else _FAILED
     prefix = "" if len(results) == 1 else f"Proof {results.index(first) + 1} of {len(results)}: "
     return Check(
@@ -337,8 +344,12 @@ def _check_status(
             )
             continue
         url = entry.get("statusListCredential")
-        list_credential, verified, why = _status_list(url, options, resolver)
-        result = check_status(dict(entry), list_credential, list_verified=verified)
+        list_credential, verified, why = _status_list(
+            url, options, resolver, _issuer_id(credential)
+        )
+        result = check_status(
+            dict(entry), list_credential, list_verified=verified, now=options.now
+        )
         message = result.message if list_credential is not None or not why else (
             f"{result.message} ({why})"
         )
@@ -351,8 +362,12 @@ def _check_status(
 
 
 def _status_list(
-    url: Any, options: VerifyOptions, resolver: Resolver
+    url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None
 ) -> tuple[dict[str, Any] | None, bool | None, str]:
+    """The list credential, whether it is signed by the credential's own issuer, and why not.
+
+    A list signed by anyone else cannot speak for the issuer (Bitstring Status List 1.0,
+    section 6.2 "Status List Credential Forgery"): its answer is treated as unverified."""
     if not isinstance(url, str):
         return None, None, "the entry names no status list"
     document: Any = options.status_lists.get(url)
@@ -384,6 +399,8 @@ def _status_list(
     except VCError:
         return document, False, ""
     list_issuer = _issuer_id(document)
+    if list_issuer != issuer:
+        return document, False, ""
     signed_by_issuer = all(
         r.verified and r.verification_method and r.verification_method.controller == list_issuer
         for r in proofs

@@ -1,0 +1,274 @@
+"""Interoperability with Digital Bazaar's reference JavaScript stack, both ways.
+
+Direction A: microcred's CLI signs an OpenBadgeCredential (eddsa-rdfc-2022) and
+``@digitalbazaar/vc``'s ``verifyCredential`` accepts it (and refuses a tampered copy).
+Direction B: ``vc.issue`` with a DataIntegrityProof / eddsa-rdfc-2022 signs a badge with a key
+from ``microcred vc keygen``, and microcred's CLI and library accept it (and refuse a tampered
+copy).
+
+The harness (js/harness.mjs) is installed with npm into a temporary folder once per session; its
+JSON-LD document loader serves only microcred's bundled contexts (checked against the manifest's
+sha256) and did:key documents, so neither side touches the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from microcred.vc.data_integrity import verify_proofs
+
+NODE = shutil.which("node")
+NPM = shutil.which("npm")
+
+pytestmark = [
+    pytest.mark.node,
+    pytest.mark.skipif(
+        NODE is None or NPM is None,
+        reason="interoperability with the JavaScript reference stack needs node and npm "
+        f"on PATH (node: {NODE or 'missing'}, npm: {NPM or 'missing'})",
+    ),
+]
+
+HERE = Path(__file__).resolve().parent
+JS_SOURCE = HERE / "js"
+# src/microcred/vc/contexts/manifest.json, wherever the package is installed from.
+MANIFEST = Path(str(resources.files("microcred.vc") / "contexts" / "manifest.json"))
+NPM_TIMEOUT = 180
+RUN_TIMEOUT = 60
+
+
+def _output(proc: subprocess.CompletedProcess[str]) -> str:
+    return (
+        f"exit status {proc.returncode}\n"
+        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+    )
+
+
+@pytest.fixture(scope="session")
+def js_stack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the harness with its pinned npm dependencies installed."""
+    folder = tmp_path_factory.mktemp("interop-js")
+    shutil.copy(JS_SOURCE / "package.json", folder / "package.json")
+    shutil.copy(JS_SOURCE / "harness.mjs", folder / "harness.mjs")
+    assert NPM is not None
+    try:
+        proc = subprocess.run(
+            [NPM, "install", "--no-audit", "--no-fund"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(
+            f"npm install did not finish within {NPM_TIMEOUT} s in {folder}\n"
+            f"--- stdout ---\n{exc.stdout!r}\n--- stderr ---\n{exc.stderr!r}",
+            pytrace=False,
+        )
+    if proc.returncode != 0:
+        pytest.fail(f"npm install failed in {folder}\n{_output(proc)}", pytrace=False)
+    return folder
+
+
+def harness(js_stack: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    assert NODE is not None
+    return subprocess.run(
+        [NODE, "harness.mjs", command, "--manifest", str(MANIFEST), *args],
+        cwd=js_stack,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+
+
+def microcred(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "microcred.vc.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+
+
+def write_json(path: Path, document: Any) -> Path:
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def open_badge(did: str) -> dict[str, Any]:
+    """An unsigned OpenBadgeCredential issued by ``did`` (with some text that needs escaping
+    in N-Quads: non-ASCII, quotes, a backslash and a line break)."""
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:8c0f6d2e-3b7a-4e19-9f55-0d6a2c1b7e43",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {
+            "id": did,
+            "type": ["Profile"],
+            "name": "École Riverside — Professional Learning",
+        },
+        "validFrom": "2026-01-15T09:30:00Z",
+        "name": "Formative Assessment: Checking for Understanding",
+        "credentialSubject": {
+            "id": "did:example:learner-42",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://microcred.example/achievements/formative-assessment/1",
+                "type": ["Achievement"],
+                "name": "Formative Assessment: Checking for Understanding",
+                "description": 'The educator "checks" understanding during a lesson\n'
+                "and adjusts instruction (≥ 3 strategies, C:\\notes).",
+                "criteria": {
+                    "narrative": "Submit a lesson plan, two samples of student work and a "
+                    "reflection; every rubric criterion must be scored Pass."
+                },
+            },
+        },
+    }
+
+
+def tampered(credential: dict[str, Any]) -> dict[str, Any]:
+    changed = copy.deepcopy(credential)
+    changed["credentialSubject"]["achievement"]["name"] = "Something Else Entirely"
+    return changed
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("interop-work")
+
+
+@pytest.fixture(scope="module")
+def key_file(workdir: Path) -> Path:
+    path = workdir / "issuer-key.json"
+    proc = microcred("keygen", str(path))
+    assert proc.returncode == 0, _output(proc)
+    return path
+
+
+@pytest.fixture(scope="module")
+def key_data(key_file: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(key_file.read_text("utf-8"))
+    assert data["did"] == f"did:key:{data['publicKeyMultibase']}"
+    return data
+
+
+@pytest.fixture(scope="module")
+def unsigned(workdir: Path, key_data: dict[str, Any]) -> Path:
+    return write_json(workdir / "unsigned.json", open_badge(key_data["did"]))
+
+
+def js_verify(js_stack: Path, path: Path) -> tuple[subprocess.CompletedProcess[str], Any]:
+    proc = harness(js_stack, "verify", str(path))
+    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{_output(proc)}"
+    return proc, json.loads(proc.stdout)
+
+
+# -- canonicalization ---------------------------------------------------------------------------
+
+
+def test_canonical_nquads_match(js_stack: Path, unsigned: Path) -> None:
+    """Both sides turn the same badge into byte-identical RDFC-1.0 N-Quads."""
+    js = harness(js_stack, "canonize", str(unsigned))
+    assert js.returncode == 0, _output(js)
+    py = microcred("canonicalize", str(unsigned))
+    assert py.returncode == 0, _output(py)
+    assert js.stdout, "jsonld.canonize produced no N-Quads"
+    assert py.stdout == js.stdout
+
+
+# -- direction A: microcred signs, the JS reference verifier checks ------------------------------
+
+
+@pytest.fixture(scope="module")
+def microcred_signed(workdir: Path, key_file: Path, unsigned: Path) -> dict[str, Any]:
+    proc = microcred("sign", "--key", str(key_file), str(unsigned))
+    assert proc.returncode == 0, _output(proc)
+    signed: dict[str, Any] = json.loads(proc.stdout)
+    assert signed["proof"]["type"] == "DataIntegrityProof"
+    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    return signed
+
+
+def test_js_verifies_microcred_badge(
+    js_stack: Path, workdir: Path, microcred_signed: dict[str, Any], key_data: dict[str, Any]
+) -> None:
+    path = write_json(workdir / "microcred-signed.json", microcred_signed)
+    proc, report = js_verify(js_stack, path)
+    assert report["verified"] is True, (
+        "@digitalbazaar/vc refused a credential microcred signed:\n"
+        + json.dumps(report["error"], indent=2)
+        + "\n"
+        + _output(proc)
+    )
+    assert proc.returncode == 0
+    [result] = report["results"]
+    assert result["verified"] is True
+    assert result["verificationMethod"]["id"] == key_data["verificationMethod"]
+
+
+def test_js_rejects_tampered_microcred_badge(
+    js_stack: Path, workdir: Path, microcred_signed: dict[str, Any]
+) -> None:
+    path = write_json(workdir / "microcred-signed-tampered.json", tampered(microcred_signed))
+    proc, report = js_verify(js_stack, path)
+    assert report["verified"] is False, _output(proc)
+    assert proc.returncode == 1
+    # It fails on the signature, not on some unrelated loader or shape problem.
+    [result] = report["results"]
+    assert result["verified"] is False
+    assert "signature" in json.dumps(result["error"]).lower(), json.dumps(report, indent=2)
+
+
+# -- direction B: the JS reference issuer signs, microcred verifies ------------------------------
+
+
+@pytest.fixture(scope="module")
+def js_signed(js_stack: Path, key_file: Path, unsigned: Path) -> dict[str, Any]:
+    proc = harness(js_stack, "issue", "--key", str(key_file), str(unsigned))
+    assert proc.returncode == 0, _output(proc)
+    signed: dict[str, Any] = json.loads(proc.stdout)
+    assert signed["proof"]["type"] == "DataIntegrityProof"
+    assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    return signed
+
+
+def test_microcred_verifies_js_badge(
+    workdir: Path, js_signed: dict[str, Any], key_data: dict[str, Any]
+) -> None:
+    assert js_signed["proof"]["verificationMethod"] == key_data["verificationMethod"]
+    path = write_json(workdir / "js-signed.json", js_signed)
+    proc = microcred("verify", "--json", str(path))
+    assert proc.returncode == 0, _output(proc)
+    [report] = json.loads(proc.stdout)
+    outcomes = {check["name"]: check["outcome"] for check in report["checks"]}
+    assert outcomes and set(outcomes.values()) == {"passed"}, json.dumps(report, indent=2)
+    assert outcomes.get("proof") == "passed"
+
+    results = verify_proofs(js_signed)
+    assert results, "no proofs were checked"
+    assert all(r.verified for r in results), [r.message for r in results]
+
+
+def test_microcred_rejects_tampered_js_badge(workdir: Path, js_signed: dict[str, Any]) -> None:
+    changed = tampered(js_signed)
+    path = write_json(workdir / "js-signed-tampered.json", changed)
+    proc = microcred("verify", "--json", str(path))
+    assert proc.returncode == 1, _output(proc)
+    [report] = json.loads(proc.stdout)
+    outcomes = {check["name"]: check["outcome"] for check in report["checks"]}
+    assert outcomes.get("proof") == "failed", json.dumps(report, indent=2)
+
+    assert not any(r.verified for r in verify_proofs(changed))
