@@ -29,7 +29,9 @@ def _limit() -> None:
 def run(*args: str):
     result = subprocess.run(
         [sys.executable, "-m", "microcred.cli", "vc", *args],
-        capture_output=True, timeout=TIME_CAP, preexec_fn=_limit,
+        capture_output=True,
+        timeout=TIME_CAP,
+        preexec_fn=_limit,
     )
     output = result.stdout + result.stderr
     assert b"Traceback" not in output, output.decode()

@@ -62,8 +62,14 @@ def test_sign_reproduces_the_w3c_vector(vectors, tmp_path):
     key = tmp_path / "vector-key.json"
     key.write_text((vectors / "keyPair.json").read_text())
     result = run(
-        "sign", "--key", str(key), "--created", "2023-02-24T23:36:38Z",
-        "--context", EXAMPLES, str(vectors / "unsigned.json"),
+        "sign",
+        "--key",
+        str(key),
+        "--created",
+        "2023-02-24T23:36:38Z",
+        "--context",
+        EXAMPLES,
+        str(vectors / "unsigned.json"),
     )
     assert result.returncode == 0, result.stderr
     expected = read_json(vectors / "eddsa-rdfc-2022" / "signedDataInt.json")
@@ -73,7 +79,16 @@ def test_sign_reproduces_the_w3c_vector(vectors, tmp_path):
 def test_sign_then_verify_every_cryptosuite(badge_file, key_file, tmp_path):
     for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022", "jwt-eddsa"):
         out = tmp_path / f"signed-{suite}"
-        signed = run("sign", "--key", str(key_file), "--cryptosuite", suite, "--out", str(out), str(badge_file))
+        signed = run(
+            "sign",
+            "--key",
+            str(key_file),
+            "--cryptosuite",
+            suite,
+            "--out",
+            str(out),
+            str(badge_file),
+        )
         assert signed.returncode == 0, signed.stderr
         verified = run("verify", "--json", str(out))
         assert verified.returncode == 0, verified.stdout
@@ -101,7 +116,9 @@ def test_sign_with_rsa_for_rs256(badge_file, tmp_path):
 def test_verify_exit_statuses(badge_file, key_file, vectors, tmp_path):
     good = tmp_path / "good.json"
     assert run("sign", "--key", str(key_file), "--out", str(good), str(badge_file)).returncode == 0
-    failed = run("verify", "--context", EXAMPLES, str(vectors / "eddsa-rdfc-2022" / "signedDataInt.json"))
+    failed = run(
+        "verify", "--context", EXAMPLES, str(vectors / "eddsa-rdfc-2022" / "signedDataInt.json")
+    )
     assert failed.returncode == 1
     assert b"issuer" in failed.stdout and b"FAILED" in failed.stdout
 
@@ -120,24 +137,53 @@ def test_verify_with_a_status_list(badge_file, key_file, tmp_path):
     status = tmp_path / "status.json"
     did = read_json(key_file)["did"]
     url = "https://badges.example.org/status/3"
-    assert run("status-list", "new", "--id", url, "--issuer", did, "--key", str(key_file), "--out", str(status)).returncode == 0
+    assert (
+        run(
+            "status-list",
+            "new",
+            "--id",
+            url,
+            "--issuer",
+            did,
+            "--key",
+            str(key_file),
+            "--out",
+            str(status),
+        ).returncode
+        == 0
+    )
     badge = read_json(badge_file)
     badge["credentialStatus"] = {
-        "id": f"{url}#5", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-        "statusListIndex": "5", "statusListCredential": url,
+        "id": f"{url}#5",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "5",
+        "statusListCredential": url,
     }
     badge_file.write_text(json.dumps(badge))
     signed = tmp_path / "signed.json"
-    assert run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    assert (
+        run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    )
 
     assert run("verify", str(signed)).returncode == 1  # status unknown without the list
     assert run("verify", "--status-list", str(status), str(signed)).returncode == 0
     assert run("status-list", "check", "--list", str(status), "--index", "5").returncode == 0
-    assert run("status-list", "set", "--list", str(status), "--index", "5", "--key", str(key_file)).returncode == 0
+    assert (
+        run(
+            "status-list", "set", "--list", str(status), "--index", "5", "--key", str(key_file)
+        ).returncode
+        == 0
+    )
     assert run("status-list", "check", "--list", str(status), "--index", "5").returncode == 1
     revoked = run("verify", "--status-list", str(status), str(signed))
     assert revoked.returncode == 1 and b"revoked" in revoked.stdout
-    assert run("status-list", "clear", "--list", str(status), "--index", "5", "--key", str(key_file)).returncode == 0
+    assert (
+        run(
+            "status-list", "clear", "--list", str(status), "--index", "5", "--key", str(key_file)
+        ).returncode
+        == 0
+    )
     assert run("verify", "--status-list", str(status), str(signed)).returncode == 0
 
 
@@ -146,7 +192,9 @@ def test_verify_now_checks_expiry(badge_file, key_file, tmp_path):
     badge["validUntil"] = "2027-01-01T00:00:00Z"
     badge_file.write_text(json.dumps(badge))
     signed = tmp_path / "signed.json"
-    assert run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    assert (
+        run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    )
     assert run("verify", "--now", "2026-06-01T00:00:00Z", str(signed)).returncode == 0
     assert run("verify", "--now", "2028-01-01T00:00:00Z", str(signed)).returncode == 1
     assert run("verify", "--now", "someday", str(signed)).returncode == 2
@@ -161,7 +209,9 @@ def test_canonicalize_prints_n_quads(vectors):
 
 def test_bake_and_unbake_png_and_svg(badge_file, key_file, tmp_path):
     signed = tmp_path / "signed.json"
-    assert run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    assert (
+        run("sign", "--key", str(key_file), "--out", str(signed), str(badge_file)).returncode == 0
+    )
     png = tmp_path / "badge.png"
     buffer = io.BytesIO()
     Image.new("RGBA", (16, 16), (0, 120, 80, 255)).save(buffer, format="PNG")
@@ -170,7 +220,12 @@ def test_bake_and_unbake_png_and_svg(badge_file, key_file, tmp_path):
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"/>')
     for image in (png, svg):
         baked = tmp_path / f"baked{image.suffix}"
-        assert run("bake", "--image", str(image), "--credential", str(signed), "--out", str(baked)).returncode == 0
+        assert (
+            run(
+                "bake", "--image", str(image), "--credential", str(signed), "--out", str(baked)
+            ).returncode
+            == 0
+        )
         unbaked = run("unbake", str(baked))
         assert unbaked.returncode == 0
         assert json.loads(unbaked.stdout) == read_json(signed)

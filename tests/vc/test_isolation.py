@@ -39,14 +39,13 @@ print("ok")
 
 
 def test_the_credential_core_imports_and_runs_without_django():
-    modules = [
-        info.name
-        for info in pkgutil.walk_packages(microcred.vc.__path__, "microcred.vc.")
-    ]
+    modules = [info.name for info in pkgutil.walk_packages(microcred.vc.__path__, "microcred.vc.")]
     assert "microcred.vc.verifier" in modules and "microcred.vc.cli" in modules
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT.format(modules=modules)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

@@ -121,7 +121,9 @@ def test_did_web_answered_by_the_caller_without_network():
         "verificationMethod": [key.multikey_document(vm, did)],
         "assertionMethod": ["#key-1"],
     }
-    method = Resolver(source=lambda ident: document if ident == did else None).verification_method(vm)
+    method = Resolver(source=lambda ident: document if ident == did else None).verification_method(
+        vm
+    )
     assert method.controller == did
     assert method.relationships == {"assertionMethod"}
 

@@ -411,7 +411,7 @@ def test_status_entry_with_two_bit_messages() -> None:
     entry = status_entry(
         list_credential_url=LIST_URL,
         index=3,
-        purpose="message",
+        purpose="suspension",
         status_size=2,
         status_message=MESSAGES,
     )
@@ -424,6 +424,7 @@ def test_status_entry_with_two_bit_messages() -> None:
         ({"index": -1}, "invalid_index"),
         ({"index": "3"}, "invalid_index"),
         ({"purpose": "refresh"}, "invalid_purpose"),
+        ({"purpose": "message"}, "invalid_purpose"),
         ({"list_credential_url": "status/3"}, "invalid_url"),
         ({"status_size": 2}, "invalid_status_message"),
         ({"status_size": 2, "status_message": MESSAGES[:3]}, "invalid_status_message"),
@@ -589,14 +590,18 @@ def test_a_non_object_entry_is_unknown() -> None:
 
 
 def test_two_bit_message_statuses_carry_the_issuers_message() -> None:
+    # We read message lists (section 2.1, example 2) but do not publish them.
     status_list = make_list("message", set_indexes={3: 2, 4: 1}, status_size=2)
-    entry = status_entry(
-        list_credential_url=LIST_URL,
-        index=3,
-        purpose="message",
-        status_size=2,
-        status_message=MESSAGES,
-    )
+    entry = {
+        **status_entry(
+            list_credential_url=LIST_URL,
+            index=3,
+            purpose="suspension",
+            status_size=2,
+            status_message=MESSAGES,
+        ),
+        "statusPurpose": "message",
+    }
     result = check_status(entry, status_list)
     assert (result.outcome, result.value, result.status_message) == ("passed", 2, "rejected")
     assert "0x2" in result.message

@@ -44,7 +44,11 @@ def _badge() -> dict[str, Any]:
         }
     ]
     credential["evidence"] = [
-        {"id": "https://microcred.example/evidence/991", "type": ["Evidence"], "name": "Lesson plan"}
+        {
+            "id": "https://microcred.example/evidence/991",
+            "type": ["Evidence"],
+            "name": "Lesson plan",
+        }
     ]
     return credential
 
@@ -65,6 +69,7 @@ def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
 
 
 PATHS = _paths(SIGNED)
+
 
 def _at(document: Any, path: tuple) -> Any:
     for step in path:
@@ -123,7 +128,11 @@ def test_removing_any_field_breaks_the_proof(path):
 
 
 @SETTINGS
-@given(path=st.sampled_from(DICT_PATHS), key=st.sampled_from(NEW_KEYS), value=st.text(min_size=1, max_size=20))
+@given(
+    path=st.sampled_from(DICT_PATHS),
+    key=st.sampled_from(NEW_KEYS),
+    value=st.text(min_size=1, max_size=20),
+)
 def test_adding_any_field_breaks_the_proof(path, key, value):
     target = _at(SIGNED, path)
     if key in target:

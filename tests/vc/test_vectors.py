@@ -49,9 +49,10 @@ def test_signing_reproduces_every_intermediate(
         verification_method=config["verificationMethod"],
         loader=examples_loader,
     )
-    assert vector_key.sign(hashed.hash_data).hex() == _text(
-        folder_path / f"sigHex{suffix}.txt"
-    ).strip()
+    assert (
+        vector_key.sign(hashed.hash_data).hex()
+        == _text(folder_path / f"sigHex{suffix}.txt").strip()
+    )
     assert proof["proofValue"] == _text(folder_path / f"sigBTC58{suffix}.txt").strip()
     assert proof == read_json(folder_path / f"signed{suffix}.json")["proof"]
 
@@ -77,9 +78,7 @@ def test_signed_vectors_verify(vectors, examples_loader, name):
 @pytest.mark.parametrize("name", SIGNED[:2] + SIGNED[3:])
 def test_report_shows_proof_passed_but_issuer_failed(vectors, examples_loader, name):
     """The vectors' issuer is an example URL, not the key's controller: exactly that is shown."""
-    report = verify_report(
-        (vectors / name).read_bytes(), VerifyOptions(loader=examples_loader)
-    )
+    report = verify_report((vectors / name).read_bytes(), VerifyOptions(loader=examples_loader))
     outcomes = {check.name: check.outcome for check in report.checks}
     assert outcomes["format"] == "passed"
     assert outcomes["proof"] == "passed"

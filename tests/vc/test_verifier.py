@@ -31,7 +31,10 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+    b'<rect width="8" height="8"/></svg>'
+)
 
 
 def test_a_signed_badge_passes_every_check(badge, issuer_key):
@@ -178,8 +181,11 @@ def _status_list(issuer_key, *, revoked: set[int] = frozenset(), purpose: str = 
     for index in revoked:
         bits.set(index)
     listed = status_list_credential(
-        id=LIST_URL, issuer=issuer_key.did, purpose=purpose,
-        encoded_list=bits.encode(), valid_from="2026-01-01T00:00:00Z",
+        id=LIST_URL,
+        issuer=issuer_key.did,
+        purpose=purpose,
+        encoded_list=bits.encode(),
+        valid_from="2026-01-01T00:00:00Z",
     )
     return sign(listed, key=issuer_key)
 
@@ -225,5 +231,10 @@ def test_reports_serialise_to_json(badge, issuer_key):
     data = json.loads(json.dumps(report.as_dict()))
     assert data["verdict"] == "passed"
     assert [c["name"] for c in data["checks"]] == [
-        "format", "schema", "proof", "issuer", "validity", "status",
+        "format",
+        "schema",
+        "proof",
+        "issuer",
+        "validity",
+        "status",
     ]

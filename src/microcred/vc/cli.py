@@ -86,14 +86,18 @@ def _write(text: str, out: str | None, *, mode: int | None = None) -> None:
         else:
             Path(out).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file") from None
+        raise InputError(
+            f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file"
+        ) from None
 
 
 def _write_bytes(data: bytes, out: str) -> None:
     try:
         Path(out).write_bytes(data)
     except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file") from None
+        raise InputError(
+            f"cannot write {out}: {exc.strerror or exc}", code="unwritable_file"
+        ) from None
 
 
 def _dump(document: Any) -> str:
@@ -139,8 +143,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
     key_data: Any
     raw_key = _read_bytes(args.key, what="key file")
-    key_data = raw_key if raw_key.lstrip().startswith(b"-----BEGIN") else _read_json(
-        args.key, what="key file"
+    key_data = (
+        raw_key
+        if raw_key.lstrip().startswith(b"-----BEGIN")
+        else _read_json(args.key, what="key file")
     )
     key = load_key(key_data)
     document = _read_json(args.input)
@@ -211,9 +217,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
             for check in report.checks:
                 print(f"  {marks[check.outcome]}  {check.name:<9} {check.message}")
-    unusable = any(
-        (c := r.check("format")) is not None and c.outcome == "failed" for r in reports
-    )
+    unusable = any((c := r.check("format")) is not None and c.outcome == "failed" for r in reports)
     if unusable:
         return EXIT_USAGE
     return EXIT_OK if all(r.verdict == "passed" for r in reports) else EXIT_FAILED
@@ -234,8 +238,8 @@ def cmd_bake(args: argparse.Namespace) -> int:
     credential = _read_bytes(args.credential, what="credential").decode("utf-8", "replace").strip()
     if credential.startswith("{"):
         _read_json(args.credential)  # refuse broken JSON before baking it in
-    baked = bake_png(image, credential) if image.startswith(b"\x89PNG") else bake_svg(
-        image, credential
+    baked = (
+        bake_png(image, credential) if image.startswith(b"\x89PNG") else bake_svg(image, credential)
     )
     _write_bytes(baked, args.out)
     return EXIT_OK
@@ -269,15 +273,20 @@ def cmd_status_list(args: argparse.Namespace) -> int:
         status = StatusList(length=args.length)
         now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         document = status_list_credential(
-            id=args.id, issuer=args.issuer, purpose=args.purpose,
-            encoded_list=status.encode(), valid_from=now,
+            id=args.id,
+            issuer=args.issuer,
+            purpose=args.purpose,
+            encoded_list=status.encode(),
+            valid_from=now,
         )
         _write(_dump(signed(document)), args.out)
         return EXIT_OK
     document = _read_json(args.list, what="status list")
     subject = document.get("credentialSubject") if isinstance(document, dict) else None
     if not isinstance(subject, dict) or not isinstance(subject.get("encodedList"), str):
-        raise InputError(f"{args.list} is not a BitstringStatusListCredential", code="invalid_status_list")
+        raise InputError(
+            f"{args.list} is not a BitstringStatusListCredential", code="invalid_status_list"
+        )
     status = StatusList.decode(subject["encodedList"])
     if args.action == "check":
         value = status.get(args.index)
@@ -315,22 +324,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, metavar="KEY.json")
     p.add_argument("--cryptosuite", choices=CRYPTOSUITE_CHOICES, default="eddsa-rdfc-2022")
     p.add_argument("--created", metavar="ISO", help="the proof's creation time (default: now)")
-    p.add_argument("--verification-method", metavar="URI",
-                   help="default: the key's did:key verification method")
-    p.add_argument("--context", action="append", default=[], metavar="URL=FILE",
-                   help="an extra JSON-LD context (repeatable)")
+    p.add_argument(
+        "--verification-method",
+        metavar="URI",
+        help="default: the key's did:key verification method",
+    )
+    p.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="an extra JSON-LD context (repeatable)",
+    )
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("input", metavar="IN.json")
     p.set_defaults(func=cmd_sign)
 
     p = sub.add_parser("verify", help="verify credentials (JSON, JWS, baked PNG or SVG)")
     p.add_argument("--json", action="store_true", help="print a JSON array of reports")
-    p.add_argument("--status-list", action="append", default=[], metavar="FILE",
-                   help="a status list credential to check status against (repeatable)")
+    p.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a status list credential to check status against (repeatable)",
+    )
     p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
     p.add_argument("--now", metavar="ISO", help="check validity at this time")
-    p.add_argument("--allow-network", action="store_true",
-                   help="resolve did:web and fetch status lists over HTTPS")
+    p.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="resolve did:web and fetch status lists over HTTPS",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_verify)
 
@@ -358,8 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--length", type=int, default=131072)
     new.add_argument("--key", metavar="KEY.json", help="sign it with this key")
     new.add_argument("--out", metavar="FILE")
-    for name, text in (("set", "set an entry's bit (revoke/suspend)"),
-                       ("clear", "clear an entry's bit"), ("check", "print an entry's bit")):
+    for name, text in (
+        ("set", "set an entry's bit (revoke/suspend)"),
+        ("clear", "clear an entry's bit"),
+        ("check", "print an entry's bit"),
+    ):
         q = actions.add_parser(name, help=text)
         q.add_argument("--list", required=True, metavar="FILE")
         q.add_argument("--index", required=True, type=int)

@@ -45,9 +45,7 @@ __all__ = [
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
-_DATETIME = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -82,9 +80,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _canonical(
-    document: Mapping[str, Any], cryptosuite: str, loader: DocumentLoader | None
-) -> str:
+def _canonical(document: Mapping[str, Any], cryptosuite: str, loader: DocumentLoader | None) -> str:
     if cryptosuite == "eddsa-rdfc-2022":
         return canonicalize(document, loader=loader)
     if cryptosuite == "eddsa-jcs-2022":
@@ -93,8 +89,7 @@ def _canonical(
         except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
             raise InputError(f"cannot canonicalize with JCS: {exc}", code="jcs_error") from None
     raise ProofError(
-        f"unsupported cryptosuite '{cryptosuite}'; microcred accepts "
-        + ", ".join(CRYPTOSUITES),
+        f"unsupported cryptosuite '{cryptosuite}'; microcred accepts " + ", ".join(CRYPTOSUITES),
         code="unsupported_cryptosuite",
     )
 
@@ -245,7 +240,9 @@ def _verify_one(
             )
         created = proof.get("created")
         if created is not None and not (isinstance(created, str) and _DATETIME.match(created)):
-            raise ProofError("the proof's 'created' is not a valid dateTime", code="malformed_proof")
+            raise ProofError(
+                "the proof's 'created' is not a valid dateTime", code="malformed_proof"
+            )
         value = proof.get("proofValue")
         if not isinstance(value, str):
             raise ProofError("the proof has no proofValue", code="malformed_proof")
@@ -284,8 +281,10 @@ def _verify_one(
                 code="invalid_signature",
             )
     except (VCError, RecursionError) as exc:
-        error = exc if isinstance(exc, VCError) else ProofError(
-            "the document is nested too deeply", code="too_deep"
+        error = (
+            exc
+            if isinstance(exc, VCError)
+            else ProofError("the document is nested too deeply", code="too_deep")
         )
         return ProofResult(proof, False, method, error)
     return ProofResult(proof, True, method, None)
@@ -306,8 +305,7 @@ def verify_proofs(
         raise ProofError("the document has no proof", code="missing_proof")
     resolver = resolver or Resolver()
     return [
-        _verify_one(document, proof, proofs, resolver, loader, expected_purpose)
-        for proof in proofs
+        _verify_one(document, proof, proofs, resolver, loader, expected_purpose) for proof in proofs
     ]
 
 
@@ -326,5 +324,3 @@ def verify(
                 f"proof {number} of {len(results)}: {error.message}", code=error.code
             ) from None
     return results
-
-

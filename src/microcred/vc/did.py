@@ -10,6 +10,7 @@ size, https only, cached, and the caller may supply a guard that refuses address
 from __future__ import annotations
 
 import json
+import ssl
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -89,6 +90,7 @@ class Resolver:
         timeout: float = 5.0,
         max_bytes: int = 256 * 1024,
         cache_seconds: float = 300.0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow_network = allow_network
         self.documents = dict(documents or {})
@@ -97,6 +99,7 @@ class Resolver:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.cache_seconds = cache_seconds
+        self.ssl_context = ssl_context
         self._cache: dict[str, tuple[float, Mapping[str, Any]]] = {}
 
     def document(self, identifier: str) -> Mapping[str, Any]:
@@ -124,9 +127,9 @@ class Resolver:
     def verification_method(self, vm_id: str) -> VerificationMethod:
         controller_doc = self.document(vm_id)
         methods = controller_doc.get("verificationMethod", [])
-        candidates = [m for m in methods if isinstance(m, Mapping)] if isinstance(
-            methods, list
-        ) else []
+        candidates = (
+            [m for m in methods if isinstance(m, Mapping)] if isinstance(methods, list) else []
+        )
         # A controller document may also *be* the verification method (https key documents).
         if controller_doc.get("id") == vm_id and "type" in controller_doc:
             candidates.append(controller_doc)
@@ -157,8 +160,13 @@ class Resolver:
             name
             for name in ("assertionMethod", "authentication")
             if any(
-                (_absolute(ref, controller_doc) if isinstance(ref, str) else
-                 _absolute(ref.get("id", ""), controller_doc) if isinstance(ref, Mapping) else "")
+                (
+                    _absolute(ref, controller_doc)
+                    if isinstance(ref, str)
+                    else _absolute(ref.get("id", ""), controller_doc)
+                    if isinstance(ref, Mapping)
+                    else ""
+                )
                 == vm_id
                 for ref in controller_doc.get(name, []) or []
             )
@@ -180,6 +188,7 @@ class Resolver:
             timeout=self.timeout,
             max_bytes=self.max_bytes,
             guard=self.guard,
+            ssl_context=self.ssl_context,
         )
         try:
             document = json.loads(body)

@@ -120,9 +120,7 @@ def sign_jwt(
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SecurityWarning)
-        return jws.serialize_compact(
-            header, body, signing_key, registry=_registry(header["alg"])
-        )
+        return jws.serialize_compact(header, body, signing_key, registry=_registry(header["alg"]))
 
 
 def decode(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -197,7 +195,9 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
         if isinstance(method.key, Ed25519PublicMultikey):
             if alg not in ("EdDSA", "Ed25519"):
                 raise ProofError(f"{kid} is an Ed25519 key, not {alg}", code="wrong_key_type")
-            key = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": _b64(method.key.public_bytes)})
+            key = OKPKey.import_key(
+                {"kty": "OKP", "crv": "Ed25519", "x": _b64(method.key.public_bytes)}
+            )
         else:
             key = _jwk_key(method.key, str(alg))
     elif isinstance(header.get("jwk"), Mapping):
@@ -218,7 +218,9 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
         raise ProofError("the token's 'iss' is not the credential's issuer", code="iss_mismatch")
     if "jti" in payload and credential.get("id") not in (None, payload["jti"]):
         raise ProofError("the token's 'jti' is not the credential's id", code="jti_mismatch")
-    return VerifiedJwt(header, payload, credential, kid if isinstance(kid, str) else None, controller)
+    return VerifiedJwt(
+        header, payload, credential, kid if isinstance(kid, str) else None, controller
+    )
 
 
 __all__ += ["credential_of"]

@@ -39,9 +39,7 @@ def parse_json(data: bytes | str, *, what: str = "input", max_bytes: int = MAX_B
     try:
         value = json.loads(data)
     except RecursionError:
-        raise InputError(
-            f"{what} nests deeper than {MAX_DEPTH} levels", code="too_deep"
-        ) from None
+        raise InputError(f"{what} nests deeper than {MAX_DEPTH} levels", code="too_deep") from None
     except ValueError as exc:
         raise InputError(f"{what} is not valid JSON: {exc}", code="invalid_json") from None
     check_depth(value, what=what)

@@ -88,9 +88,7 @@ class Ed25519Multikey(Ed25519PublicMultikey):
     """An Ed25519 key pair (secret included). ``repr`` never shows the secret."""
 
     seed: bytes = field(default=b"", repr=False, compare=False)
-    _private: Ed25519PrivateKey | None = field(
-        default=None, repr=False, compare=False, hash=False
-    )
+    _private: Ed25519PrivateKey | None = field(default=None, repr=False, compare=False, hash=False)
 
     @classmethod
     def generate(cls, seed: bytes | None = None) -> Ed25519Multikey:

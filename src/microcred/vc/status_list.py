@@ -61,8 +61,9 @@ MAX_STATUS_SIZE: Final = 16
 #: Purposes we can interpret when checking a status (section 2.1, ``statusPurpose``).
 READ_PURPOSES: Final = frozenset({"revocation", "suspension", "refresh", "message"})
 
-#: Purposes we publish. ``refresh`` needs a refresh service we do not run.
-WRITE_PURPOSES: Final = frozenset({"revocation", "suspension", "message"})
+#: Purposes we publish. ``refresh`` needs a refresh service we do not run, and a ``message`` list
+#: must also carry ``statusSize`` and ``statusMessages`` in its subject (section 2.2).
+WRITE_PURPOSES: Final = frozenset({"revocation", "suspension"})
 
 _VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 _INFLATE_STEP: Final = 1024 * 1024
@@ -570,9 +571,9 @@ def status_entry(
         )
     _check_purpose(purpose, WRITE_PURPOSES)
     size = _check_status_size(status_size)
-    if (size > 1 or purpose == "message") and status_message is None:
+    if size > 1 and status_message is None:
         raise InputError(
-            "statusMessage is required when statusSize is above 1 or the purpose is message "
+            "statusMessage is required when statusSize is above 1 "
             "(Bitstring Status List section 2.1).",
             code="invalid_status_message",
         )

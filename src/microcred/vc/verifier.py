@@ -78,9 +78,13 @@ class Report:
             return "Verified: every check passed."
         failed = [c.name for c in self.checks if c.outcome == _FAILED]
         if failed:
-            return "Not verified: the " + ", ".join(failed) + " check" + (
-                "s" if len(failed) > 1 else ""
-            ) + " failed."
+            return (
+                "Not verified: the "
+                + ", ".join(failed)
+                + " check"
+                + ("s" if len(failed) > 1 else "")
+                + " failed."
+            )
         unknown = [c.name for c in self.checks if c.outcome == _UNKNOWN]
         return "Not fully verified: could not check " + ", ".join(unknown) + "."
 
@@ -154,9 +158,11 @@ def _read(
             code="too_large",
         )
     carrier = "json"
-    if raw.startswith(b"\x89PNG") or raw.lstrip()[:5] in (b"<?xml", b"<svg ") or raw.lstrip()[
-        :4
-    ] == b"<svg":
+    if (
+        raw.startswith(b"\x89PNG")
+        or raw.lstrip()[:5] in (b"<?xml", b"<svg ")
+        or raw.lstrip()[:4] == b"<svg"
+    ):
         baked = baking.unbake(raw)
         carrier = "png" if raw.startswith(b"\x89PNG") else "svg"
         if baked.kind == "ob2":
@@ -204,7 +210,9 @@ def verify_report(
             credential = verified.credential
             signers = {verified.controller} if verified.controller else set()
             proof_check = Check(
-                "proof", _PASSED, f"The {verified.header.get('alg')} signature of the token is valid."
+                "proof",
+                _PASSED,
+                f"The {verified.header.get('alg')} signature of the token is valid.",
             )
         kind = "a JWT-secured credential"
     else:
@@ -250,8 +258,13 @@ def _check_proofs(
     return Check(
         "proof",
         outcome,
-        prefix + (first.message if not unreachable else f"The signing key could not be "
-                  f"retrieved, so the signature could not be checked ({first.message})."),
+        prefix
+        + (
+            first.message
+            if not unreachable
+            else f"The signing key could not be "
+            f"retrieved, so the signature could not be checked ({first.message})."
+        ),
         {"code": error.code if error else "invalid_proof"},
     ), signers
 
@@ -347,12 +360,8 @@ def _check_status(
         list_credential, verified, why = _status_list(
             url, options, resolver, _issuer_id(credential)
         )
-        result = check_status(
-            dict(entry), list_credential, list_verified=verified, now=options.now
-        )
-        message = result.message if list_credential is not None or not why else (
-            f"{result.message} ({why})"
-        )
+        result = check_status(dict(entry), list_credential, list_verified=verified, now=options.now)
+        message = f"{result.message} ({why})" if why else result.message
         results.append(Check("status", result.outcome, message, {"purpose": result.purpose}))
     for outcome in (_FAILED, _UNKNOWN):
         bad = [c for c in results if c.outcome == outcome]
@@ -393,7 +402,7 @@ def _status_list(
     if not isinstance(document, dict):
         return None, None, "the status list is not a JSON object"
     if "proof" not in document:
-        return document, None, ""
+        return document, False, "the status list is not signed"
     try:
         proofs = verify_proofs(document, resolver=resolver, loader=options.loader)
     except VCError:

@@ -6,6 +6,7 @@ refuse a URL (private addresses, for example) before anything is sent.
 
 from __future__ import annotations
 
+import ssl
 import urllib.request
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ def fetch_bytes(
     timeout: float = 5.0,
     max_bytes: int = 256 * 1024,
     guard: Callable[[str], None] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> bytes:
     if not url.startswith("https://"):
         raise ResolutionError(f"{url} is not an https URL", code="insecure_url")
@@ -28,10 +30,13 @@ def fetch_bytes(
         guard(url)
     request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310 - https only
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(  # noqa: S310 - https only
+            request, timeout=timeout, context=ssl_context
+        ) as response:
             body: bytes = response.read(max_bytes + 1)
     except OSError as exc:
-        raise ResolutionError(f"could not fetch {url}: {exc}", code="fetch_failed") from None
+        reason = getattr(exc, "reason", None) or exc
+        raise ResolutionError(f"could not fetch {url}: {reason}", code="fetch_failed") from None
     if len(body) > max_bytes:
         raise ResolutionError(f"{url} is larger than {max_bytes:,} bytes", code="too_large")
     return body
