@@ -63,6 +63,7 @@ class Site:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[bytes, float]] = {}
+        self.redirects: dict[str, str] = {}
         self.hits: dict[str, int] = {}
 
 
@@ -75,6 +76,12 @@ def server(tmp_path_factory) -> Iterator[tuple[Site, int, ssl.SSLContext]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             site.hits[self.path] = site.hits.get(self.path, 0) + 1
+            if self.path in site.redirects:
+                self.send_response(302)
+                self.send_header("Location", site.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body, delay = site.pages.get(self.path, (b"", 0.0))
             if delay:
                 time.sleep(delay)
@@ -121,7 +128,7 @@ def test_a_did_web_issuer_verifies_over_https(server, badge):
     key, did, vm, _ = _publish(site, port, "issuers:riverside")
     badge["issuer"]["id"] = did
     signed = sign(badge, key=key, verification_method=vm)
-    resolver = Resolver(allow_network=True, ssl_context=context)
+    resolver = Resolver(allow_network=True, allow_private_addresses=True, ssl_context=context)
     report = verify_report(signed, VerifyOptions(resolver=resolver))
     assert report.verdict == "passed", [
         (c.name, c.message) for c in report.checks if c.outcome != "passed"
@@ -141,7 +148,7 @@ def test_network_off_means_the_proof_could_not_be_checked(server, badge):
 def test_documents_are_cached(server):
     site, port, context = server
     _, did, vm, url_path = _publish(site, port, "cached")
-    resolver = Resolver(allow_network=True, ssl_context=context)
+    resolver = Resolver(allow_network=True, allow_private_addresses=True, ssl_context=context)
     for _ in range(3):
         resolver.verification_method(vm)
     assert site.hits[url_path] == 1
@@ -151,9 +158,9 @@ def test_size_limit(server):
     site, port, context = server
     site.pages["/big/did.json"] = (b'{"id": "' + b"x" * 100_000 + b'"}', 0.0)
     with pytest.raises(ResolutionError) as caught:
-        Resolver(allow_network=True, ssl_context=context, max_bytes=10_000).document(
-            f"did:web:localhost%3A{port}:big"
-        )
+        Resolver(
+            allow_network=True, allow_private_addresses=True, ssl_context=context, max_bytes=10_000
+        ).document(f"did:web:localhost%3A{port}:big")
     assert caught.value.code == "too_large"
 
 
@@ -162,7 +169,9 @@ def test_timeout(server):
     _, did, _, _ = _publish(site, port, "slow", delay=3.0)
     started = time.monotonic()
     with pytest.raises(ResolutionError) as caught:
-        Resolver(allow_network=True, ssl_context=context, timeout=0.5).document(did)
+        Resolver(
+            allow_network=True, allow_private_addresses=True, ssl_context=context, timeout=0.5
+        ).document(did)
     assert caught.value.code == "fetch_failed"
     assert time.monotonic() - started < 2.5
 
@@ -174,7 +183,9 @@ def test_a_document_for_another_did_is_refused(server):
     body["id"] = "did:web:elsewhere.example"
     site.pages[url_path] = (json.dumps(body).encode(), 0.0)
     with pytest.raises(ResolutionError) as caught:
-        Resolver(allow_network=True, ssl_context=context).document(did)
+        Resolver(allow_network=True, allow_private_addresses=True, ssl_context=context).document(
+            did
+        )
     assert caught.value.code == "invalid_document"
 
 
@@ -182,6 +193,53 @@ def test_an_untrusted_certificate_is_refused(server):
     site, port, _ = server
     _, did, _, _ = _publish(site, port, "untrusted")
     with pytest.raises(ResolutionError) as caught:
-        Resolver(allow_network=True).document(did)  # the system's trust store
+        Resolver(allow_network=True, allow_private_addresses=True).document(did)  # system CAs
     assert caught.value.code == "fetch_failed"
     assert "CERTIFICATE" in caught.value.message.upper()
+
+
+def test_loopback_and_private_addresses_are_refused_by_default(server):
+    site, port, context = server
+    _, did, _, url_path = _publish(site, port, "private")
+    with pytest.raises(ResolutionError) as caught:
+        Resolver(allow_network=True, ssl_context=context).document(did)
+    assert caught.value.code == "address_refused"
+    assert "127.0.0.1" in caught.value.message
+    assert site.hits.get(url_path, 0) == 0  # refused before any request was sent
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+    ],
+)
+def test_address_classification(address):
+    from microcred.vc._internal.http import is_public_address
+
+    assert not is_public_address(address)
+    assert is_public_address("93.184.216.34")
+
+
+def test_redirects_are_followed_over_https_only(server):
+    site, port, context = server
+    _, did, _, url_path = _publish(site, port, "moved")
+    site.pages["/new-home/did.json"] = site.pages.pop(url_path)
+    site.redirects[url_path] = f"https://localhost:{port}/new-home/did.json"
+    resolver = Resolver(allow_network=True, allow_private_addresses=True, ssl_context=context)
+    assert resolver.document(did)["id"] == did
+    site.redirects[url_path] = f"http://localhost:{port}/new-home/did.json"
+    with pytest.raises(ResolutionError) as caught:
+        Resolver(allow_network=True, allow_private_addresses=True, ssl_context=context).document(
+            did
+        )
+    assert caught.value.code == "insecure_url"

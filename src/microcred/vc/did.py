@@ -91,6 +91,7 @@ class Resolver:
         max_bytes: int = 256 * 1024,
         cache_seconds: float = 300.0,
         ssl_context: ssl.SSLContext | None = None,
+        allow_private_addresses: bool = False,
     ) -> None:
         self.allow_network = allow_network
         self.documents = dict(documents or {})
@@ -100,6 +101,7 @@ class Resolver:
         self.max_bytes = max_bytes
         self.cache_seconds = cache_seconds
         self.ssl_context = ssl_context
+        self.allow_private_addresses = allow_private_addresses
         self._cache: dict[str, tuple[float, Mapping[str, Any]]] = {}
 
     def document(self, identifier: str) -> Mapping[str, Any]:
@@ -189,6 +191,7 @@ class Resolver:
             max_bytes=self.max_bytes,
             guard=self.guard,
             ssl_context=self.ssl_context,
+            allow_private=self.allow_private_addresses,
         )
         try:
             document = json.loads(body)

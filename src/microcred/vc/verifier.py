@@ -118,13 +118,19 @@ class VerifyOptions:
     resolver: Resolver | DocumentSource | None = None
     #: Called with every URL before it is fetched; raise to refuse it.
     url_guard: Callable[[str], None] | None = None
+    #: Loopback, private and link-local addresses are refused unless this is set (tests, or a
+    #: deployment whose issuers live on its own network).
+    allow_private_addresses: bool = False
     max_bytes: int = MAX_BYTES
 
     def make_resolver(self) -> Resolver:
         if isinstance(self.resolver, Resolver):
             return self.resolver
         return Resolver(
-            allow_network=self.allow_network, source=self.resolver, guard=self.url_guard
+            allow_network=self.allow_network,
+            source=self.resolver,
+            guard=self.url_guard,
+            allow_private_addresses=self.allow_private_addresses,
         )
 
 
@@ -390,6 +396,7 @@ def _status_list(
                 "application/jwt",
                 max_bytes=4 * 1024 * 1024,
                 guard=options.url_guard,
+                allow_private=options.allow_private_addresses,
             )
             text = body.decode("utf-8", errors="replace").strip()
             document = (
