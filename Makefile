@@ -19,10 +19,11 @@ $(STAMP): $(PY) pyproject.toml
 
 venv: $(STAMP)
 
+# Debug is on for the demo only (MICROCRED_DEBUG); production leaves it unset.
 demo: $(STAMP)
 	$(BIN)/microcred migrate --noinput
-	$(BIN)/microcred demo
-	$(BIN)/microcred serve --host 127.0.0.1 --port 8000
+	MICROCRED_DEBUG=1 $(BIN)/microcred demo
+	MICROCRED_DEBUG=1 $(BIN)/microcred serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite; then the database tests again on PostgreSQL when
 # MICROCRED_TEST_POSTGRES_URL is set (.ci/run sets it).

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.assessment.models import Outcome
+from microcred.assessment.services import ScoreInput
+from microcred.catalog.models import RubricCriterion
+from microcred.web.forms import Form
+
+
+class AssessmentForm(Form):
+    """Per criterion: Pass or Not Yet, and feedback (required for Not Yet, by the service)."""
+
+    summary = forms.CharField(label=_("Overall feedback (optional)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"criterion_{c.pk}_outcome"] = forms.ChoiceField(
+                label=_("Outcome for “%(name)s”") % {"name": c.name},
+                choices=Outcome.choices, widget=forms.RadioSelect, required=False,
+            )
+            self.fields[f"criterion_{c.pk}_feedback"] = forms.CharField(
+                label=_("Feedback for “%(name)s”") % {"name": c.name}, required=False,
+                help_text=_("Required for Not Yet: say what is missing and how to get there."),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def rows(self) -> list[tuple[RubricCriterion, forms.BoundField, forms.BoundField]]:
+        return [(c, self[f"criterion_{c.pk}_outcome"], self[f"criterion_{c.pk}_feedback"])
+                for c in self.criteria]
+
+    def scores(self) -> dict[int, ScoreInput]:
+        data = self.cleaned_data
+        return {c.pk: ScoreInput(outcome=data.get(f"criterion_{c.pk}_outcome") or "",
+                                 feedback=data.get(f"criterion_{c.pk}_feedback") or "")
+                for c in self.criteria}

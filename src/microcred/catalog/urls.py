@@ -1,0 +1,13 @@
+from django.urls import path
+
+from microcred.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("catalog/", views.catalog, name="list"),
+    path("catalog/<slug:slug>/", views.detail, name="detail"),
+    path("author/", views.author_home, name="author_home"),
+    path("author/new/", views.author_create, name="author_create"),
+    path("author/<uuid:public_id>/", views.author_detail, name="author_detail"),
+    path("author/<uuid:public_id>/publish/", views.author_publish, name="author_publish"),
+]

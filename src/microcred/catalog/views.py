@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microcred.catalog.forms import CriterionFormSet, MicroCredentialForm, PromptFormSet
+from microcred.catalog.models import MicroCredential
+from microcred.catalog.selectors import (
+    catalog_list,
+    micro_credential_get_published,
+    micro_credentials_authored_by,
+)
+from microcred.catalog.services import (
+    CriterionSpec,
+    PromptSpec,
+    micro_credential_create,
+    micro_credential_publish,
+)
+from microcred.earning.selectors import attempt_latest
+from microcred.errors import NotAllowed, NotFound, ValidationFailed
+from microcred.orgs.models import Organization, Role
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/list.html", {"micro_credentials": catalog_list()})
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    mc = micro_credential_get_published(slug=slug)
+    return render(request, "catalog/detail.html", {
+        "mc": mc, "attempt": attempt_latest(learner=request.user, micro_credential=mc),
+    })
+
+
+def _author_orgs(request: HttpRequest) -> QuerySet[Organization]:
+    """The organizations where the user may author; refuses people who author nowhere."""
+    orgs = Organization.objects.filter(
+        Q(memberships__role=Role.AUTHOR) | Q(memberships__role=Role.ADMIN),
+        memberships__user=request.user,
+    ).distinct()
+    if not orgs.exists():
+        raise NotAllowed(
+            _("Only authors of an issuing organization can author micro-credentials."))
+    return orgs
+
+
+@login_required
+def author_home(request: HttpRequest) -> HttpResponse:
+    _author_orgs(request)
+    return render(request, "catalog/author_home.html", {
+        "micro_credentials": micro_credentials_authored_by(user=request.user)})
+
+
+@login_required
+def author_create(request: HttpRequest) -> HttpResponse:
+    orgs = _author_orgs(request)
+    data = request.POST if request.method == "POST" else None
+    form = MicroCredentialForm(data, organizations=orgs)
+    prompts = PromptFormSet(data, prefix="prompts")
+    criteria = CriterionFormSet(data, prefix="criteria")
+    service_error = ""
+    if request.method == "POST" and all(
+        [form.is_valid(), prompts.is_valid(), criteria.is_valid()]
+    ):
+        try:
+            mc = micro_credential_create(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                title=form.cleaned_data["title"],
+                competency=form.cleaned_data["competency"],
+                key_method=form.cleaned_data["key_method"],
+                prompts=[PromptSpec(kind=f["kind"], prompt=f["prompt"],
+                                    required=bool(f.get("required")))
+                         for f in prompts.cleaned_data if f],
+                criteria=[CriterionSpec(name=f["name"], pass_descriptor=f["pass_descriptor"],
+                                        not_yet_descriptor=f["not_yet_descriptor"])
+                          for f in criteria.cleaned_data if f],
+            )
+        except ValidationFailed as exc:
+            service_error = exc.message
+        else:
+            return redirect("catalog:author_detail", public_id=mc.public_id)
+    return render(request, "catalog/author_create.html", {
+        "form": form, "prompts": prompts, "criteria": criteria, "service_error": service_error,
+    })
+
+
+def _authored(request: HttpRequest, public_id: str) -> MicroCredential:
+    try:
+        return micro_credentials_authored_by(user=request.user).prefetch_related(
+            "prompts", "criteria").get(public_id=public_id)
+    except (MicroCredential.DoesNotExist, ValueError):
+        raise NotFound(_("No micro-credential of yours here.")) from None
+
+
+@login_required
+def author_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    return render(request, "catalog/author_detail.html", {"mc": _authored(request, public_id)})
+
+
+@login_required
+@require_POST
+def author_publish(request: HttpRequest, public_id: str) -> HttpResponse:
+    mc = _authored(request, public_id)
+    micro_credential_publish(actor=request.user, micro_credential_id=mc.pk)
+    return redirect("catalog:detail", slug=mc.slug)

@@ -1,0 +1,93 @@
+"""The ``microcred`` command.
+
+``microcred vc ...`` is the credential core's own CLI (no Django involved). Everything else is a
+Django management command run with ``microcred.settings``: ``serve``, ``worker``, ``migrate``,
+``demo``, ``credentials export DIR`` and the rest of Django's commands.
+
+Errors print one line and exit non-zero; set ``MICROCRED_DEBUG=1`` to see tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+USAGE = """usage: microcred <command> [options]
+
+commands:
+  serve [--host H] [--port P]   migrate, then serve the site (gunicorn) with a task worker
+  worker                        run the background task worker (credential signing)
+  migrate                       create or update the database
+  demo                          load demo content (safe to run again)
+  credentials export DIR        write every issued credential to DIR/<id>.json as stored
+  credentials retry-pending     enqueue signing again for credentials still pending
+  org create SLUG NAME | org grant SLUG EMAIL ROLE | org list
+                                issuing organizations and their authors and assessors
+  vc ...                        the credential toolkit: sign, verify, keys (see `microcred vc -h`)
+  <django command>              any other Django management command
+"""
+
+
+def ensure_data_dir_and_secret() -> None:
+    """Create ``$MICROCRED_DATA_DIR`` and, once, its secret key file (mode 0600).
+
+    This is the only place a secret key is generated: at first run, by the command, never at
+    import time. ``O_EXCL`` makes two processes starting together agree on one key.
+    """
+    data_dir = Path(os.environ.get("MICROCRED_DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("MICROCRED_SECRET_KEY"):
+        return
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(48) + "\n")
+
+
+def _fail(message: str) -> int:
+    print(f"microcred: error: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE, end="")
+        return 0 if args else 2
+    if args[0] == "vc":
+        from microcred.vc.cli import main as vc_main
+
+        return int(vc_main(args[1:]) or 0)
+
+    debug = os.environ.get("MICROCRED_DEBUG", "") in {"1", "true", "yes", "on"}
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+        ensure_data_dir_and_secret()
+        import django
+        from django.core.management import ManagementUtility
+
+        django.setup()
+        ManagementUtility(["microcred", *args]).execute()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        return _fail(str(exc) or type(exc).__name__)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

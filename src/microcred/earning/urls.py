@@ -1,0 +1,13 @@
+from django.urls import path
+
+from microcred.earning import views
+
+app_name = "earning"
+urlpatterns = [
+    path("catalog/<slug:slug>/start/", views.start, name="start"),
+    path("attempts/<uuid:public_id>/", views.attempt_page, name="attempt"),
+    path("attempts/<uuid:public_id>/autosave/", views.autosave, name="autosave"),
+    path("attempts/<uuid:public_id>/evidence/<int:prompt_id>/", views.evidence_file,
+         name="evidence"),
+    path("me/learning/", views.my_learning, name="my_learning"),
+]

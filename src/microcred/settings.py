@@ -1,0 +1,218 @@
+"""Django settings: the environment is read here and nowhere else.
+
+With no variable at all microcred runs embedded: SQLite in WAL mode and media under ``./var``
+(``MICROCRED_DATA_DIR``), the secret key read from ``./var/secret_key`` (created once by the
+``microcred`` command, never here: a key generated at import time would differ per process).
+Production differs only by environment:
+
+- ``DATABASE_URL``: PostgreSQL (or any database ``dj-database-url`` understands).
+- ``REDIS_URL``: the Redis cache.
+- ``MICROCRED_PUBLIC_URL``: the public base URL; an ``https`` URL makes the issuer ``did:web``.
+- ``MICROCRED_SECRET_KEY``: the secret key (otherwise ``$MICROCRED_DATA_DIR/secret_key``).
+- ``MICROCRED_DEBUG``: ``1`` turns debug on (``microcred demo`` servers set it).
+- ``MICROCRED_ALLOWED_HOSTS``: comma-separated host names (derived from the public URL otherwise).
+- ``MICROCRED_UPLOAD_MAX_BYTES``: the largest evidence file accepted (default 10 MB).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+env = os.environ
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env.get("MICROCRED_DATA_DIR", "var")).resolve()
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    if key := env.get("MICROCRED_SECRET_KEY"):
+        return key
+    try:
+        key = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"No secret key: set MICROCRED_SECRET_KEY or run `microcred migrate`, which creates "
+            f"{SECRET_KEY_FILE} once."
+        ) from None
+    if len(key) < 32:
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} holds a key shorter than 32 characters.")
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("MICROCRED_DEBUG")
+
+PUBLIC_URL = env.get("MICROCRED_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in {"http", "https"} or not _public.hostname:
+    raise ImproperlyConfigured(f"MICROCRED_PUBLIC_URL must be an http(s) URL, not {PUBLIC_URL!r}")
+PUBLIC_HOST = _public.netloc
+# did:web only makes sense for an https host; the embedded default signs with did:key.
+ISSUER_DID_METHOD = "web" if _public.scheme == "https" else "key"
+
+ALLOWED_HOSTS = [h.strip() for h in env.get("MICROCRED_ALLOWED_HOSTS", "").split(",") if h.strip()]
+ALLOWED_HOSTS += [_public.hostname, "127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+if _public.scheme == "https":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "microcred.web",
+    "microcred.audit",
+    "microcred.accounts",
+    "microcred.orgs",
+    "microcred.catalog",
+    "microcred.earning",
+    "microcred.assessment",
+    "microcred.issuance",
+    "microcred.verification",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "microcred.web.middleware.MicrocredErrorMiddleware",
+]
+
+ROOT_URLCONF = "microcred.urls"
+WSGI_APPLICATION = "microcred.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "microcred.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+if database_url := env.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "microcred.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers proceed while the worker writes; IMMEDIATE takes the write
+                # lock at BEGIN so two writers queue on busy_timeout instead of failing with
+                # "database is locked" halfway through a transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+if redis_url := env.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": env.get("MICROCRED_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+MEDIA_ROOT = DATA_DIR / "media"
+# Evidence is private: there is deliberately no MEDIA_URL route; files are served by a view
+# that checks who is asking.
+MEDIA_URL = "/media-not-served/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # WhiteNoise serves the app directories directly (WHITENOISE_USE_FINDERS), so there is
+        # no collectstatic step and no manifest to get out of date.
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+
+UPLOAD_MAX_BYTES = int(env.get("MICROCRED_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "microcred.earning.uploads.BoundedTemporaryFileUploadHandler",
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("MICROCRED_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

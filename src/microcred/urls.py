@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("microcred.web.urls")),
+    path("accounts/", include("microcred.accounts.urls")),
+    path("", include("microcred.catalog.urls")),
+    path("", include("microcred.earning.urls")),
+    path("", include("microcred.assessment.urls")),
+    path("", include("microcred.issuance.urls")),
+    path("", include("microcred.verification.urls")),
+]
+
+handler400 = "microcred.web.errors.bad_request"
+handler403 = "microcred.web.errors.permission_denied"
+handler404 = "microcred.web.errors.page_not_found"
+handler500 = "microcred.web.errors.server_error"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.verification.services import MAX_CREDENTIAL_BYTES
+from microcred.web.forms import Form
+
+
+class VerifyForm(Form):
+    credential_text = forms.CharField(
+        label=_("Paste a credential"), required=False,
+        help_text=_("The JSON of an Open Badges 3.0 or Verifiable Credential, or a compact JWS."),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+    )
+    credential_file = forms.FileField(
+        label=_("Or upload a credential file"), required=False,
+        help_text=_("JSON, or a baked PNG or SVG badge."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        upload = data.get("credential_file")
+        if upload is not None and upload.size > MAX_CREDENTIAL_BYTES:
+            self.add_error("credential_file", _("This file is too large to be a credential."))
+        elif not data.get("credential_text", "").strip() and upload is None:
+            self.add_error("credential_text", _("Paste a credential or choose a file."))
+        return data
+
+    def payload(self) -> bytes | str:
+        upload = self.cleaned_data.get("credential_file")
+        if upload is not None:
+            return bytes(upload.read())
+        return str(self.cleaned_data["credential_text"])

@@ -1,0 +1,85 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from microcred.assessment.models import Assessment
+from microcred.orgs.models import Role
+from microcred.orgs.services import membership_grant
+from tests.factories import World, submitted_attempt
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(world: World, outcome: str = "pass", feedback: str = "") -> dict[str, str]:
+    data = {}
+    for c in world.mc.criteria.all():
+        data[f"criterion_{c.pk}_outcome"] = outcome
+        data[f"criterion_{c.pk}_feedback"] = feedback
+    return data
+
+
+def test_learner_cannot_open_the_queue(client: Client, world: World) -> None:
+    client.force_login(world.learner)
+    response = client.get(reverse("assessment:queue"))
+    assert response.status_code == 403
+    response = client.get(reverse("assessment:queue"), HTTP_ACCEPT="application/json")
+    assert response.json() == {"error": {"code": "not_allowed",
+                                         "message": "The assessment queue is for assessors."}}
+
+
+def test_anonymous_is_sent_to_sign_in(client: Client) -> None:
+    response = client.get(reverse("assessment:queue"))
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+
+
+def test_queue_and_scoring_pages_never_show_the_learner(client: Client, world: World) -> None:
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(world.assessor)
+    for url in (reverse("assessment:queue"), reverse("assessment:score",
+                                                     args=[attempt.public_id])):
+        html = client.get(url).content.decode()
+        assert world.mc.title in html
+        assert world.learner.email not in html
+        assert world.learner.display_name not in html
+
+
+def test_not_yet_without_feedback_shows_error_next_to_feedback(client: Client,
+                                                               world: World) -> None:
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(world.assessor)
+    response = client.post(reverse("assessment:score", args=[attempt.public_id]),
+                           _form(world, "not_yet"))
+    assert response.status_code == 400
+    criterion = world.mc.criteria.first()
+    assert f'id="id_criterion_{criterion.pk}_feedback_error"' in response.content.decode()
+
+
+def test_double_click_records_once(client: Client, world: World) -> None:
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(world.assessor)
+    url = reverse("assessment:score", args=[attempt.public_id])
+    first = client.post(url, _form(world))
+    second = client.post(url, _form(world))
+    assert first.status_code == second.status_code == 302
+    assert Assessment.objects.filter(attempt=attempt).count() == 1
+
+
+def test_assessor_cannot_open_own_submission(client: Client, world: World) -> None:
+    membership_grant(actor=None, organization=world.org, user=world.learner,
+                     role=Role.ASSESSOR)
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(world.learner)
+    assert client.get(reverse("assessment:score", args=[attempt.public_id])).status_code == 403
+    assert client.post(reverse("assessment:score", args=[attempt.public_id]),
+                       _form(world)).status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def test_not_yet_feedback_reaches_the_learner(client: Client, world: World) -> None:
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(world.assessor)
+    client.post(reverse("assessment:score", args=[attempt.public_id]),
+                _form(world, "not_yet", "Add a hinge question."))
+    client.force_login(world.learner)
+    html = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
+    assert "Add a hinge question." in html and "Revise and resubmit" in html

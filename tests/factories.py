@@ -1,0 +1,95 @@
+"""Test data built through the same services the site uses."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from microcred.accounts.models import User
+from microcred.assessment.services import ScoreInput, assessment_record
+from microcred.catalog.models import MicroCredential
+from microcred.catalog.services import (
+    CriterionSpec,
+    PromptSpec,
+    micro_credential_create,
+    micro_credential_publish,
+)
+from microcred.earning.models import Attempt
+from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
+from microcred.orgs.models import Organization, Role
+from microcred.orgs.services import membership_grant, organization_create
+
+PASSWORD = "correct horse battery staple"
+_seq = itertools.count(1)
+
+
+def user(name: str = "Person", email: str | None = None) -> User:
+    n = next(_seq)
+    return User.objects.create_user(email or f"person{n}@example.test", PASSWORD,
+                                    display_name=f"{name} {n}")
+
+
+def organization(**roles: User) -> Organization:
+    n = next(_seq)
+    org = organization_create(actor=None, name=f"Test Org {n}", slug=f"test-org-{n}",
+                              url="https://org.example.test")
+    for role, person in roles.items():
+        membership_grant(actor=None, organization=org, user=person, role=Role(role))
+    return org
+
+
+def micro_credential(*, org: Organization, author: User, publish: bool = True,
+                     file_prompt: bool = True) -> MicroCredential:
+    prompts = [PromptSpec("text", "Describe the lesson and your checks for understanding.")]
+    if file_prompt:
+        prompts.append(PromptSpec("file", "Upload the lesson plan."))
+    prompts.append(PromptSpec("text", "Optional: anything else?", required=False))
+    mc = micro_credential_create(
+        actor=author, organization=org, title=f"Checking for Understanding {next(_seq)}",
+        competency="Uses checks for understanding to adjust instruction.",
+        key_method="Three planned checks at decision points.",
+        prompts=prompts,
+        criteria=[
+            CriterionSpec("Planned checks", "Three checks at decision points.", "Fewer."),
+            CriterionSpec("Adjustment", "A specific adjustment is explained.", "None."),
+        ],
+    )
+    if publish:
+        mc = micro_credential_publish(actor=author, micro_credential_id=mc.pk)
+    return mc
+
+
+def small_file(name: str = "plan.txt", size: int = 64) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"x" * size, content_type="text/plain")
+
+
+def submitted_attempt(*, learner: User, mc: MicroCredential, text: str = "My lesson.") -> Attempt:
+    attempt = attempt_start(learner=learner, micro_credential=mc)
+    prompts = list(mc.prompts.all())
+    texts = {p.pk: text for p in prompts if p.kind == "text" and p.required}
+    files = {p.pk: small_file() for p in prompts if p.kind == "file"}
+    attempt_save_draft(learner=learner, attempt_id=attempt.pk, texts=texts, files=files)
+    return attempt_submit(learner=learner, attempt_id=attempt.pk)
+
+
+def all_scores(mc: MicroCredential, outcome: str = "pass", feedback: str = "") -> dict[int, Any]:
+    return {c.pk: ScoreInput(outcome, feedback) for c in mc.criteria.all()}
+
+
+def pass_attempt(*, assessor: User, attempt: Attempt) -> Any:
+    return assessment_record(assessor=assessor, attempt_id=attempt.pk,
+                             scores=all_scores(attempt.micro_credential))
+
+
+class World:
+    """An organization with an author and an assessor, a published micro-credential and a
+    learner."""
+
+    def __init__(self) -> None:
+        self.author = user("Author")
+        self.assessor = user("Assessor")
+        self.learner = user("Learner", email=f"learner{next(_seq)}@example.test")
+        self.org = organization(author=self.author, assessor=self.assessor)
+        self.mc = micro_credential(org=self.org, author=self.author)

@@ -1,0 +1,32 @@
+"""Test settings: the real settings module, driven through its environment variables.
+
+``MICROCRED_TEST_DATABASE=postgres`` runs against ``MICROCRED_TEST_POSTGRES_URL`` (``make test``
+does that for the database tests); otherwise SQLite in a temporary directory.
+"""
+
+import os
+import tempfile
+
+_data_dir = tempfile.mkdtemp(prefix="microcred-test-")
+os.environ["MICROCRED_DATA_DIR"] = _data_dir
+os.environ.setdefault("MICROCRED_SECRET_KEY", "test-secret-key-" + "x" * 40)
+os.environ.pop("MICROCRED_PUBLIC_URL", None)
+os.environ.pop("REDIS_URL", None)
+if os.environ.get("MICROCRED_TEST_DATABASE") == "postgres":
+    url = os.environ.get("MICROCRED_TEST_POSTGRES_URL")
+    if not url:
+        raise RuntimeError("MICROCRED_TEST_DATABASE=postgres needs MICROCRED_TEST_POSTGRES_URL")
+    os.environ["DATABASE_URL"] = url
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+from microcred.settings import *  # noqa: E402,F403
+
+# Tasks run as they are enqueued, inside the enqueuing transaction, like a worker that is
+# always instantly there; tests of the real database worker override this.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
