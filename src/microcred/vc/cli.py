@@ -302,6 +302,40 @@ def cmd_status_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import benchmark
+
+    if args.n < 1:
+        raise _Usage("--n must be at least 1")
+    unknown = [case for case in args.case if case not in benchmark.CASES]
+    if unknown:
+        raise _Usage(f"unknown case {unknown[0]}; choose from {', '.join(benchmark.CASES)}")
+    if args.profile:
+        try:
+            print(benchmark.profile_verify(args.n, reference=args.profile == "reference"))
+        except ImportError:
+            raise _Usage("--profile needs pyinstrument (pip install -e '.[test]')") from None
+        return EXIT_OK
+    results = benchmark.run(args.n, cases=tuple(args.case) or None, reference=not args.no_reference)
+    if args.json:
+        _write(json.dumps(results, indent=2), None)
+        return EXIT_OK
+    print(f"raw Ed25519 verify (cryptography): {results['ed25519_verify_per_s']:,.0f}/s")
+    for name, entry in results["cases"].items():
+        line = (
+            f"{name:12s} sign {entry['sign_per_s']:9,.0f}/s  verify {entry['verify_per_s']:9,.0f}/s"
+            f"  ({entry['verify_vs_ed25519']:.0%} of raw Ed25519"
+        )
+        if "verify_vs_reference" in entry:
+            line += f", {entry['verify_vs_reference']:.1f}x pyld"
+        print(line + ")")
+    print(
+        f"fast JSON-LD path: {results['fastld']['fast']} documents, "
+        f"{results['fallbacks']} fallbacks {results['fastld']['reasons'] or ''}".rstrip()
+    )
+    return EXIT_OK
+
+
 # -- parser -------------------------------------------------------------------------------------
 
 
@@ -363,6 +397,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
     p.add_argument("input", metavar="IN.json")
     p.set_defaults(func=cmd_canonicalize)
+
+    p = sub.add_parser("bench", help="measure signing and verification throughput")
+    p.add_argument("--n", type=int, default=200, help="operations per timed round")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this case (repeatable): ob-2kb, ob-10kb, clr-20, ob-2kb-jcs, ob-2kb-jwt",
+    )
+    p.add_argument(
+        "--no-reference", action="store_true", help="skip the pyld reference path (slow)"
+    )
+    p.add_argument(
+        "--profile",
+        nargs="?",
+        const="fast",
+        choices=("fast", "reference"),
+        help="print a pyinstrument profile of N verifications of the sample instead",
+    )
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("bake", help="bake a credential into a PNG or SVG badge image")
     p.add_argument("--image", required=True, metavar="IMG")

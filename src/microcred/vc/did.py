@@ -15,6 +15,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ._internal.http import fetch_bytes
@@ -41,13 +42,16 @@ class VerificationMethod:
 def did_key_document(did: str) -> dict[str, Any]:
     """The DID document of an Ed25519 did:key; any other key type is refused."""
     fingerprint = did.removeprefix("did:key:").split("#", 1)[0]
-    raw = decode_base58btc(fingerprint, what="did:key")
-    if raw[:2] != ED25519_PUB:
-        raise KeyFormatError(
-            f"did:key {did} is not an Ed25519 key (multicodec 0x{raw[:2].hex()})",
-            code="unsupported_key_type",
-        )
-    key = Ed25519PublicMultikey.from_multibase(fingerprint)
+    try:
+        key = Ed25519PublicMultikey.from_multibase(fingerprint)  # cached: the common case
+    except KeyFormatError:
+        raw = decode_base58btc(fingerprint, what="did:key")
+        if raw[:2] != ED25519_PUB:
+            raise KeyFormatError(
+                f"did:key {did} is not an Ed25519 key (multicodec 0x{raw[:2].hex()})",
+                code="unsupported_key_type",
+            ) from None
+        raise
     vm_id = f"{key.did}#{fingerprint}"
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
@@ -127,6 +131,13 @@ class Resolver:
         )
 
     def verification_method(self, vm_id: str) -> VerificationMethod:
+        if self.source is None and vm_id.startswith("did:key:"):
+            if vm_id.split("#", 1)[0] not in self.documents:
+                # Nothing overrides it: a pure function of the id, cached.
+                return _did_key_method(vm_id)
+        return self._verification_method(vm_id)
+
+    def _verification_method(self, vm_id: str) -> VerificationMethod:
         controller_doc = self.document(vm_id)
         methods = controller_doc.get("verificationMethod", [])
         candidates = (
@@ -204,6 +215,13 @@ class Resolver:
             )
         self._cache[url] = (time.monotonic(), document)
         return document
+
+
+@lru_cache(maxsize=1024)
+def _did_key_method(vm_id: str) -> VerificationMethod:
+    """A did:key verification method, resolved as a resolver with no overrides does (its key
+    and relationships are immutable; errors are raised each time, not cached)."""
+    return Resolver()._verification_method(vm_id)
 
 
 def _absolute(ref: str, controller_doc: Mapping[str, Any]) -> str:

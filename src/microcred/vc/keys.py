@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -49,13 +50,15 @@ class Ed25519PublicMultikey:
 
     @classmethod
     def from_multibase(cls, value: str) -> Ed25519PublicMultikey:
+        if cls is Ed25519PublicMultikey:
+            return _public_key_from_multibase(value)
         return cls.from_bytes(
             decode_multikey(value, prefix=ED25519_PUB, size=32, what="publicKeyMultibase")
         )
 
     @property
     def public_multibase(self) -> str:
-        return encode_multikey(ED25519_PUB, self.public_bytes)
+        return _public_multibase(self.public_bytes)
 
     @property
     def did(self) -> str:
@@ -81,6 +84,20 @@ class Ed25519PublicMultikey:
             "controller": controller,
             "publicKeyMultibase": self.public_multibase,
         }
+
+
+# Every verification decodes the issuer's key from base58 and writes its did:key back: both are
+# pure functions of a few issuers' keys, and the key objects are immutable, so they are cached.
+@lru_cache(maxsize=1024)
+def _public_key_from_multibase(value: str) -> Ed25519PublicMultikey:
+    return Ed25519PublicMultikey.from_bytes(
+        decode_multikey(value, prefix=ED25519_PUB, size=32, what="publicKeyMultibase")
+    )
+
+
+@lru_cache(maxsize=1024)
+def _public_multibase(public_bytes: bytes) -> str:
+    return encode_multikey(ED25519_PUB, public_bytes)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from ..errors import CanonicalizationError
-from .nquads import BNODE, Quad, serialize_term
+from .nquads import BNODE, Quad, Term, serialize_term
 
 __all__ = [
     "CanonicalResult",
@@ -137,8 +137,11 @@ class _Canonicalizer:
         digest: _HashFunction,
         max_deep_iterations: int,
         max_recursion_depth: int,
+        lines: Iterable[str] = (),
+        singles: Iterable[tuple[str, str, str]] = (),
     ) -> None:
         self._digest = digest
+        self._lines = lines
         self._max_deep_iterations = max_deep_iterations
         self._max_recursion_depth = max_recursion_depth
         self._calls = 0
@@ -149,6 +152,14 @@ class _Canonicalizer:
         # Per quad, for each component present: (serialization, False) or (label, True) for a
         # blank node, so that a line is rebuilt with any labelling without re-serializing terms.
         self.pieces: list[tuple[tuple[str, bool], ...]] = []
+        # Per quad without blank nodes, its one and only canonical line (None otherwise).
+        self.static: list[str | None] = []
+        self.with_blanks: list[int] = []
+        # Per quad with a single blank node (the usual shape: a node without an id, as subject
+        # or object): the text before the label, the label, and the text after it.
+        self.tails: dict[int, tuple[str, str, str]] = {}
+        # Term -> serialization within this dataset: predicates, types and issuers recur.
+        self._serialized: dict[Term, str] = {}
         # Blank node to quads map (section 4.2): label -> indexes into self.quads, each quad once.
         self.mentions: dict[str, list[int]] = {}
         # Per label, the (position + predicate, related label) pairs that step 3 of Hash N-Degree
@@ -158,23 +169,133 @@ class _Canonicalizer:
         self.canonical: dict[str, str] = {}
         for index, quad in enumerate(quads):
             self._index_quad(index, quad)
+        index = len(quads)
+        for single in singles:
+            # A quad given as the text around its only blank node (see canonicalize).
+            label = single[1]
+            self.pieces.append(())
+            self.static.append(None)
+            self.with_blanks.append(index)
+            self.tails[index] = single
+            mentioned = self.mentions.get(label)
+            if mentioned is None:
+                self.mentions[label] = [index]
+                self.related[label] = []
+            else:
+                mentioned.append(index)
+            index += 1
 
     def _index_quad(self, index: int, quad: Quad) -> None:
         subject, predicate, obj, graph = quad
-        components = (
-            [subject, predicate, obj] if graph is None else [subject, predicate, obj, graph]
-        )
+        if (
+            subject[0] != BNODE
+            and obj[0] != BNODE
+            and predicate[0] != BNODE
+            and (graph is None or graph[0] != BNODE)
+        ):
+            # Most quads mention no blank node: their canonical line is known at once and is
+            # never hashed by the blank node algorithms.
+            serialized = self._serialized
+            subject_text = serialized.get(subject)
+            if subject_text is None:
+                subject_text = serialized[subject] = serialize_term(subject)
+            predicate_text = serialized.get(predicate)
+            if predicate_text is None:
+                predicate_text = serialized[predicate] = serialize_term(predicate)
+            object_text = serialized.get(obj)
+            if object_text is None:
+                object_text = serialized[obj] = serialize_term(obj)
+            self.pieces.append(())
+            if graph is None:
+                self.static.append(f"{subject_text} {predicate_text} {object_text} .\n")
+            else:
+                graph_text = serialized.get(graph)
+                if graph_text is None:
+                    graph_text = serialized[graph] = serialize_term(graph)
+                self.static.append(
+                    f"{subject_text} {predicate_text} {object_text} {graph_text} .\n"
+                )
+            return
+        if graph is None and predicate[0] != BNODE and (subject[0] == BNODE) != (obj[0] == BNODE):
+            # The usual shapes in the default graph: "_:x <p> <o|literal>" and "<s> <p> _:x".
+            serialized = self._serialized
+            predicate_text = serialized.get(predicate)
+            if predicate_text is None:
+                predicate_text = serialized[predicate] = serialize_term(predicate)
+            if subject[0] == BNODE:
+                label = subject[1]
+                object_text = serialized.get(obj)
+                if object_text is None:
+                    object_text = serialized[obj] = serialize_term(obj)
+                self.tails[index] = ("", label, f" {predicate_text} {object_text} .\n")
+            else:
+                label = obj[1]
+                subject_text = serialized.get(subject)
+                if subject_text is None:
+                    subject_text = serialized[subject] = serialize_term(subject)
+                self.tails[index] = (f"{subject_text} {predicate_text} ", label, " .\n")
+            self.pieces.append(())
+            self.static.append(None)
+            self.with_blanks.append(index)
+            mentioned = self.mentions.get(label)
+            if mentioned is None:
+                self.mentions[label] = [index]
+                self.related[label] = []
+            else:
+                mentioned.append(index)
+            return
+        components = (subject, predicate, obj) if graph is None else quad
+        blank_at = -1
+        blanks = 0
+        for position, term in enumerate(components):
+            if term is not None and term[0] == BNODE:
+                blanks += 1
+                blank_at = position
+        if blanks == 1 and blank_at != 1:
+            # One blank node (a node without an id, as subject or object): the line is fixed
+            # text around its label, and the quad relates it to no other blank node.
+            serialized = self._serialized
+            texts: list[str] = []
+            for position, term in enumerate(components):
+                if position == blank_at or term is None:
+                    continue
+                text = serialized.get(term)
+                if text is None:
+                    text = serialized[term] = serialize_term(term)
+                texts.append(text)
+            label = components[blank_at][1]  # type: ignore[index]
+            before = "".join(text + " " for text in texts[:blank_at])
+            after = "".join(" " + text for text in texts[blank_at:]) + " .\n"
+            self.pieces.append(())  # _line and hash_first_degree read self.tails instead
+            self.static.append(None)
+            self.with_blanks.append(index)
+            self.tails[index] = (before, label, after)
+            mentioned = self.mentions.get(label)
+            if mentioned is None:
+                self.mentions[label] = [index]
+                self.related[label] = []
+            else:
+                mentioned.append(index)
+            return
         pieces: list[tuple[str, bool]] = []
         labels: list[str] = []
+        serialized = self._serialized
         for term in components:
+            assert term is not None
             if term[0] == BNODE:
                 pieces.append((term[1], True))
                 labels.append(term[1])
             else:
-                pieces.append((serialize_term(term), False))
+                text = serialized.get(term)
+                if text is None:
+                    text = serialized[term] = serialize_term(term)
+                pieces.append((text, False))
         self.pieces.append(tuple(pieces))
         if not labels:
+            self.static.append(" ".join(text for text, _ in pieces) + " .\n")
             return
+        self.static.append(None)
+        self.with_blanks.append(index)
         # Hash Related Blank Node (section 4.7.3) steps 1-2: position, then "<predicate>"
         # unless the position is the graph name.
         predicate_text = "<" + predicate[1] + ">"
@@ -203,6 +324,12 @@ class _Canonicalizer:
         return cached
 
     def _line(self, index: int, name: Callable[[str], str]) -> str:
+        static = self.static[index]
+        if static is not None:
+            return static
+        tail = self.tails.get(index)
+        if tail is not None:
+            return tail[0] + "_:" + name(tail[1]) + tail[2]
         return (
             " ".join(
                 "_:" + name(text) if is_blank else text for text, is_blank in self.pieces[index]
@@ -212,10 +339,19 @@ class _Canonicalizer:
 
     def hash_first_degree(self, reference: str) -> str:
         """Hash First Degree Quads (section 4.6.3): the mention set with ``a``/``z`` labels."""
-        lines = sorted(
-            self._line(index, lambda label: "a" if label == reference else "z")
-            for index in self.mentions[reference]
-        )
+        lines = []
+        tails = self.tails
+        for index in self.mentions[reference]:
+            tail = tails.get(index)
+            if tail is not None:
+                lines.append(tail[0] + ("_:a" if tail[1] == reference else "_:z") + tail[2])
+                continue
+            parts = [
+                ("_:a" if text == reference else "_:z") if is_blank else text
+                for text, is_blank in self.pieces[index]
+            ]
+            lines.append(" ".join(parts) + " .\n")
+        lines.sort()
         return self._digest("".join(lines).encode("utf-8")).hexdigest()
 
     def hash_n_degree(self, identifier: str, issuer: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -300,40 +436,45 @@ class _Canonicalizer:
 
     def run(self) -> CanonicalResult:
         """The canonicalization algorithm (section 4.4.3), steps 3 to 7."""
-        # Step 3: first degree hashes, grouped.
-        by_hash: dict[str, list[str]] = {}
-        for label in self.mentions:
-            first = self.hash_first_degree(label)
-            self.first_degree[label] = first
-            by_hash.setdefault(first, []).append(label)
-        # Step 4: unique hashes, in code point order, get canonical identifiers at once.
-        shared: list[list[str]] = []
-        for first in sorted(by_hash):
-            labels = by_hash[first]
-            if len(labels) == 1:
-                _issue(self.canonical, _CANONICAL_PREFIX, labels[0])
-            else:
-                shared.append(labels)
-        # Step 5: the rest, ordered by Hash N-Degree Quads; the budget scales with their number.
-        self._call_budget = self._max_deep_iterations * sum(len(labels) for labels in shared)
-        for labels in shared:
-            hash_path_list: list[tuple[str, dict[str, str]]] = []
-            for label in labels:
-                if label in self.canonical:
-                    continue
-                temporary: dict[str, str] = {}
-                _issue(temporary, _TEMPORARY_PREFIX, label)
-                hash_path_list.append(self.hash_n_degree(label, temporary))
-            hash_path_list.sort(key=lambda result: result[0])
-            for _, issuer in hash_path_list:
-                for existing in issuer:
-                    _issue(self.canonical, _CANONICAL_PREFIX, existing)
+        if len(self.mentions) == 1:
+            # Steps 3-4 for a lone blank node (a proof configuration, say): its first degree
+            # hash is unique whatever its value, so it is issued c14n0 without computing it.
+            _issue(self.canonical, _CANONICAL_PREFIX, next(iter(self.mentions)))
+        else:
+            # Step 3: first degree hashes, grouped.
+            by_hash: dict[str, list[str]] = {}
+            for label in self.mentions:
+                first = self.hash_first_degree(label)
+                self.first_degree[label] = first
+                by_hash.setdefault(first, []).append(label)
+            # Step 4: unique hashes, in code point order, get canonical identifiers at once.
+            shared: list[list[str]] = []
+            for first in sorted(by_hash):
+                labels = by_hash[first]
+                if len(labels) == 1:
+                    _issue(self.canonical, _CANONICAL_PREFIX, labels[0])
+                else:
+                    shared.append(labels)
+            # Step 5: the rest, ordered by Hash N-Degree Quads; the budget scales with their number.
+            self._call_budget = self._max_deep_iterations * sum(len(labels) for labels in shared)
+            for labels in shared:
+                hash_path_list: list[tuple[str, dict[str, str]]] = []
+                for label in labels:
+                    if label in self.canonical:
+                        continue
+                    temporary: dict[str, str] = {}
+                    _issue(temporary, _TEMPORARY_PREFIX, label)
+                    hash_path_list.append(self.hash_n_degree(label, temporary))
+                hash_path_list.sort(key=lambda result: result[0])
+                for _, issuer in hash_path_list:
+                    for existing in issuer:
+                        _issue(self.canonical, _CANONICAL_PREFIX, existing)
         # Steps 6-7 and section 5: relabel, serialize, sort in code point order.
         canonical = self.canonical
-        lines = sorted(
-            {self._line(index, canonical.__getitem__) for index in range(len(self.quads))}
-        )
-        return CanonicalResult(nquads="".join(lines), issued=dict(canonical))
+        unique = {line for line in self.static if line is not None}
+        unique.update(self._lines)
+        unique.update(self._line(index, canonical.__getitem__) for index in self.with_blanks)
+        return CanonicalResult(nquads="".join(sorted(unique)), issued=dict(canonical))
 
 
 def canonicalize(
@@ -342,8 +483,18 @@ def canonicalize(
     hash_algorithm: str = "sha256",
     max_deep_iterations: int = DEFAULT_MAX_DEEP_ITERATIONS,
     max_recursion_depth: int = DEFAULT_MAX_RECURSION_DEPTH,
+    lines: Iterable[str] = (),
+    singles: Iterable[tuple[str, str, str]] = (),
 ) -> CanonicalResult:
     """Canonicalize an RDF dataset with RDFC-1.0 and return its canonical N-Quads.
+
+    ``lines`` may carry part of the dataset already serialized: the canonical N-Quads lines
+    (Appendix A, each ending in a line feed) of quads that mention no blank node. Such quads
+    take no part in labelling blank nodes and their lines do not change, so a producer that
+    writes them itself (the fast JSON-LD path) saves building and re-serializing them here.
+    ``singles`` likewise carries quads that mention exactly one blank node, each as the text
+    before its label, the label, and the text after it (``("", "b0", " <p> \"o\" .\n")`` for
+    ``_:b0 <p> "o" .``); they relate that blank node to no other.
 
     The input is treated as a set (an RDF dataset cannot hold a quad twice), so duplicates are
     dropped before the blank node to quads map is built. ``hash_algorithm`` is ``"sha256"`` (the
@@ -363,7 +514,14 @@ def canonicalize(
         raise ValueError("RDFC-1.0 work limits must not be negative")
     unique = list(dict.fromkeys(quads))
     try:
-        return _Canonicalizer(unique, digest, max_deep_iterations, max_recursion_depth).run()
+        return _Canonicalizer(
+            unique,
+            digest,
+            max_deep_iterations,
+            max_recursion_depth,
+            lines,
+            dict.fromkeys(singles),
+        ).run()
     except UnicodeEncodeError as exc:
         raise CanonicalizationError(
             "a term holds a lone surrogate, which N-Quads cannot encode as UTF-8",
