@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.accounts.models import User
-from microcred.assessment.services import ScoreInput, assessment_record
+from microcred.assessment.services import ScoreInput, assessment_record, pool_member_add
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
     CriterionSpec,
@@ -93,3 +93,4 @@ class World:
         self.learner = user("Learner", email=f"learner{next(_seq)}@example.test")
         self.org = organization(author=self.author, assessor=self.assessor)
         self.mc = micro_credential(org=self.org, author=self.author)
+        pool_member_add(actor=None, micro_credential=self.mc, assessor=self.assessor)

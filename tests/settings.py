@@ -12,6 +12,8 @@ os.environ["MICROCRED_DATA_DIR"] = _data_dir
 os.environ.setdefault("MICROCRED_SECRET_KEY", "test-secret-key-" + "x" * 40)
 os.environ.pop("MICROCRED_PUBLIC_URL", None)
 os.environ.pop("REDIS_URL", None)
+# Tests never reach the internet: outside did:web documents and status lists are "unknown".
+os.environ["MICROCRED_VERIFIER_NETWORK"] = "0"
 if os.environ.get("MICROCRED_TEST_DATABASE") == "postgres":
     url = os.environ.get("MICROCRED_TEST_POSTGRES_URL")
     if not url:

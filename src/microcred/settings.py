@@ -85,8 +85,11 @@ INSTALLED_APPS = [
     "microcred.catalog",
     "microcred.earning",
     "microcred.assessment",
+    "microcred.notifications",
     "microcred.issuance",
     "microcred.verification",
+    "microcred.api",  # before oauth2_provider: our consent page overrides its template
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred.web.middleware.MicrocredErrorMiddleware",
@@ -174,7 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself: the switcher is read by people who may not read English.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -194,6 +199,71 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# Email: printed to the console unless an SMTP host is configured (Django's MAILERS).
+if email_host := env.get("MICROCRED_EMAIL_HOST"):
+    MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": email_host,
+            "port": int(env.get("MICROCRED_EMAIL_PORT", "587")),
+            "username": env.get("MICROCRED_EMAIL_USER", ""),
+            "password": env.get("MICROCRED_EMAIL_PASSWORD", ""),
+            "use_tls": _flag("MICROCRED_EMAIL_USE_TLS", default=True),
+        },
+    }}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.get("MICROCRED_EMAIL_FROM", f"microcred <noreply@{_public.hostname}>")
+
+# Evidence storage: private files on disk, or a private S3 bucket (django-storages) with
+# MICROCRED_STORAGE=s3. Either way files are only ever served through a signed, expiring link
+# checked by a view; S3 objects are private (no public ACL, no querystring auth handed out).
+if env.get("MICROCRED_STORAGE", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.get("MICROCRED_S3_BUCKET", ""),
+            "endpoint_url": env.get("MICROCRED_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("MICROCRED_S3_REGION") or None,
+            "access_key": env.get("MICROCRED_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("MICROCRED_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# How long a signed evidence link works (seconds).
+EVIDENCE_LINK_MAX_AGE = int(env.get("MICROCRED_EVIDENCE_LINK_MAX_AGE", "300"))
+
+# The Open Badges 3.0 API's OAuth 2.0 server (django-oauth-toolkit): authorization code with
+# PKCE S256 only, open RFC 7591 dynamic client registration (OB 3.0 §6.1), and the four OB 3.0
+# scopes (plus ``vc.issue`` for the VC-API issuer endpoint).
+OB_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        OB_SCOPE + "credential.readonly": "Read your Open Badges credentials",
+        OB_SCOPE + "credential.upsert": "Add or replace Open Badges credentials in your account",
+        OB_SCOPE + "profile.readonly": "Read your profile",
+        OB_SCOPE + "profile.update": "Update your profile",
+        "vc.issue": "Issue credentials for organizations you administer",
+    },
+    "DEFAULT_SCOPES": [OB_SCOPE + "credential.readonly"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    "ROTATE_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only, never "plain"
+    "DCR_ENABLED": True,
+    "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
+}
+
+# The verifier fetches other issuers' did:web documents and status lists (HTTPS, bounded in
+# time and size) only when this is on; private, loopback and link-local addresses stay refused
+# unless the second flag is set (issuers on the deployment's own network).
+VERIFIER_ALLOW_NETWORK = _flag("MICROCRED_VERIFIER_NETWORK", default=True)
+VERIFIER_ALLOW_PRIVATE_ADDRESSES = _flag("MICROCRED_VERIFIER_PRIVATE_ADDRESSES")
 
 UPLOAD_MAX_BYTES = int(env.get("MICROCRED_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,11 +1,16 @@
 from django.urls import include, path
 
+from microcred.api import urls as api_urls
+
 urlpatterns = [
     path("", include("microcred.web.urls")),
     path("accounts/", include("microcred.accounts.urls")),
     path("", include("microcred.catalog.urls")),
     path("", include("microcred.earning.urls")),
     path("", include("microcred.assessment.urls")),
+    path("", include("microcred.notifications.urls")),
+    path("", include("microcred.api.urls")),
+    *api_urls.oauth_urlpatterns,
     path("", include("microcred.issuance.urls")),
     path("", include("microcred.verification.urls")),
 ]

@@ -83,3 +83,31 @@ def test_not_yet_feedback_reaches_the_learner(client: Client, world: World) -> N
     client.force_login(world.learner)
     html = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
     assert "Add a hinge question." in html and "Revise and resubmit" in html
+
+
+def test_admin_sees_overdue_agreement_and_sets_the_rules(client: Client, world: World) -> None:
+    from decimal import Decimal
+
+    from microcred.assessment.models import AssessmentPolicy
+    from microcred.earning.models import EarningPolicy
+    from microcred.orgs.models import Role
+    from microcred.orgs.services import membership_grant
+    from tests.factories import user
+
+    admin = user("Admin")
+    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("assessment:admin", args=[world.org.slug])
+    page = client.get(url).content.decode()
+    assert "Nothing is overdue" in page and "No moderated decisions yet" in page
+    response = client.post(url, {"action": "policy", "moderation_rate": "0.25",
+                                 "calibration_threshold": "0.9", "decision_business_days": "10",
+                                 "reminder_business_days": "2", "claim_hours": "48"})
+    assert response.status_code == 302
+    policy = AssessmentPolicy.objects.get(organization=world.org)
+    assert (policy.moderation_rate, policy.decision_business_days) == (Decimal("0.25"), 10)
+    client.post(url, {"action": "attempt_limit", "micro_credential": world.mc.pk,
+                      "attempt_limit": "5"})
+    assert EarningPolicy.objects.get(micro_credential=world.mc).attempt_limit == 5
+    client.force_login(world.assessor)
+    assert client.get(url).status_code == 403

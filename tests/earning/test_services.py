@@ -22,7 +22,7 @@ def test_draft_saves_and_submits(world: World) -> None:
     attempt_save_draft(learner=world.learner, attempt_id=attempt.pk, texts={text: "Draft"},
                        files={file: small_file()})
     attempt = attempt_submit(learner=world.learner, attempt_id=attempt.pk)
-    assert attempt.status == Attempt.Status.SUBMITTED
+    assert attempt.status == Attempt.Status.IN_REVIEW  # auto-assigned to the pool's assessor
     assert attempt.answers.get(prompt_id=file).file_name == "plan.txt"
 
 

@@ -76,12 +76,14 @@ def test_submit_then_status_page(client: Client, world: World) -> None:
     text = world.mc.prompts.get(position=1)
     file = world.mc.prompts.get(kind="file")
     response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
-        "action": "submit", f"prompt_{text.pk}": "done", f"prompt_{file.pk}": small_file()})
+        "action": "submit", f"prompt_{text.pk}": "done", f"prompt_{file.pk}": small_file(),
+        "integrity": "on"})
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.status == "submitted"
-    page = client.get(reverse("earning:attempt", args=[attempt.public_id]))
-    assert "Submitted, awaiting assessment" in page.content.decode()
+    assert attempt.status == "in_review"  # assigned straight to the pool's assessor
+    page = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
+    assert "In review" in page
+    assert "Expected decision by" in page
 
 
 def test_other_people_cannot_open_the_attempt_or_its_evidence(client: Client,
@@ -90,9 +92,12 @@ def test_other_people_cannot_open_the_attempt_or_its_evidence(client: Client,
     file = world.mc.prompts.get(kind="file")
     client.post(reverse("earning:attempt", args=[attempt.public_id]),
                 {"action": "save", f"prompt_{file.pk}": small_file()})
-    assert client.get(reverse("earning:evidence", args=[attempt.public_id, file.pk])
-                      ).status_code == 200
+    response = client.get(reverse("earning:evidence", args=[attempt.public_id, file.pk]),
+                          follow=True)
+    assert response.status_code == 200
+    signed_link = response.redirect_chain[-1][0]
     client.force_login(user())
+    assert client.get(signed_link).status_code == 403  # made for the learner only
     assert client.get(reverse("earning:attempt", args=[attempt.public_id])).status_code == 403
     assert client.get(reverse("earning:evidence", args=[attempt.public_id, file.pk])
                       ).status_code == 403

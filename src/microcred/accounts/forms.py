@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,7 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(label=_("Email address"),
                                 widget=forms.EmailInput(attrs={"autocomplete": "email",
                                                                "autofocus": True}))
+
+
+class LanguageForm(Form):
+    language = forms.ChoiceField(label=_("Language"), choices=lambda: settings.LANGUAGES)

@@ -27,6 +27,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("name"), max_length=150)
+    # The interface language this person chose (a code from settings.LANGUAGES); empty means
+    # "follow the browser". Credentials are issued in it when the micro-credential has it.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

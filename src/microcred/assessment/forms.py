@@ -16,6 +16,9 @@ class AssessmentForm(Form):
 
     summary = forms.CharField(label=_("Overall feedback (optional)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    note_to_lead = forms.CharField(
+        label=_("Note to the lead assessor (optional, never shown to the learner)"),
+        required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,3 +43,35 @@ class AssessmentForm(Form):
         return {c.pk: ScoreInput(outcome=data.get(f"criterion_{c.pk}_outcome") or "",
                                  feedback=data.get(f"criterion_{c.pk}_feedback") or "")
                 for c in self.criteria}
+
+
+class CalibrationForm(Form):
+    """Pass or Not Yet per criterion for one calibration sample."""
+
+    def __init__(self, *args: Any, criteria: list[RubricCriterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"criterion_{c.pk}_outcome"] = forms.ChoiceField(
+                label=_("Outcome for “%(name)s”") % {"name": c.name},
+                choices=Outcome.choices, widget=forms.RadioSelect, required=False)
+
+    def outcomes(self) -> dict[int, str]:
+        return {c.pk: self.data.get(f"criterion_{c.pk}_outcome", "") for c in self.criteria}
+
+
+class PolicyForm(Form):
+    """The organization's assessment rules."""
+
+    moderation_rate = forms.DecimalField(
+        label=_("Share of decisions moderated (0 to 1)"), min_value=0, max_value=1,
+        decimal_places=3)
+    calibration_threshold = forms.DecimalField(
+        label=_("Calibration agreement needed (0 to 1)"), min_value=0, max_value=1,
+        decimal_places=3)
+    decision_business_days = forms.IntegerField(
+        label=_("Decision deadline in business days"), min_value=1, max_value=90)
+    reminder_business_days = forms.IntegerField(
+        label=_("Remind assessors this many business days before"), min_value=0, max_value=30)
+    claim_hours = forms.IntegerField(label=_("Hours an assessor holds a claim"), min_value=1,
+                                     max_value=24 * 30)

@@ -6,4 +6,9 @@ app_name = "assessment"
 urlpatterns = [
     path("assess/", views.queue, name="queue"),
     path("assess/<uuid:public_id>/", views.score, name="score"),
+    path("assess/<uuid:public_id>/claim/", views.claim, name="claim"),
+    path("assess/<uuid:public_id>/release/", views.release, name="release"),
+    path("assess/<uuid:public_id>/return/", views.return_incomplete, name="return"),
+    path("assess/calibration/<slug:slug>/", views.calibration, name="calibration"),
+    path("assess/admin/<slug:org_slug>/", views.admin_overview, name="admin"),
 ]

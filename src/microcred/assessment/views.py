@@ -5,18 +5,38 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from microcred.assessment.forms import AssessmentForm
-from microcred.assessment.models import Outcome
+from microcred.assessment.forms import AssessmentForm, CalibrationForm, PolicyForm
+from microcred.assessment.models import Outcome, ReviewKind
 from microcred.assessment.selectors import (
+    active_assignment,
+    admin_organizations,
+    agreement_figures,
     assessor_queue,
     attempt_get_for_assessor,
+    calibration_state,
     is_assessor_anywhere,
+    overdue_attempts,
+    pool_memberships,
+    pools_for_organization,
+    reviews_for_lead,
 )
-from microcred.assessment.services import assessment_record
-from microcred.earning.models import Attempt
+from microcred.assessment.services import (
+    assessment_record,
+    assignment_claim,
+    assignment_release,
+    attempt_return_incomplete,
+    calibration_record,
+    calibration_restart,
+    policy_for,
+    policy_update,
+    pool_member_add,
+    pool_member_set_lead,
+)
+from microcred.catalog.models import MicroCredential
 from microcred.earning.selectors import attempt_prompts_with_answers
-from microcred.errors import NotAllowed, ValidationFailed
+from microcred.errors import NotAllowed, NotFound, ValidationFailed
 
 
 def _require_assessor(request: HttpRequest) -> None:
@@ -26,9 +46,42 @@ def _require_assessor(request: HttpRequest) -> None:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require_assessor(request)
+    if not admin_organizations(user=request.user).exists():
+        _require_assessor(request)
     items = assessor_queue(assessor=request.user)
-    return render(request, "assessment/queue.html", {"items": items})
+    return render(request, "assessment/queue.html", {
+        "mine": [i for i in items if i.mine], "pool": [i for i in items if not i.mine],
+        "items": items, "memberships": pool_memberships(assessor=request.user),
+        "admin_orgs": admin_organizations(user=request.user)})
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, public_id: str) -> HttpResponse:
+    _require_assessor(request)
+    attempt = attempt_get_for_assessor(assessor=request.user, public_id=public_id)
+    assignment_claim(assessor=request.user, attempt_id=attempt.pk)
+    messages.success(request, _("Claimed. It is yours until the claim expires."))
+    return redirect("assessment:score", public_id=attempt.public_id)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, public_id: str) -> HttpResponse:
+    attempt = attempt_get_for_assessor(assessor=request.user, public_id=public_id)
+    assignment_release(assessor=request.user, attempt_id=attempt.pk)
+    messages.info(request, _("Released back to the pool."))
+    return redirect("assessment:queue")
+
+
+@login_required
+@require_POST
+def return_incomplete(request: HttpRequest, public_id: str) -> HttpResponse:
+    attempt = attempt_get_for_assessor(assessor=request.user, public_id=public_id)
+    attempt_return_incomplete(assessor=request.user, attempt_id=attempt.pk,
+                              reason=request.POST.get("reason", ""))
+    messages.success(request, _("Returned to the learner without scoring."))
+    return redirect("assessment:queue")
 
 
 @login_required
@@ -36,29 +89,120 @@ def score(request: HttpRequest, public_id: str) -> HttpResponse:
     _require_assessor(request)
     attempt = attempt_get_for_assessor(assessor=request.user, public_id=public_id)
     mc = attempt.micro_credential
-    criteria = list(mc.criteria.all())
-    if attempt.status != Attempt.Status.SUBMITTED:
-        messages.info(request, _("This submission has already been assessed."))
+    assignment = active_assignment(assessor=request.user, attempt=attempt)
+    if assignment is None:
+        if any(i.public_id == attempt.public_id and not i.mine
+               for i in assessor_queue(assessor=request.user)):
+            return render(request, "assessment/claim.html", {"attempt": attempt, "mc": mc})
+        messages.info(request, _("This submission is not waiting for you."))
         return redirect("assessment:queue")
+    criteria = list(mc.criteria.all())
     form = AssessmentForm(request.POST if request.method == "POST" else None, criteria=criteria)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             assessment = assessment_record(assessor=request.user, attempt_id=attempt.pk,
                                            scores=form.scores(),
-                                           summary=form.cleaned_data["summary"])
+                                           summary=form.cleaned_data["summary"],
+                                           note_to_lead=form.cleaned_data["note_to_lead"])
         except ValidationFailed as exc:
             for key, problem in exc.problems.items():
                 form.add_error(key if key in form.fields else None, problem)
             status = 400
         else:
-            if assessment.outcome == Outcome.PASS:
-                messages.success(request, _("Recorded: Pass. The credential is being issued."))
-            else:
-                messages.success(request, _("Recorded: Not Yet. The feedback was returned to "
-                                            "the learner."))
+            outcome = _("Pass") if assessment.outcome == Outcome.PASS else _("Not Yet")
+            messages.success(request, _("Recorded: %(outcome)s.") % {"outcome": outcome})
             return redirect("assessment:queue")
     return render(request, "assessment/score.html", {
-        "attempt": attempt, "mc": mc, "form": form,
-        "items": attempt_prompts_with_answers(attempt=attempt),
+        "attempt": attempt, "mc": mc, "form": form, "assignment": assignment,
+        "items": attempt_prompts_with_answers(attempt=attempt, viewer=request.user),
+        "earlier_reviews": reviews_for_lead(attempt=attempt)
+        if assignment.kind == ReviewKind.ADJUDICATION else [],
     }, status=status)
+
+
+@login_required
+def calibration(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_assessor(request)
+    mc = MicroCredential.objects.filter(slug=slug).select_related("organization").first()
+    if mc is None:
+        raise NotFound(_("No such micro-credential."))
+    state = calibration_state(assessor=request.user, micro_credential=mc)
+    if state.member is None:
+        raise NotAllowed(_("You are not in the pool for this micro-credential."))
+    criteria = list(mc.criteria.all())
+    form = CalibrationForm(request.POST if request.method == "POST" else None,
+                           criteria=criteria)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "restart":
+            calibration_restart(assessor=request.user, micro_credential=mc)
+            return redirect("assessment:calibration", slug=slug)
+        try:
+            calibration_record(assessor=request.user, anchor_id=int(request.POST["anchor"]),
+                               scores=form.outcomes())
+        except ValidationFailed as exc:
+            for key, problem in exc.problems.items():
+                form.add_error(key if key in form.fields else None, problem)
+            status = 400
+        else:
+            return redirect("assessment:calibration", slug=slug)
+    state = calibration_state(assessor=request.user, micro_credential=mc)
+    return render(request, "assessment/calibration.html", {
+        "mc": mc, "state": state, "form": form,
+        "threshold": policy_for(organization=mc.organization).calibration_threshold,
+    }, status=status)
+
+
+@login_required
+def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
+    org = admin_organizations(user=request.user).filter(slug=org_slug).first()
+    if org is None:
+        raise NotAllowed(_("Only administrators of this organization can see this page."))
+    if request.method == "POST":
+        from microcred.accounts.models import User
+
+        action = request.POST.get("action")
+        if action == "add_member":
+            mc = MicroCredential.objects.filter(organization=org,
+                                                pk=request.POST.get("micro_credential")).first()
+            person = User.objects.filter(email__iexact=request.POST.get("email", "")).first()
+            if mc is None or person is None:
+                raise ValidationFailed(_("Choose a micro-credential and an assessor's email."))
+            pool_member_add(actor=request.user, micro_credential=mc, assessor=person,
+                            is_lead=request.POST.get("is_lead") == "on")
+            messages.success(request, _("Added to the pool."))
+        elif action == "policy":
+            form = PolicyForm(request.POST)
+            if not form.is_valid():
+                raise ValidationFailed(" ".join(
+                    f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+            policy_update(actor=request.user, organization=org, **form.cleaned_data)
+            messages.success(request, _("Assessment rules saved."))
+        elif action == "attempt_limit":
+            from microcred.earning.services import attempt_limit_set
+
+            mc = MicroCredential.objects.filter(organization=org,
+                                                pk=request.POST.get("micro_credential")).first()
+            try:
+                limit = int(request.POST.get("attempt_limit", ""))
+            except ValueError:
+                limit = 0
+            if mc is None:
+                raise ValidationFailed(_("Choose a micro-credential."))
+            attempt_limit_set(actor=request.user, micro_credential=mc, attempt_limit=limit)
+            messages.success(request, _("Attempt limit saved."))
+        elif action == "set_lead":
+            pool_member_set_lead(actor=request.user, member_id=int(request.POST["member"]),
+                                 is_lead=request.POST.get("is_lead") == "1")
+            messages.success(request, _("Lead assessors updated."))
+        return redirect("assessment:admin", org_slug=org.slug)
+    return render(request, "assessment/admin.html", {
+        "org": org, "overdue": overdue_attempts(organization=org),
+        "agreement": agreement_figures(organization=org),
+        "members": pools_for_organization(organization=org),
+        "mcs": org.micro_credentials.filter(status="published"),
+        "policy": policy_for(organization=org),
+        "policy_form": PolicyForm(initial={
+            f: getattr(policy_for(organization=org), f) for f in PolicyForm.base_fields}),
+    })

@@ -27,6 +27,8 @@ class MicroCredential(models.Model):
     title = models.CharField(_("title"), max_length=200)
     competency = models.TextField(_("competency statement"))
     key_method = models.TextField(_("key method"))
+    # The language the author wrote it in; other languages are MicroCredentialTranslation rows.
+    language = models.CharField(_("language"), max_length=16, default="en")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -85,7 +87,7 @@ class EvidencePrompt(models.Model):
 
     @property
     def label(self) -> str:
-        return f"Part {self.position}"
+        return _("Part %(n)s") % {"n": self.position}
 
 
 class RubricCriterion(models.Model):
@@ -107,3 +109,60 @@ class RubricCriterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MicroCredentialTranslation(models.Model):
+    """The title, competency and key method in one more language (prompts and criteria have
+    their own rows). Shown to people reading that language; credentials are issued in it."""
+
+    micro_credential = models.ForeignKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=16)
+    title = models.CharField(_("title"), max_length=200)
+    competency = models.TextField(_("competency statement"))
+    key_method = models.TextField(_("key method"))
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["micro_credential", "language"],
+                                    name="microcredential_translation_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+
+class EvidencePromptTranslation(models.Model):
+    prompt_of = models.ForeignKey(EvidencePrompt, on_delete=models.CASCADE,
+                                  related_name="translations")
+    language = models.CharField(_("language"), max_length=16)
+    prompt = models.TextField(_("prompt"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prompt_of", "language"],
+                                    name="prompt_translation_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prompt[:60]} [{self.language}]"
+
+
+class RubricCriterionTranslation(models.Model):
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE,
+                                  related_name="translations")
+    language = models.CharField(_("language"), max_length=16)
+    name = models.CharField(_("criterion"), max_length=200)
+    pass_descriptor = models.TextField(_("Pass looks like"))
+    not_yet_descriptor = models.TextField(_("Not Yet looks like"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "language"],
+                                    name="criterion_translation_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.language}]"

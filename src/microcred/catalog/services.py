@@ -4,13 +4,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
-from microcred.catalog.models import EvidencePrompt, MicroCredential, RubricCriterion
+from microcred.catalog.models import (
+    EvidencePrompt,
+    EvidencePromptTranslation,
+    MicroCredential,
+    MicroCredentialTranslation,
+    RubricCriterion,
+    RubricCriterionTranslation,
+)
 from microcred.errors import InvalidState, NotAllowed, ValidationFailed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import user_has_role
@@ -48,8 +56,10 @@ def micro_credential_create(
     prompts: Sequence[PromptSpec],
     criteria: Sequence[CriterionSpec],
     slug: str | None = None,
+    language: str = "en",
 ) -> MicroCredential:
-    """Create a draft micro-credential with its evidence prompts and rubric."""
+    """Create a draft micro-credential with its evidence prompts and rubric, written in
+    ``language``."""
     if not (user_has_role(user=actor, organization=organization, role=Role.AUTHOR)
             or user_has_role(user=actor, organization=organization, role=Role.ADMIN)):
         raise NotAllowed(_("Only an author of %(org)s can create its micro-credentials.")
@@ -73,10 +83,13 @@ def micro_credential_create(
             problems["criteria"] = _(
                 "Each criterion needs a name, a Pass descriptor and a Not Yet descriptor."
             )
+    if language not in _languages():
+        problems["language"] = _("Choose one of the site's languages.")
     if problems:
         raise ValidationFailed(" ".join(problems.values()), problems=problems)
     with transaction.atomic():
         mc = MicroCredential.objects.create(
+            language=language,
             organization=organization,
             slug=slug or _unique_slug(title),
             title=title.strip(),
@@ -118,4 +131,72 @@ def micro_credential_publish(*, actor: Any, micro_credential_id: int) -> MicroCr
         mc.published_at = timezone.now()
         mc.save(update_fields=["status", "published_at"])
         audit_record(actor=actor, action="micro_credential.published", target=mc)
+    return mc
+
+
+def _languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def micro_credential_translate(
+    *,
+    actor: Any,
+    micro_credential_id: int,
+    language: str,
+    title: str,
+    competency: str,
+    key_method: str,
+    prompts: dict[int, str],
+    criteria: dict[int, CriterionSpec],
+) -> MicroCredential:
+    """Add (or replace) the micro-credential's text in one more language.
+
+    ``prompts`` and ``criteria`` are keyed by position. Every part must be translated, so a
+    reader never sees half a rubric in one language. Drafts only: publishing freezes the text
+    learners and assessors rely on, in every language.
+    """
+    with transaction.atomic():
+        mc = MicroCredential.objects.select_for_update().select_related("organization").get(
+            pk=micro_credential_id
+        )
+        org = mc.organization
+        if not (user_has_role(user=actor, organization=org, role=Role.AUTHOR)
+                or user_has_role(user=actor, organization=org, role=Role.ADMIN)):
+            raise NotAllowed(_("Only an author of %(org)s can translate it.") % {"org": org.name})
+        if mc.is_published:
+            raise InvalidState(_("A published micro-credential is frozen; translate it before "
+                                 "publishing."), code="already_published")
+        all_prompts = list(mc.prompts.all())
+        all_criteria = list(mc.criteria.all())
+        problems: dict[str, str] = {}
+        if language not in _languages() or language == mc.language:
+            problems["language"] = _("Choose a language other than the one it is written in.")
+        if not (title.strip() and competency.strip() and key_method.strip()):
+            problems["title"] = _("Translate the title, the competency and the key method.")
+        if any(not prompts.get(p.position, "").strip() for p in all_prompts):
+            problems["prompts"] = _("Translate every evidence prompt.")
+        for c in all_criteria:
+            spec = criteria.get(c.position)
+            if spec is None or not (spec.name.strip() and spec.pass_descriptor.strip()
+                                    and spec.not_yet_descriptor.strip()):
+                problems["criteria"] = _("Translate every criterion and both its descriptors.")
+        if problems:
+            raise ValidationFailed(" ".join(problems.values()), problems=problems)
+        MicroCredentialTranslation.objects.update_or_create(
+            micro_credential=mc, language=language,
+            defaults={"title": title.strip(), "competency": competency.strip(),
+                      "key_method": key_method.strip()})
+        for p in all_prompts:
+            EvidencePromptTranslation.objects.update_or_create(
+                prompt_of=p, language=language,
+                defaults={"prompt": prompts[p.position].strip()})
+        for c in all_criteria:
+            spec = criteria[c.position]
+            RubricCriterionTranslation.objects.update_or_create(
+                criterion=c, language=language,
+                defaults={"name": spec.name.strip(),
+                          "pass_descriptor": spec.pass_descriptor.strip(),
+                          "not_yet_descriptor": spec.not_yet_descriptor.strip()})
+        audit_record(actor=actor, action="micro_credential.translated", target=mc,
+                     data={"language": language})
     return mc

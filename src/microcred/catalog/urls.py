@@ -10,4 +10,6 @@ urlpatterns = [
     path("author/new/", views.author_create, name="author_create"),
     path("author/<uuid:public_id>/", views.author_detail, name="author_detail"),
     path("author/<uuid:public_id>/publish/", views.author_publish, name="author_publish"),
+    path("author/<uuid:public_id>/translate/<str:language>/", views.author_translate,
+         name="author_translate"),
 ]

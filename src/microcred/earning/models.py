@@ -19,11 +19,19 @@ class Attempt(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted, awaiting assessment")
-        NOT_YET = "not_yet", _("Not Yet")
+        SUBMITTED = "submitted", _("Submitted, awaiting an assessor")
+        IN_REVIEW = "in_review", _("In review")
         PASSED = "passed", _("Pass")
+        NOT_YET = "not_yet", _("Not Yet")
+        RETURNED = "returned", _("Returned incomplete")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
+    # In progress: at most one per learner and micro-credential (a partial unique constraint).
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)
+    # The learner may edit: a draft, or work sent back without scoring.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Decided: the scores stand (a Not Yet may still be appealed once, which reopens review).
+    DECIDED_STATUSES = (Status.PASSED, Status.NOT_YET)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     learner = models.ForeignKey(
@@ -37,6 +45,13 @@ class Attempt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the assessment is due (the organization's business-day deadline from submission).
+    decision_due_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    integrity_confirmed_at = models.DateTimeField(null=True, blank=True)
+    resubmission_note = models.TextField(_("note to the assessor"), blank=True)
+    return_reason = models.TextField(_("why it was returned"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -47,16 +62,37 @@ class Attempt(models.Model):
             # At most one attempt in progress per learner and micro-credential.
             models.UniqueConstraint(
                 fields=["learner", "micro_credential"],
-                condition=models.Q(status__in=["draft", "submitted"]),
+                condition=models.Q(status__in=["draft", "submitted", "in_review", "returned"]),
                 name="attempt_one_open",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "submitted", "not_yet", "passed"]),
+                condition=models.Q(status__in=[
+                    "draft", "submitted", "in_review", "passed", "not_yet", "returned",
+                    "withdrawn"]),
                 name="attempt_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                condition=models.Q(status__in=["draft", "withdrawn"])
+                | models.Q(submitted_at__isnull=False),
                 name="attempt_submitted_has_date",
+            ),
+            # Submitting means having confirmed the academic-integrity statement.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "withdrawn"])
+                | models.Q(integrity_confirmed_at__isnull=False),
+                name="attempt_submitted_confirmed_integrity",
+            ),
+            # A decision has a date, and only a decided attempt has one.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["passed", "not_yet"], decided_at__isnull=False)
+                | (~models.Q(status__in=["passed", "not_yet"])
+                   & models.Q(decided_at__isnull=True)),
+                name="attempt_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="withdrawn", withdrawn_at__isnull=False)
+                | (~models.Q(status="withdrawn") & models.Q(withdrawn_at__isnull=True)),
+                name="attempt_withdrawn_has_date",
             ),
         ]
 
@@ -79,6 +115,9 @@ class Answer(models.Model):
     file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=255)
     file_name = models.CharField(max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)
+    # What the content turned out to be (sniffed from its bytes, never from its name).
+    file_type = models.CharField(max_length=64, blank=True)
+    link = models.URLField(_("link to the artifact"), blank=True, max_length=1000)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -93,5 +132,37 @@ class Answer(models.Model):
     @property
     def is_complete(self) -> bool:
         if self.prompt.kind == EvidencePrompt.Kind.FILE:
-            return bool(self.file)
+            return bool(self.file) or bool(self.link)
         return bool(self.text.strip())
+
+
+class EarningPolicy(models.Model):
+    """Earning rules for one micro-credential, kept here so the catalog's frozen record stays
+    as published: how many attempts a learner has."""
+
+    micro_credential = models.OneToOneField(
+        MicroCredential, on_delete=models.CASCADE, related_name="earning_policy"
+    )
+    attempt_limit = models.PositiveIntegerField(_("attempts allowed"), default=3)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(attempt_limit__gte=1),
+                                   name="earning_policy_limit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"policy for {self.micro_credential}"
+
+
+class PromptRule(models.Model):
+    """Limits for one evidence prompt: words for a written answer, bytes and kinds for a file,
+    and whether a link may stand in for a file."""
+
+    prompt = models.OneToOneField(EvidencePrompt, on_delete=models.CASCADE, related_name="rule")
+    word_limit = models.PositiveIntegerField(_("word limit"), null=True, blank=True)
+    max_bytes = models.PositiveBigIntegerField(_("largest file"), null=True, blank=True)
+    allow_link = models.BooleanField(_("a link may replace the file"), default=True)
+
+    def __str__(self) -> str:
+        return f"rule for {self.prompt}"

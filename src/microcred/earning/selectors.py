@@ -3,7 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from microcred.catalog.models import EvidencePrompt, MicroCredential
@@ -15,6 +18,16 @@ from microcred.errors import NotAllowed, NotFound
 class PromptWithAnswer:
     prompt: EvidencePrompt
     answer: Answer | None
+    file_url: str = ""  # a short-lived signed link for this viewer
+
+    @property
+    def word_limit(self) -> int | None:
+        rule = getattr(self.prompt, "rule", None) if _has_rule(self.prompt) else None
+        return rule.word_limit if rule else None
+
+    @property
+    def link_field_name(self) -> str:
+        return f"link_{self.prompt.pk}"
 
     @property
     def field_name(self) -> str:
@@ -37,10 +50,55 @@ def attempt_get_for_learner(*, learner: Any, public_id: Any) -> Attempt:
     return attempt
 
 
-def attempt_prompts_with_answers(*, attempt: Attempt) -> list[PromptWithAnswer]:
+def _has_rule(prompt: EvidencePrompt) -> bool:
+    from microcred.earning.models import PromptRule
+
+    try:
+        prompt.rule  # noqa: B018
+    except PromptRule.DoesNotExist:
+        return False
+    return True
+
+
+EVIDENCE_SALT = "microcred.earning.evidence"
+
+
+def evidence_token(*, answer: Answer, viewer: Any) -> str:
+    """A signed token naming the answer and the viewer; it expires after
+    ``EVIDENCE_LINK_MAX_AGE`` seconds, so a copied link stops working soon."""
+    return signing.dumps({"a": answer.pk, "u": viewer.pk}, salt=EVIDENCE_SALT, compress=True)
+
+
+def evidence_token_read(*, token: str, viewer: Any) -> Answer:
+    try:
+        data = signing.loads(token, salt=EVIDENCE_SALT,
+                             max_age=settings.EVIDENCE_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise NotAllowed(_("This link has expired. Go back and open the file again."),
+                         code="link_expired") from None
+    except signing.BadSignature:
+        raise NotFound(_("No such file.")) from None
+    if data.get("u") != viewer.pk:
+        raise NotAllowed(_("This link was made for someone else."), code="link_not_yours")
+    answer = Answer.objects.select_related("attempt__micro_credential__organization").filter(
+        pk=data.get("a")).exclude(file="").first()
+    if answer is None:
+        raise NotFound(_("No such file."))
+    return answer
+
+
+def attempt_prompts_with_answers(*, attempt: Attempt,
+                                 viewer: Any | None = None) -> list[PromptWithAnswer]:
     answers = {a.prompt_id: a for a in attempt.answers.all()}
-    return [PromptWithAnswer(prompt=p, answer=answers.get(p.pk))
-            for p in attempt.micro_credential.prompts.all()]
+    items = []
+    for p in attempt.micro_credential.prompts.select_related("rule"):
+        answer = answers.get(p.pk)
+        url = ""
+        if viewer is not None and answer is not None and answer.file:
+            url = reverse("earning:evidence_signed",
+                          kwargs={"token": evidence_token(answer=answer, viewer=viewer)})
+        items.append(PromptWithAnswer(prompt=p, answer=answer, file_url=url))
+    return items
 
 
 def attempts_for_learner(*, learner: Any) -> QuerySet[Attempt]:

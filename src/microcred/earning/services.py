@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -7,13 +8,23 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
 from microcred.catalog.models import EvidencePrompt, MicroCredential
-from microcred.earning.models import Answer, Attempt
+from microcred.earning.evidence_files import UnsupportedFile, sniff, strip_image
+from microcred.earning.models import Answer, Attempt, EarningPolicy, PromptRule
+from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+
+_WORD = re.compile(r"\S+")
+
+
+def word_count(text: str) -> int:
+    """Words as the browser counts them (runs of non-space), so both sides agree."""
+    return len(_WORD.findall(text))
 
 
 def _locked_own_attempt(*, learner: Any, attempt_id: int) -> Attempt:
@@ -26,11 +37,73 @@ def _locked_own_attempt(*, learner: Any, attempt_id: int) -> Attempt:
     return attempt
 
 
-def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt:
-    """Return the learner's attempt in progress, or open a new one.
+def policy_for(*, micro_credential: MicroCredential) -> EarningPolicy:
+    policy, _created = EarningPolicy.objects.get_or_create(micro_credential=micro_credential)
+    return policy
 
-    After a Not Yet the new attempt starts from the previous answers (text and files), so the
-    learner revises rather than starts over.
+
+def attempt_limit_set(*, actor: Any, micro_credential: MicroCredential,
+                      attempt_limit: int) -> EarningPolicy:
+    from microcred.orgs.models import Role
+    from microcred.orgs.selectors import user_has_role
+
+    if actor is not None and not user_has_role(
+            user=actor, organization=micro_credential.organization, role=Role.ADMIN):
+        raise NotAllowed(_("Only administrators can change the attempt limit."))
+    if attempt_limit < 1:
+        raise ValidationFailed(_("Allow at least one attempt."))
+    with transaction.atomic():
+        policy = policy_for(micro_credential=micro_credential)
+        policy.attempt_limit = attempt_limit
+        policy.save()
+        audit_record(actor=actor, action="earning_policy.updated", target=policy,
+                     data={"attempt_limit": attempt_limit})
+    return policy
+
+
+def prompt_rule_set(*, actor: Any, prompt: EvidencePrompt, word_limit: int | None = None,
+                    max_bytes: int | None = None, allow_link: bool = True) -> PromptRule:
+    with transaction.atomic():
+        rule, _created = PromptRule.objects.update_or_create(
+            prompt=prompt, defaults={"word_limit": word_limit, "max_bytes": max_bytes,
+                                     "allow_link": allow_link})
+        audit_record(actor=actor, action="prompt_rule.updated", target=rule,
+                     data={"word_limit": word_limit, "max_bytes": max_bytes,
+                           "allow_link": allow_link})
+    return rule
+
+
+def prompt_max_bytes(prompt: EvidencePrompt) -> int:
+    rule = getattr(prompt, "rule", None) if _has_rule(prompt) else None
+    limit = settings.UPLOAD_MAX_BYTES
+    if rule is not None and rule.max_bytes:
+        limit = min(limit, rule.max_bytes)
+    return limit
+
+
+def _has_rule(prompt: EvidencePrompt) -> bool:
+    try:
+        prompt.rule  # noqa: B018 - a one-to-one that may be missing
+    except PromptRule.DoesNotExist:
+        return False
+    return True
+
+
+def prompt_word_limit(prompt: EvidencePrompt) -> int | None:
+    return prompt.rule.word_limit if _has_rule(prompt) else None
+
+
+def prompt_allows_link(prompt: EvidencePrompt) -> bool:
+    return prompt.rule.allow_link if _has_rule(prompt) else True
+
+
+def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt:
+    """Return the learner's attempt in progress, or open a new one against the published
+    micro-credential (its id carries the exact published version).
+
+    After a Not Yet the new attempt starts from the previous answers (text, files and links),
+    so the learner revises rather than starts over. Attempts are limited per micro-credential
+    (``EarningPolicy``); withdrawn ones do not count.
     """
     if not micro_credential.is_published:
         raise InvalidState(_("This micro-credential is not published."))
@@ -46,6 +119,12 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
             if attempt.status == Attempt.Status.PASSED:
                 raise InvalidState(_("You have already earned this micro-credential."),
                                    code="already_earned")
+        counted = sum(1 for a in previous if a.status != Attempt.Status.WITHDRAWN)
+        limit = policy_for(micro_credential=micro_credential).attempt_limit
+        if counted >= limit:
+            raise InvalidState(
+                _("You have used all %(n)s attempts allowed for this micro-credential.")
+                % {"n": limit}, code="attempt_limit")
         number = previous[0].number + 1 if previous else 1
         try:
             with transaction.atomic():
@@ -57,19 +136,27 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
             return Attempt.objects.get(
                 learner=learner, micro_credential=micro_credential, number=number
             )
-        if previous:
+        source = next((a for a in previous if a.status != Attempt.Status.WITHDRAWN), None)
+        if source is not None:
             Answer.objects.bulk_create(
                 Answer(attempt=attempt, prompt_id=a.prompt_id, text=a.text, file=a.file.name,
-                       file_name=a.file_name, file_size=a.file_size)
-                for a in previous[0].answers.all()
+                       file_name=a.file_name, file_size=a.file_size, file_type=a.file_type,
+                       link=a.link)
+                for a in source.answers.all()
             )
         audit_record(actor=learner, action="attempt.started", target=attempt,
-                     data={"number": number})
+                     data={"number": number, "version": micro_credential.version})
     return attempt
 
 
 def _prompts_by_id(attempt: Attempt) -> dict[int, EvidencePrompt]:
-    return {p.pk: p for p in attempt.micro_credential.prompts.all()}
+    return {p.pk: p for p in attempt.micro_credential.prompts.select_related("rule")}
+
+
+def _require_editable(attempt: Attempt) -> None:
+    if attempt.status not in Attempt.EDITABLE_STATUSES:
+        raise InvalidState(_("This attempt has been submitted and can no longer be edited."),
+                           code="not_a_draft")
 
 
 def attempt_save_draft(
@@ -78,18 +165,21 @@ def attempt_save_draft(
     attempt_id: int,
     texts: Mapping[int, str],
     files: Mapping[int, UploadedFile] | None = None,
+    links: Mapping[int, str] | None = None,
+    resubmission_note: str | None = None,
 ) -> Attempt:
-    """Save written answers and attach files to a draft.
+    """Save written answers, links and files of a draft (or of work returned incomplete).
 
-    The text is saved first and committed on its own, so a refused file (too large) never costs
-    the learner what they typed; the refusal is raised afterwards, naming the part.
+    The text is saved first and committed on its own, so a refused file (too large, or not a
+    kind we accept, judged by its bytes) never costs the learner what they typed; the refusal
+    is raised afterwards, naming the part. Images are re-encoded to strip their metadata.
     """
     files = files or {}
+    links = links or {}
+    problems: dict[str, str] = {}
     with transaction.atomic():
         attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
-        if attempt.status != Attempt.Status.DRAFT:
-            raise InvalidState(_("This attempt has been submitted and can no longer be edited."),
-                               code="not_a_draft")
+        _require_editable(attempt)
         prompts = _prompts_by_id(attempt)
         for prompt_id, text in texts.items():
             prompt = prompts.get(prompt_id)
@@ -98,14 +188,30 @@ def attempt_save_draft(
             Answer.objects.update_or_create(
                 attempt=attempt, prompt=prompt, defaults={"text": text}
             )
-        attempt.save(update_fields=["updated_at"])
+        for prompt_id, link in links.items():
+            prompt = prompts.get(prompt_id)
+            if prompt is None or prompt.kind != EvidencePrompt.Kind.FILE:
+                continue
+            link = link.strip()
+            if link and not (prompt_allows_link(prompt)
+                             and re.match(r"^https?://[^\s/$.?#].\S*$", link)):
+                problems[f"link_{prompt_id}"] = _(
+                    "Part %(n)s: give a full web address starting with https://."
+                ) % {"n": prompt.position}
+                continue
+            Answer.objects.update_or_create(attempt=attempt, prompt=prompt,
+                                            defaults={"link": link[:1000]})
+        fields = ["updated_at"]
+        if resubmission_note is not None:
+            attempt.resubmission_note = resubmission_note
+            fields.append("resubmission_note")
+        attempt.save(update_fields=fields)
 
-    problems: dict[str, str] = {}
-    limit = settings.UPLOAD_MAX_BYTES
     for prompt_id, upload in files.items():
         prompt = prompts.get(prompt_id)
         if prompt is None or prompt.kind != EvidencePrompt.Kind.FILE:
             continue
+        limit = prompt_max_bytes(prompt)
         if upload.size is None or upload.size > limit:
             problems[f"prompt_{prompt_id}"] = _(
                 "%(name)s is %(size)s; files can be at most %(limit)s. Your draft is saved; "
@@ -113,39 +219,73 @@ def attempt_save_draft(
             ) % {"name": upload.name, "size": filesizeformat(upload.size or 0),
                  "limit": filesizeformat(limit)}
             continue
+        try:
+            sniffed = sniff(upload)
+            content: Any = strip_image(upload, sniffed) if sniffed.kind == "image" else upload
+        except UnsupportedFile:
+            problems[f"prompt_{prompt_id}"] = _(
+                "%(name)s is not a kind of file we accept (images, PDF or office documents, "
+                "plain text, video or audio). Your draft is saved."
+            ) % {"name": upload.name}
+            continue
+        extension = "png" if sniffed.mime == "image/gif" else sniffed.extension
         with transaction.atomic():
             attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
+            _require_editable(attempt)
             answer, _created = Answer.objects.get_or_create(attempt=attempt, prompt=prompt)
-            answer.file.save(upload.name or "evidence", upload, save=False)
+            # The stored name is ours: the learner's file name may identify them.
+            answer.file.save(f"evidence.{extension}", content, save=False)
             answer.file_name = (upload.name or "evidence")[:255]
-            answer.file_size = upload.size
+            answer.file_size = answer.file.size
+            answer.file_type = "image/png" if sniffed.mime == "image/gif" else sniffed.mime
             answer.save()
             audit_record(actor=learner, action="attempt.file_attached", target=attempt,
-                         data={"prompt": prompt.pk, "size": upload.size})
+                         data={"prompt": prompt.pk, "size": answer.file_size,
+                               "type": answer.file_type})
     if problems:
-        raise ValidationFailed(" ".join(problems.values()), code="file_too_large",
-                               problems=problems)
+        code = "file_refused" if any(k.startswith("prompt_") for k in problems) else "bad_link"
+        if any("at most" in v for v in problems.values()):
+            code = "file_too_large"
+        raise ValidationFailed(" ".join(problems.values()), code=code, problems=problems)
     return attempt
 
 
-def attempt_submit(*, learner: Any, attempt_id: int) -> Attempt:
-    """Submit a draft for assessment; every required part must be answered."""
+def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool = True) -> Attempt:
+    """Submit a draft (or returned work) for assessment.
+
+    Every required part must be answered, written answers must be within their word limits,
+    and the learner must confirm the academic-integrity statement; each problem is named.
+    The assessment side sets the decision deadline and assigns an assessor in the same
+    transaction, and the learner is notified.
+    """
+    from microcred.assessment.services import attempt_submitted
+    from microcred.notifications.services import notify
+
     with transaction.atomic():
         attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
-        if attempt.status != Attempt.Status.DRAFT:
+        if attempt.status not in Attempt.EDITABLE_STATUSES:
             raise InvalidState(_("This attempt has already been submitted."),
                                code="already_submitted")
         answers = {a.prompt_id: a for a in attempt.answers.select_related("prompt")}
         missing: dict[str, str] = {}
         positions: list[str] = []
-        for prompt in attempt.micro_credential.prompts.all():
+        for prompt in attempt.micro_credential.prompts.select_related("rule"):
             answer = answers.get(prompt.pk)
+            key = f"prompt_{prompt.pk}"
             if prompt.required and (answer is None or not answer.is_complete):
-                what = (_("attach a file") if prompt.kind == EvidencePrompt.Kind.FILE
-                        else _("write an answer"))
-                missing[f"prompt_{prompt.pk}"] = _("Part %(n)s is required: %(what)s.") % {
+                what = (_("attach a file or give a link") if prompt.kind ==
+                        EvidencePrompt.Kind.FILE else _("write an answer"))
+                missing[key] = _("Part %(n)s is required: %(what)s.") % {
                     "n": prompt.position, "what": what}
                 positions.append(_("Part %(n)s") % {"n": prompt.position})
+            limit = prompt_word_limit(prompt)
+            if limit and answer is not None and word_count(answer.text) > limit:
+                missing[key] = _("Part %(n)s has %(count)s words; the limit is %(limit)s.") % {
+                    "n": prompt.position, "count": word_count(answer.text), "limit": limit}
+                positions.append(_("Part %(n)s (too long)") % {"n": prompt.position})
+        if not integrity_confirmed:
+            missing["integrity"] = _("Confirm the academic-integrity statement.")
+            positions.append(_("the academic-integrity statement"))
         if missing:
             raise ValidationFailed(
                 _("Your submission is missing required parts: %(parts)s.")
@@ -153,9 +293,28 @@ def attempt_submit(*, learner: Any, attempt_id: int) -> Attempt:
                 code="missing_parts",
                 problems=missing,
             )
-        attempt.status = Attempt.Status.SUBMITTED
-        attempt.submitted_at = timezone.now()
-        attempt.save(update_fields=["status", "submitted_at", "updated_at"])
-        audit_record(actor=learner, action="attempt.submitted", target=attempt)
+        resubmitted = attempt.status == Attempt.Status.RETURNED
+        attempt.integrity_confirmed_at = timezone.now()
+        attempt.save(update_fields=["integrity_confirmed_at"])
+        attempt_transition(attempt=attempt, to=Attempt.Status.SUBMITTED, actor=learner)
+        audit_record(actor=learner, action="attempt.submitted", target=attempt,
+                     data={"after_return": resubmitted})
+        attempt_submitted(attempt=attempt, actor=learner)
+        notify(user=learner, kind="attempt.submitted",
+               subject=_("Received: %(mc)s") % {"mc": attempt.micro_credential.title},
+               body=_("Expect a decision by %(due)s.") % {
+                   "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")}
+               if attempt.decision_due_at else "",
+               url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
     return attempt
 
+
+def attempt_withdraw(*, learner: Any, attempt_id: int) -> Attempt:
+    """Withdraw an attempt that is not decided; nobody may score it afterwards."""
+    from microcred.assessment.services import attempt_withdrawn
+
+    with transaction.atomic():
+        attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
+        attempt_transition(attempt=attempt, to=Attempt.Status.WITHDRAWN, actor=learner)
+        attempt_withdrawn(attempt=attempt, actor=learner)
+    return attempt

@@ -9,5 +9,8 @@ urlpatterns = [
     path("attempts/<uuid:public_id>/autosave/", views.autosave, name="autosave"),
     path("attempts/<uuid:public_id>/evidence/<int:prompt_id>/", views.evidence_file,
          name="evidence"),
+    path("evidence/<str:token>/", views.evidence_signed, name="evidence_signed"),
+    path("attempts/<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("attempts/<uuid:public_id>/appeal/", views.appeal, name="appeal"),
     path("me/learning/", views.my_learning, name="my_learning"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -10,6 +12,13 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from microcred.assessment.selectors import (
+    appeal_of,
+    attempt_decision,
+    can_open_evidence,
+    previous_decision,
+)
+from microcred.assessment.services import appeal_create
 from microcred.catalog.selectors import micro_credential_get_published
 from microcred.earning.forms import AttemptForm
 from microcred.earning.models import Attempt
@@ -18,11 +27,18 @@ from microcred.earning.selectors import (
     attempt_get_for_learner,
     attempt_prompts_with_answers,
     attempts_for_learner,
+    evidence_token,
+    evidence_token_read,
 )
-from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
+from microcred.earning.services import (
+    attempt_save_draft,
+    attempt_start,
+    attempt_submit,
+    attempt_withdraw,
+)
+from microcred.earning.workflow import can_transition
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
-from microcred.orgs.models import Role
-from microcred.orgs.selectors import user_has_role
+from microcred.issuance.selectors import credential_for_attempt
 
 
 @login_required
@@ -36,33 +52,46 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def attempt_page(request: HttpRequest, public_id: str) -> HttpResponse:
     attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
-    if attempt.status != Attempt.Status.DRAFT:
-        assessment = getattr(attempt, "assessment", None)
+    previous = previous_decision(attempt=attempt)
+    if attempt.status not in Attempt.EDITABLE_STATUSES:
+        decision = attempt_decision(attempt=attempt)
+        appeal = appeal_of(attempt=attempt)
+        later = Attempt.objects.filter(learner=attempt.learner_id,
+                                       micro_credential=attempt.micro_credential_id,
+                                       number__gt=attempt.number).exists()
         return render(request, "earning/attempt_status.html", {
             "attempt": attempt,
-            "assessment": assessment,
-            "scores": assessment.scores.select_related("criterion") if assessment else [],
-            "credential": getattr(attempt, "credential", None),
-            "items": attempt_prompts_with_answers(attempt=attempt),
+            "assessment": decision,
+            "scores": decision.scores.select_related("criterion") if decision else [],
+            "credential": credential_for_attempt(attempt=attempt),
+            "items": attempt_prompts_with_answers(attempt=attempt, viewer=request.user),
+            "appeal": appeal,
+            "can_appeal": attempt.status == Attempt.Status.NOT_YET and appeal is None
+            and not later,
+            "can_withdraw": can_transition(attempt, Attempt.Status.WITHDRAWN),
         })
-    items = attempt_prompts_with_answers(attempt=attempt)
+    items = attempt_prompts_with_answers(attempt=attempt, viewer=request.user)
     autosave_url = reverse("earning:autosave", kwargs={"public_id": attempt.public_id})
-    form = AttemptForm(items=items, autosave_url=autosave_url)
+    form_kwargs = {"items": items, "autosave_url": autosave_url,
+                   "resubmission": attempt.number > 1, "note": attempt.resubmission_note}
+    form = AttemptForm(**form_kwargs)
     status = 200
     if request.method == "POST":
-        form = AttemptForm(request.POST, request.FILES, items=items,
-                           autosave_url=autosave_url)
+        form = AttemptForm(request.POST, request.FILES, **form_kwargs)
         form.is_valid()
         try:
             attempt_save_draft(learner=request.user, attempt_id=attempt.pk,
-                               texts=form.texts(), files=form.uploads())
+                               texts=form.texts(), files=form.uploads(), links=form.links(),
+                               resubmission_note=request.POST.get("resubmission_note"))
             if request.POST.get("action") == "submit":
-                attempt_submit(learner=request.user, attempt_id=attempt.pk)
+                attempt_submit(learner=request.user, attempt_id=attempt.pk,
+                               integrity_confirmed=request.POST.get("integrity") == "on")
                 messages.success(request, _("Submitted. An assessor will review your evidence."))
                 return redirect("earning:attempt", public_id=attempt.public_id)
         except ValidationFailed as exc:
-            items = attempt_prompts_with_answers(attempt=attempt)
-            form = AttemptForm(request.POST, items=items, autosave_url=autosave_url)
+            items = attempt_prompts_with_answers(attempt=attempt, viewer=request.user)
+            form_kwargs["items"] = items
+            form = AttemptForm(request.POST, **form_kwargs)
             form.is_valid()
             for key, problem in exc.problems.items():
                 form.add_error(key if key in form.fields else None, problem)
@@ -71,9 +100,19 @@ def attempt_page(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("earning:attempt", public_id=attempt.public_id)
+    attempt.refresh_from_db()
     return render(request, "earning/attempt_edit.html",
-                  {"attempt": attempt, "form": form, "mc": attempt.micro_credential},
+                  {"attempt": attempt, "form": form, "mc": attempt.micro_credential,
+                   "previous": previous,
+                   "previous_scores": {s.criterion_id: s for s in previous.scores.all()}
+                   if previous else {},
+                   "criteria_with_feedback": _criteria_with_feedback(attempt, previous)},
                   status=status)
+
+
+def _criteria_with_feedback(attempt: Attempt, previous: Any) -> list[tuple[Any, Any]]:
+    scores = {s.criterion_id: s for s in previous.scores.all()} if previous else {}
+    return [(c, scores.get(c.pk)) for c in attempt.micro_credential.criteria.all()]
 
 
 @login_required
@@ -82,27 +121,65 @@ def autosave(request: HttpRequest, public_id: str) -> HttpResponse:
     """Saves the written answers as the learner types (htmx) or as the tab closes (beacon)."""
     attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
     form = AttemptForm(request.POST, items=attempt_prompts_with_answers(attempt=attempt))
-    attempt_save_draft(learner=request.user, attempt_id=attempt.pk, texts=form.texts())
+    try:
+        attempt_save_draft(learner=request.user, attempt_id=attempt.pk, texts=form.texts(),
+                           links=form.links(),
+                           resubmission_note=request.POST.get("resubmission_note"))
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message)
     now = time_format(timezone.localtime(), "H:i:s")
     return HttpResponse(_("Draft saved at %(time)s.") % {"time": now})
 
 
 @login_required
-def evidence_file(request: HttpRequest, public_id: str, prompt_id: int) -> FileResponse:
-    """Evidence is private: the learner, and assessors of the issuing organization."""
+def evidence_file(request: HttpRequest, public_id: str, prompt_id: int) -> HttpResponse:
+    """The stable address of a file: checks who asks, then sends them to a short-lived signed
+    link made for them."""
     attempt = attempt_get(public_id=public_id)
-    org = attempt.micro_credential.organization
-    if attempt.learner_id != request.user.pk and not user_has_role(
-        user=request.user, organization=org, role=Role.ASSESSOR
-    ):
+    if not can_open_evidence(user=request.user, attempt=attempt):
         raise NotAllowed(_("You cannot open this evidence."))
     answer = attempt.answers.filter(prompt_id=prompt_id).exclude(file="").first()
     if answer is None:
         raise NotFound(_("No file here."))
+    return redirect("earning:evidence_signed",
+                    token=evidence_token(answer=answer, viewer=request.user))
+
+
+@login_required
+def evidence_signed(request: HttpRequest, token: str) -> FileResponse:
+    """Evidence is private: the learner, the assessors assigned to it and the issuer's admins,
+    through a link signed for them that expires (django.core.signing, max_age)."""
+    answer = evidence_token_read(token=token, viewer=request.user)
+    attempt = answer.attempt
+    if not can_open_evidence(user=request.user, attempt=attempt):
+        raise NotAllowed(_("You cannot open this evidence."))
     # A neutral file name for assessors: the original name may identify the learner.
     suffix = answer.file.name.rsplit(".", 1)[-1] if "." in answer.file.name else "bin"
     name = answer.file_name if attempt.learner_id == request.user.pk else f"evidence.{suffix}"
-    return FileResponse(answer.file.open("rb"), as_attachment=True, filename=name)
+    response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name,
+                            content_type=answer.file_type or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
+    attempt_withdraw(learner=request.user, attempt_id=attempt.pk)
+    messages.success(request, _("Withdrawn. Nobody will assess this attempt."))
+    return redirect("earning:attempt", public_id=attempt.public_id)
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, public_id: str) -> HttpResponse:
+    attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
+    appeal_create(learner=request.user, attempt_id=attempt.pk,
+                  reason=request.POST.get("reason", ""))
+    messages.success(request, _("Appeal received. A different assessor will review your "
+                                "evidence; their decision is final."))
+    return redirect("earning:attempt", public_id=attempt.public_id)
 
 
 @login_required

@@ -52,7 +52,12 @@ class Credential(models.Model):
         ISSUED = "issued", _("Issued")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="credential")
+    # One credential per passed attempt (the partial unique constraint below); a renewal is a
+    # second credential for the same attempt that names the one it renews.
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="credentials")
+    renews = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
+    )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
     )
@@ -70,10 +75,25 @@ class Credential(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(null=True, blank=True)
+    # Copied from the signed document (``validUntil``) so lists can say "expired" without
+    # parsing JSON; the document remains the truth.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    # The learner's choices: evidence links answer only when shared; the credential appears on
+    # their public profile only when they say so. Both private by default.
+    evidence_public = models.BooleanField(default=False)
+    on_public_profile = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["attempt"], condition=models.Q(renews__isnull=True),
+                name="credential_one_per_attempt",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="pending")
                 | (models.Q(issued_at__isnull=False) & ~models.Q(signed_json="")),
@@ -87,3 +107,122 @@ class Credential(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.valid_until is not None and self.valid_until <= timezone.now()
+
+
+class StatusPurpose(models.TextChoices):
+    REVOCATION = "revocation", _("Revocation")
+    SUSPENSION = "suspension", _("Suspension")
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List (W3C Bitstring Status List 1.0) of one issuer key and purpose.
+
+    ``allocated`` marks indexes handed out (never reused, section 2.1). The bits themselves are
+    derived from the credentials (``revoked_at`` / ``suspended_at``), so the published list can
+    never disagree with the database. Every change bumps ``version``; the signed list credential
+    in ``signed_json`` is current when ``signed_version == version``. A list belongs to the key
+    that signs it, so a list stays signed by its credentials' issuer after a key rotation
+    (did:key issuers change with the key; section 6.2 wants the list from the issuer).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer_key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="status_lists")
+    purpose = models.CharField(max_length=16, choices=StatusPurpose.choices)
+    length = models.PositiveIntegerField(default=131_072)
+    allocated = models.BinaryField()
+    full = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    signed_version = models.PositiveIntegerField(default=0)
+    signed_json = models.TextField(blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_key", "purpose"], condition=models.Q(full=False),
+                name="statuslist_one_open_per_key_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=["revocation", "suspension"]),
+                name="statuslist_purpose_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(length__gte=131_072), name="statuslist_herd_privacy_minimum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} list {self.public_id}"
+
+
+class StatusEntry(models.Model):
+    """A credential's place in one status list: one per credential and purpose."""
+
+    credential = models.ForeignKey(
+        Credential, on_delete=models.PROTECT, related_name="status_entries"
+    )
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    purpose = models.CharField(max_length=16, choices=StatusPurpose.choices)
+    index = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "index"], name="statusentry_index_once"),
+            models.UniqueConstraint(fields=["credential", "purpose"],
+                                    name="statusentry_one_per_purpose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.index} of {self.status_list_id}"
+
+
+class ValidityPeriod(models.Model):
+    """How long a micro-credential's credentials stay valid (``validUntil``); none = forever.
+
+    Lives here rather than on ``catalog.MicroCredential`` because only issuance reads it.
+    """
+
+    micro_credential = models.OneToOneField(
+        MicroCredential, on_delete=models.CASCADE, related_name="validity"
+    )
+    valid_for_days = models.PositiveIntegerField(_("valid for (days)"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_for_days__gte=1),
+                                   name="validity_at_least_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.micro_credential}: {self.valid_for_days} days"
+
+
+class LearnerProfile(models.Model):
+    """What a learner chooses about their credentials: their DID as the credential subject
+    (else a salted hashed email), and whether they have a public profile page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    did = models.CharField(_("your DID"), max_length=300, blank=True)
+    handle = models.SlugField(_("profile address"), max_length=60, unique=True, null=True,
+                              blank=True)
+    public = models.BooleanField(_("public profile"), default=False)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from microcred.errors import NotFound
-from microcred.issuance.models import Credential
+from microcred.issuance.models import Credential, LearnerProfile, StatusList
+from microcred.orgs.models import Role
+from microcred.orgs.selectors import organizations_where
 
 
 def credentials_for_learner(*, learner: Any) -> QuerySet[Credential]:
@@ -15,14 +18,28 @@ def credentials_for_learner(*, learner: Any) -> QuerySet[Credential]:
     )
 
 
+def credential_for_attempt(*, attempt: Any) -> Credential | None:
+    """The attempt's credential: the newest renewal if it was renewed, else the original."""
+    return Credential.objects.filter(attempt=attempt).order_by("-requested_at", "-pk").first()
+
+
 def credential_get_public(*, public_id: Any) -> Credential:
     """An issued credential by its public id (the learner shares its URL)."""
     try:
-        return Credential.objects.select_related("micro_credential", "organization").get(
-            public_id=public_id, status=Credential.Status.ISSUED
-        )
+        return Credential.objects.select_related(
+            "micro_credential", "organization", "learner", "renews"
+        ).get(public_id=public_id, status=Credential.Status.ISSUED)
     except (Credential.DoesNotExist, ValueError):
         raise NotFound(_("No issued credential here.")) from None
+
+
+def credential_get_for_learner(*, learner: Any, public_id: Any) -> Credential:
+    try:
+        return Credential.objects.select_related("micro_credential", "organization").get(
+            public_id=public_id, learner=learner
+        )
+    except (Credential.DoesNotExist, ValueError):
+        raise NotFound(_("You have no credential here.")) from None
 
 
 def credentials_issued() -> QuerySet[Credential]:
@@ -31,3 +48,42 @@ def credentials_issued() -> QuerySet[Credential]:
 
 def credentials_pending() -> QuerySet[Credential]:
     return Credential.objects.filter(status=Credential.Status.PENDING).order_by("id")
+
+
+def credentials_for_admin(*, user: Any) -> QuerySet[Credential]:
+    """Credentials of the organizations where ``user`` is an administrator."""
+    return (
+        Credential.objects.filter(
+            organization__in=organizations_where(user=user, role=Role.ADMIN),
+            status=Credential.Status.ISSUED,
+        )
+        .select_related("micro_credential", "organization", "learner")
+        .order_by("-issued_at")
+    )
+
+
+def status_list_get(*, public_id: Any) -> StatusList:
+    try:
+        return StatusList.objects.get(public_id=uuid.UUID(str(public_id)))
+    except (StatusList.DoesNotExist, ValueError):
+        raise NotFound(_("No status list here.")) from None
+
+
+def learner_profile_for(*, user: Any) -> LearnerProfile | None:
+    return LearnerProfile.objects.filter(user=user).first()
+
+
+def learner_profile_public(*, handle: str) -> LearnerProfile:
+    try:
+        return LearnerProfile.objects.select_related("user").get(handle=handle, public=True)
+    except LearnerProfile.DoesNotExist:
+        raise NotFound(_("No public profile here.")) from None
+
+
+def credentials_on_profile(*, profile: LearnerProfile) -> QuerySet[Credential]:
+    return (
+        Credential.objects.filter(learner_id=profile.user_id, on_public_profile=True,
+                                  status=Credential.Status.ISSUED, revoked_at__isnull=True)
+        .select_related("micro_credential", "organization")
+        .order_by("-issued_at")
+    )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,12 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
+from microcred.catalog.languages import micro_credential_text
 from microcred.earning.models import Attempt
-from microcred.errors import InvalidState
+from microcred.errors import InvalidState, NotAllowed, ValidationFailed
 from microcred.issuance import identity
 from microcred.issuance.key_sealing import seal, unseal
-from microcred.issuance.models import Credential, IssuerKey
-from microcred.orgs.models import Organization
+from microcred.issuance.models import (
+    Credential,
+    IssuerKey,
+    LearnerProfile,
+    StatusPurpose,
+    ValidityPeriod,
+)
+from microcred.orgs.models import Organization, Role
+from microcred.orgs.selectors import user_has_role
 from microcred.vc.keys import Ed25519Multikey
 
 logger = logging.getLogger(__name__)
@@ -56,35 +66,86 @@ def credential_request_issue(*, actor: Any, attempt: Attempt) -> Credential:
     """Record that ``attempt`` earned a credential and enqueue its signing.
 
     Call inside the transaction that passes the attempt: the credential row and the task row
-    commit together or not at all. One credential per attempt (a one-to-one column), so calling
-    this twice returns the same credential.
+    commit together or not at all. Keyed on the attempt (a partial unique constraint: one
+    original credential per attempt), so retries, double clicks and two processes racing all
+    end with the same single credential.
     """
     from microcred.issuance.tasks import credential_issue
 
     if attempt.status != Attempt.Status.PASSED:
         raise InvalidState(_("Only a passed attempt earns a credential."), code="not_passed")
-    credential, created = Credential.objects.get_or_create(
-        attempt=attempt,
-        defaults={
-            "learner_id": attempt.learner_id,
-            "micro_credential_id": attempt.micro_credential_id,
-            "organization_id": attempt.micro_credential.organization_id,
-        },
-    )
+    try:
+        with transaction.atomic():
+            credential, created = Credential.objects.get_or_create(
+                attempt=attempt, renews=None,
+                defaults={
+                    "learner_id": attempt.learner_id,
+                    "micro_credential_id": attempt.micro_credential_id,
+                    "organization_id": attempt.micro_credential.organization_id,
+                },
+            )
+    except IntegrityError:
+        # A concurrent request inserted it between our look-up and our insert.
+        return Credential.objects.get(attempt=attempt, renews=None)
     if created:
         audit_record(actor=actor, action="credential.requested", target=credential)
         credential_issue.enqueue(credential.pk)
     return credential
 
 
-def _build_credential(credential: Credential, issuer_key: IssuerKey) -> dict[str, Any]:
+def _achievement_id(mc: Any) -> str:
+    return f"{settings.PUBLIC_URL}/catalog/{mc.slug}/#achievement-v{mc.version}"
+
+
+def evidence_url(credential: Credential, position: int) -> str:
+    return f"{settings.PUBLIC_URL}/credentials/{credential.public_id}/evidence/{position}"
+
+
+def _evidence(credential: Credential) -> list[dict[str, Any]]:
+    """One OB 3.0 Evidence entry per answered part. The entry names the part and links to it;
+    the link answers only while the learner shares evidence (``evidence_public``), so the
+    signed credential never has to change when they change their mind."""
+    from microcred.vc import openbadges as ob
+
+    entries = []
+    for answer in credential.attempt.answers.select_related("prompt").order_by("prompt__position"):
+        if not answer.is_complete:
+            continue
+        prompt = answer.prompt
+        entries.append(ob.evidence(
+            id=evidence_url(credential, prompt.position),
+            name=str(_("Part %(n)s") % {"n": prompt.position}),
+            description=prompt.prompt,
+            genre="File" if prompt.kind == "file" else "Written answer",
+        ))
+    return entries
+
+
+def _recipient(credential: Credential) -> dict[str, Any]:
+    from microcred.vc import openbadges as ob
+
+    profile = LearnerProfile.objects.filter(user_id=credential.learner_id).first()
+    if profile is not None and profile.did:
+        return {"id": profile.did}
+    return {"identifier": [ob.identity_object(value=credential.learner.email)]}
+
+
+def _build_credential(
+    credential: Credential, issuer_key: IssuerKey, status: list[dict[str, Any]],
+    issued: datetime, valid_until: datetime | None,
+) -> dict[str, Any]:
     from microcred.vc import openbadges as ob
 
     mc = credential.micro_credential
     org = credential.organization
     base = settings.PUBLIC_URL
-    achievement_id = f"{base}/catalog/{mc.slug}/#achievement-v{mc.version}"
-    criteria = list(mc.criteria.all())
+    achievement_id = _achievement_id(mc)
+    # Issued in the learner's language when the author translated it (else the author's), and
+    # says which (Achievement.inLanguage). The OB 3.0 context defines name and description as
+    # plain strings (no @language container) and the schema wants strings, so other languages
+    # cannot ride along as language maps; the catalog page shows them all.
+    text = micro_credential_text(mc, credential.learner.language or mc.language)
+    criteria = text.criteria
     result_descriptions = []
     results = []
     for c in criteria:
@@ -93,65 +154,261 @@ def _build_credential(credential: Credential, issuer_key: IssuerKey) -> dict[str
         result_descriptions.append(ob.result_description(
             id=rd_id, name=c.name,
             levels=[
-                ob.rubric_criterion_level(id=pass_id, name="Pass", description=c.pass_descriptor),
                 ob.rubric_criterion_level(id=not_yet_id, name="Not Yet",
                                           description=c.not_yet_descriptor),
+                ob.rubric_criterion_level(id=pass_id, name="Pass", description=c.pass_descriptor),
             ],
+            required_level=pass_id,
         ))
         results.append(ob.result(result_description=rd_id, achieved_level=pass_id))
-    narrative = f"{mc.key_method}\n\n" + "\n".join(
+    narrative = f"{text.key_method}\n\n" + "\n".join(
         f"- {c.name}: {c.pass_descriptor}" for c in criteria
     )
     achievement = ob.achievement(
-        id=achievement_id, name=mc.title, description=mc.competency,
+        id=achievement_id, name=text.title, description=text.competency,
         criteria_narrative=narrative, result_descriptions=result_descriptions,
-        version=str(mc.version),
+        in_language=text.language,
+        version=str(mc.version), image=badge_image_url(credential),
+        creator=ob.profile(id=identity.issuer_did(issuer_key), name=org.name,
+                           url=org.url or base),
     )
     issuer = ob.profile(id=identity.issuer_did(issuer_key), name=org.name, url=org.url or base)
-    subject = ob.achievement_subject(
-        achievement=achievement,
-        identifier=[ob.identity_object(value=credential.learner.email)],
-        results=results,
-    )
-    now = ob.now_iso()
+    subject = ob.achievement_subject(achievement=achievement, results=results,
+                                     **_recipient(credential))
+    issued_iso = issued.strftime("%Y-%m-%dT%H:%M:%SZ")
     document: dict[str, Any] = ob.open_badge_credential(
         id=f"{base}/credentials/{credential.public_id}",
-        issuer=issuer, achievement=achievement, subject=subject, valid_from=now,
-        awarded_date=now,
-        name=mc.title,
+        issuer=issuer, achievement=achievement, subject=subject, valid_from=issued_iso,
+        awarded_date=issued_iso,
+        valid_until=valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if valid_until else None,
+        name=text.title, evidence=_evidence(credential), credential_status=status,
     )
     ob.validate_or_raise(document)
     return document
+
+
+def badge_image_url(credential: Credential) -> str:
+    return f"{settings.PUBLIC_URL}/badges/{credential.micro_credential.slug}.png"
 
 
 def credential_sign(*, credential_id: int) -> Credential:
     """Build, sign and store one credential (the background task calls this).
 
     Idempotent: an issued credential is returned unchanged, so a retried task never re-signs.
-    The JSON text is serialized once and stored; nothing rebuilds it later.
+    Everything (status entries, the signed text, the audit row) happens in one transaction
+    under the credential's row lock: a worker that dies midway leaves nothing behind and the
+    task runs again. The JSON text is serialized once and stored; nothing rebuilds it later.
     """
+    from microcred.issuance.status_lists import status_entries_allocate, status_list_url
     from microcred.vc.data_integrity import sign
+    from microcred.vc.status_list import status_entry
 
     with transaction.atomic():
         credential = (
             Credential.objects.select_for_update()
-            .select_related("micro_credential", "organization", "learner")
+            .select_related("micro_credential", "organization", "learner", "attempt")
             .get(pk=credential_id)
         )
         if credential.is_issued:
             return credential
         issuer_key = issuer_key_get_or_create(organization=credential.organization)
         key = issuer_key_load(issuer_key=issuer_key)
-        document = _build_credential(credential, issuer_key)
+        entries = status_entries_allocate(credential=credential, issuer_key=issuer_key)
+        status = [
+            status_entry(list_credential_url=status_list_url(e.status_list), index=e.index,
+                         purpose=e.purpose)
+            for e in entries
+        ]
+        issued = timezone.now().replace(microsecond=0)
+        validity = ValidityPeriod.objects.filter(
+            micro_credential_id=credential.micro_credential_id
+        ).first()
+        valid_until = issued + timedelta(days=validity.valid_for_days) if validity else None
+        document = _build_credential(credential, issuer_key, status, issued, valid_until)
         signed = sign(document, key=key, cryptosuite="eddsa-rdfc-2022",
                       verification_method=identity.verification_method_id(issuer_key))
         credential.signed_json = json.dumps(signed, ensure_ascii=False, indent=2)
         credential.credential_id = str(signed.get("id", ""))
         credential.issuer_key = issuer_key
         credential.status = Credential.Status.ISSUED
-        credential.issued_at = timezone.now()
+        credential.issued_at = issued
+        credential.valid_until = valid_until
         credential.save(update_fields=["signed_json", "credential_id", "issuer_key", "status",
-                                       "issued_at"])
+                                       "issued_at", "valid_until"])
         audit_record(actor=None, action="credential.issued", target=credential,
                      data={"credential_id": credential.credential_id})
     return credential
+
+
+# -- revocation, suspension, renewal ---------------------------------------------------------
+
+
+def _require_admin(actor: Any, organization: Organization) -> None:
+    if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
+        raise NotAllowed(_("Only an administrator of the issuing organization can do this."))
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason."), code="reason_required",
+                               problems={"reason": _("Give a reason.")})
+    return reason
+
+
+def _locked_issued(credential_id: int) -> Credential:
+    credential = Credential.objects.select_for_update().select_related("organization").get(
+        pk=credential_id
+    )
+    if not credential.is_issued:
+        raise InvalidState(_("This credential has not been issued yet."), code="not_issued")
+    return credential
+
+
+def credential_revoke(*, actor: Any, credential_id: int, reason: str) -> Credential:
+    """Revoke for good: the revocation bit is set and the list re-signed (task enqueued here)."""
+    from microcred.issuance.status_lists import status_list_mark_changed
+
+    reason = _reason(reason)
+    with transaction.atomic():
+        credential = _locked_issued(credential_id)
+        _require_admin(actor, credential.organization)
+        if credential.is_revoked:
+            raise InvalidState(_("This credential is already revoked."), code="already_revoked")
+        credential.revoked_at = timezone.now()
+        credential.revocation_reason = reason
+        credential.save(update_fields=["revoked_at", "revocation_reason"])
+        status_list_mark_changed(credential=credential, purpose=StatusPurpose.REVOCATION)
+        audit_record(actor=actor, action="credential.revoked", target=credential,
+                     data={"reason": reason})
+    return credential
+
+
+def credential_suspend(*, actor: Any, credential_id: int, reason: str) -> Credential:
+    from microcred.issuance.status_lists import status_list_mark_changed
+
+    reason = _reason(reason)
+    with transaction.atomic():
+        credential = _locked_issued(credential_id)
+        _require_admin(actor, credential.organization)
+        if credential.is_revoked or credential.is_suspended:
+            raise InvalidState(_("This credential is already revoked or suspended."),
+                               code="already_suspended")
+        credential.suspended_at = timezone.now()
+        credential.suspension_reason = reason
+        credential.save(update_fields=["suspended_at", "suspension_reason"])
+        status_list_mark_changed(credential=credential, purpose=StatusPurpose.SUSPENSION)
+        audit_record(actor=actor, action="credential.suspended", target=credential,
+                     data={"reason": reason})
+    return credential
+
+
+def credential_unsuspend(*, actor: Any, credential_id: int, reason: str) -> Credential:
+    from microcred.issuance.status_lists import status_list_mark_changed
+
+    reason = _reason(reason)
+    with transaction.atomic():
+        credential = _locked_issued(credential_id)
+        _require_admin(actor, credential.organization)
+        if not credential.is_suspended:
+            raise InvalidState(_("This credential is not suspended."), code="not_suspended")
+        credential.suspended_at = None
+        credential.suspension_reason = ""
+        credential.save(update_fields=["suspended_at", "suspension_reason"])
+        status_list_mark_changed(credential=credential, purpose=StatusPurpose.SUSPENSION)
+        audit_record(actor=actor, action="credential.unsuspended", target=credential,
+                     data={"reason": reason})
+    return credential
+
+
+def credential_renew(*, actor: Any, credential_id: int) -> Credential:
+    """Issue a new credential for the same achievement (a new id, status entries and
+    ``validUntil``); the old one is left as it is. The organization's admins or the learner."""
+    from microcred.issuance.tasks import credential_issue
+
+    with transaction.atomic():
+        old = _locked_issued(credential_id)
+        if getattr(actor, "pk", None) != old.learner_id:
+            _require_admin(actor, old.organization)
+        if old.is_revoked:
+            raise InvalidState(_("A revoked credential cannot be renewed."), code="revoked")
+        existing = Credential.objects.filter(renews=old).first()
+        if existing is not None:
+            return existing
+        renewal = Credential.objects.create(
+            attempt_id=old.attempt_id, renews=old, learner_id=old.learner_id,
+            micro_credential_id=old.micro_credential_id, organization_id=old.organization_id,
+            evidence_public=old.evidence_public, on_public_profile=old.on_public_profile,
+        )
+        audit_record(actor=actor, action="credential.renewal_requested", target=renewal,
+                     data={"renews": old.pk})
+        credential_issue.enqueue(renewal.pk)
+    return renewal
+
+
+def issuer_key_rotate(*, actor: Any, organization: Organization) -> IssuerKey:
+    """Retire the active key and make a new one. The old key stays in the did:web document
+    (and a did:key stays resolvable), and keeps signing its own status lists, so everything
+    issued before keeps verifying."""
+    _require_admin(actor, organization)
+    with transaction.atomic():
+        current = IssuerKey.objects.select_for_update().filter(
+            organization=organization, active=True
+        ).first()
+        if current is not None:
+            current.active = False
+            current.save(update_fields=["active"])
+        key = Ed25519Multikey.generate()
+        row = IssuerKey.objects.create(
+            organization=organization, public_multibase=key.public_multibase,
+            sealed_secret=seal(json.dumps(key.to_json()), associated_data=key.public_multibase),
+        )
+        audit_record(actor=actor, action="issuer_key.rotated", target=row,
+                     data={"public_multibase": key.public_multibase,
+                           "retired": current.public_multibase if current else None})
+    return row
+
+
+# -- the learner's choices -------------------------------------------------------------------
+
+
+def credential_set_sharing(
+    *, actor: Any, credential_id: int, evidence_public: bool, on_public_profile: bool
+) -> Credential:
+    with transaction.atomic():
+        credential = Credential.objects.select_for_update().get(pk=credential_id)
+        if getattr(actor, "pk", None) != credential.learner_id:
+            raise NotAllowed(_("Only the learner chooses how their credential is shared."))
+        credential.evidence_public = evidence_public
+        credential.on_public_profile = on_public_profile
+        credential.save(update_fields=["evidence_public", "on_public_profile"])
+        audit_record(actor=actor, action="credential.sharing_changed", target=credential,
+                     data={"evidence_public": evidence_public,
+                           "on_public_profile": on_public_profile})
+    return credential
+
+
+_DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:[;/?#]\S*)?")
+
+
+def learner_profile_update(
+    *, actor: Any, did: str, handle: str | None, public: bool
+) -> LearnerProfile:
+    did = (did or "").strip()
+    if did and not _DID.fullmatch(did):
+        raise ValidationFailed(_("That is not a DID (it looks like did:method:identifier)."),
+                               problems={"did": _("Enter a DID such as did:key:z6Mk…")})
+    handle = (handle or "").strip().lower() or None
+    if public and not handle:
+        raise ValidationFailed(_("A public profile needs an address."),
+                               problems={"handle": _("Choose an address for your profile.")})
+    with transaction.atomic():
+        profile, _created = LearnerProfile.objects.select_for_update().get_or_create(user=actor)
+        if handle and LearnerProfile.objects.filter(handle=handle).exclude(pk=profile.pk).exists():
+            raise ValidationFailed(_("That address is taken."),
+                                   problems={"handle": _("That address is taken.")})
+        profile.did, profile.handle, profile.public = did, handle, public
+        profile.save()
+        audit_record(actor=actor, action="learner_profile.updated", target=profile,
+                     data={"did": did, "handle": handle, "public": public})
+    return profile

@@ -9,3 +9,11 @@ def credential_issue(credential_id: int) -> str:
     from microcred.issuance.services import credential_sign
 
     return credential_sign(credential_id=credential_id).status
+
+
+@task()
+def status_list_publish_task(status_list_id: int) -> int:
+    """Re-sign one status list credential after a change. Safe to run twice."""
+    from microcred.issuance.status_lists import status_list_publish
+
+    return status_list_publish(status_list_id=status_list_id).signed_version

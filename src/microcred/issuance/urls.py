@@ -5,7 +5,21 @@ from microcred.issuance import views
 app_name = "issuance"
 urlpatterns = [
     path("me/credentials/", views.my_credentials, name="mine"),
+    path("me/profile/", views.learner_profile_edit, name="profile_edit"),
+    path("people/<slug:handle>/", views.learner_profile_page, name="profile"),
     path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
+    path("credentials/<uuid:public_id>.png", views.credential_png, name="credential_png"),
+    path("credentials/<uuid:public_id>.svg", views.credential_svg, name="credential_svg"),
+    path("credentials/<uuid:public_id>.pdf", views.credential_pdf, name="credential_pdf"),
+    path("credentials/<uuid:public_id>/sharing", views.credential_sharing, name="sharing"),
+    path("credentials/<uuid:public_id>/evidence/<int:position>", views.credential_evidence,
+         name="evidence"),
+    path("credentials/<uuid:public_id>/<str:action>", views.admin_credential_action,
+         name="admin_action"),
+    path("badges/<slug:slug>.png", views.badge_image, name="badge_image"),
+    path("status/<uuid:public_id>", views.status_list, name="status_list"),
+    path("manage/credentials/", views.admin_credentials, name="admin_credentials"),
+    path("manage/orgs/<slug:slug>/rotate-key", views.admin_key_rotate, name="rotate_key"),
     path(".well-known/did.json", views.did_document, name="did_document"),
 ]

@@ -1,27 +1,134 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+import json
 
-from microcred.errors import NotFound
-from microcred.issuance import identity
-from microcred.issuance.selectors import credential_get_public, credentials_for_learner
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microcred.api.selectors import held_credentials
+from microcred.catalog.models import MicroCredential
+from microcred.errors import MicrocredError, NotAllowed, NotFound
+from microcred.issuance import identity, sharing
+from microcred.issuance.forms import LearnerProfileForm, ReasonForm, SharingForm
+from microcred.issuance.models import Credential
+from microcred.issuance.selectors import (
+    credential_get_for_learner,
+    credential_get_public,
+    credentials_for_admin,
+    credentials_for_learner,
+    credentials_on_profile,
+    learner_profile_for,
+    learner_profile_public,
+    status_list_get,
+)
+from microcred.issuance.services import (
+    credential_renew,
+    credential_revoke,
+    credential_set_sharing,
+    credential_suspend,
+    credential_unsuspend,
+    issuer_key_rotate,
+    learner_profile_update,
+)
+from microcred.issuance.status_lists import status_list_document
+from microcred.orgs.models import Organization, Role
+from microcred.orgs.selectors import organizations_where, user_has_role
 from microcred.verification.services import credential_verify
+from microcred.verification.summary import credential_summary
+
+# -- the learner ------------------------------------------------------------------------------
 
 
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
-    return render(request, "issuance/my_credentials.html",
-                  {"credentials": credentials_for_learner(learner=request.user)})
+    return render(request, "issuance/my_credentials.html", {
+        "credentials": credentials_for_learner(learner=request.user),
+        "profile": learner_profile_for(user=request.user),
+        "held": held_credentials(user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def credential_sharing(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = credential_get_for_learner(learner=request.user, public_id=public_id)
+    form = SharingForm(request.POST)
+    form.is_valid()
+    credential_set_sharing(actor=request.user, credential_id=credential.pk,
+                           evidence_public=bool(form.cleaned_data.get("evidence_public")),
+                           on_public_profile=bool(form.cleaned_data.get("on_public_profile")))
+    messages.success(request, _("Your sharing choices are saved."))
+    return redirect("issuance:credential", public_id=credential.public_id)
+
+
+@login_required
+def learner_profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = learner_profile_for(user=request.user)
+    initial = {"did": profile.did, "handle": profile.handle or "", "public": profile.public} \
+        if profile else {}
+    form = LearnerProfileForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                learner_profile_update(actor=request.user, did=form.cleaned_data["did"],
+                                       handle=form.cleaned_data["handle"],
+                                       public=form.cleaned_data["public"])
+                messages.success(request, _("Your profile is saved."))
+                return redirect("issuance:profile_edit")
+            except MicrocredError as error:
+                for field, problem in getattr(error, "problems", {}).items():
+                    form.add_error(field if field in form.fields else None, problem)
+                if not getattr(error, "problems", None):
+                    form.add_error(None, error.message)
+        status = 400
+    return render(request, "issuance/profile_edit.html", {"form": form, "profile": profile},
+                  status=status)
+
+
+def learner_profile_page(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = learner_profile_public(handle=handle)
+    return render(request, "issuance/profile.html", {
+        "profile": profile, "credentials": credentials_on_profile(profile=profile),
+    })
+
+
+# -- the public credential --------------------------------------------------------------------
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def credential_page(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = credential_get_public(public_id=public_id)
     report = credential_verify(data=credential.signed_json)
+    document = json.loads(credential.signed_json)
+    is_owner = request.user.is_authenticated and request.user.pk == credential.learner_id
+    is_admin = user_has_role(user=request.user, organization=credential.organization,
+                             role=Role.ADMIN)
     return render(request, "issuance/credential.html", {
-        "credential": credential, "report": report,
+        "credential": credential, "report": report, "document": document,
+        "summary": credential_summary(document),
+        "evidence": document.get("evidence", []) if credential.evidence_public or is_owner
+        else [],
+        "public_url": sharing.public_url(credential),
+        "linkedin_url": sharing.linkedin_url(credential),
+        "share_links": sharing.share_links(credential),
+        "embed_snippet": sharing.embed_snippet(credential),
+        "is_owner": is_owner, "is_admin": is_admin,
+        "sharing_form": SharingForm(initial={
+            "evidence_public": credential.evidence_public,
+            "on_public_profile": credential.on_public_profile,
+        }) if is_owner else None,
+        "reason_form": ReasonForm() if is_admin else None,
+        "renewed_by": Credential.objects.filter(renews=credential,
+                                                status=Credential.Status.ISSUED).first(),
     })
 
 
@@ -31,8 +138,79 @@ def credential_json(request: HttpRequest, public_id: str) -> HttpResponse:
     response = HttpResponse(credential.signed_json.encode("utf-8"),
                             content_type="application/ld+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.json"'
-    response["Access-Control-Allow-Origin"] = "*"
+    return _cors(response)
+
+
+def credential_png(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = credential_get_public(public_id=public_id)
+    response = HttpResponse(sharing.baked_png(credential), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.png"'
+    return _cors(response)
+
+
+def credential_svg(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = credential_get_public(public_id=public_id)
+    response = HttpResponse(sharing.baked_svg(credential), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.svg"'
+    return _cors(response)
+
+
+def credential_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = credential_get_public(public_id=public_id)
+    report = credential_verify(data=credential.signed_json)
+    response = HttpResponse(sharing.certificate_pdf(credential, report=report),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.pdf"'
     return response
+
+
+def credential_evidence(request: HttpRequest, public_id: str, position: int) -> HttpResponse:
+    """An Evidence link of a credential: answers only while the learner shares evidence."""
+    credential = credential_get_public(public_id=public_id)
+    if not credential.evidence_public and request.user.pk != credential.learner_id:
+        raise NotAllowed(_("The learner has not made this evidence public."))
+    answer = credential.attempt.answers.select_related("prompt").filter(
+        prompt__position=position).first()
+    if answer is None or not answer.is_complete:
+        raise NotFound(_("No evidence here."))
+    if answer.file:
+        suffix = answer.file.name.rsplit(".", 1)[-1] if "." in answer.file.name else "bin"
+        return FileResponse(answer.file.open("rb"), as_attachment=True,
+                            filename=f"evidence-{position}.{suffix}")
+    return render(request, "issuance/evidence.html", {"credential": credential,
+                                                      "answer": answer})
+
+
+def badge_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The generated badge image named by every credential's achievement ``image``."""
+    try:
+        mc = MicroCredential.objects.get(slug=slug)
+    except MicroCredential.DoesNotExist:
+        raise NotFound(_("No micro-credential here.")) from None
+    response = HttpResponse(sharing.badge_png(mc), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return _cors(response)
+
+
+# -- status lists and identity ----------------------------------------------------------------
+
+STATUS_LIST_MAX_AGE = 60
+
+
+def status_list(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The signed BitstringStatusListCredential, at a stable URL (Bitstring Status List 1.0
+    §2.2). Short ``max-age`` and an ``ETag`` per signed version: verifiers may cache, and see a
+    change within a minute."""
+    current = status_list_document(status_list=status_list_get(public_id=public_id))
+    etag = f'"{current.public_id.hex}-{current.signed_version}"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(current.signed_json.encode("utf-8"),
+                                content_type="application/vc+ld+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
+    return _cors(response)
 
 
 def did_document(request: HttpRequest) -> JsonResponse:
@@ -42,3 +220,58 @@ def did_document(request: HttpRequest) -> JsonResponse:
                             content_type="application/did+json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# -- organization administrators --------------------------------------------------------------
+
+
+@login_required
+def admin_credentials(request: HttpRequest) -> HttpResponse:
+    orgs = organizations_where(user=request.user, role=Role.ADMIN)
+    if not orgs.exists():
+        raise NotAllowed(_("Only administrators of an issuing organization can manage "
+                           "credentials."))
+    return render(request, "issuance/admin_credentials.html", {
+        "credentials": credentials_for_admin(user=request.user), "organizations": orgs,
+    })
+
+
+_ACTIONS = {"revoke": credential_revoke, "suspend": credential_suspend,
+            "unsuspend": credential_unsuspend}
+
+
+@login_required
+@require_POST
+def admin_credential_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    credential = credential_get_public(public_id=public_id)
+    if action == "renew":
+        renewal = credential_renew(actor=request.user, credential_id=credential.pk)
+        messages.success(request, _("A renewed credential is being issued."))
+        return redirect("issuance:credential", public_id=renewal.public_id) \
+            if renewal.is_issued else redirect("issuance:credential",
+                                               public_id=credential.public_id)
+    service = _ACTIONS.get(action)
+    if service is None:
+        raise NotFound(_("No such action."))
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    service(actor=request.user, credential_id=credential.pk, reason=reason)
+    messages.success(request, {
+        "revoke": _("The credential is revoked."),
+        "suspend": _("The credential is suspended."),
+        "unsuspend": _("The credential is no longer suspended."),
+    }[action])
+    return redirect("issuance:credential", public_id=credential.public_id)
+
+
+@login_required
+@require_POST
+def admin_key_rotate(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        organization = Organization.objects.get(slug=slug)
+    except Organization.DoesNotExist:
+        raise NotFound(_("No organization here.")) from None
+    issuer_key_rotate(actor=request.user, organization=organization)
+    messages.success(request, _("A new signing key is active. Credentials issued before "
+                                "keep verifying."))
+    return redirect("issuance:admin_credentials")

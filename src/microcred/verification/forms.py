@@ -18,17 +18,29 @@ class VerifyForm(Form):
         help_text=_("JSON, or a baked PNG or SVG badge."),
     )
 
+    credential_url = forms.URLField(
+        label=_("Or give the address of a credential"), required=False, assume_scheme="https",
+        help_text=_("An https link to a credential's JSON or a baked badge image."),
+    )
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         upload = data.get("credential_file")
         if upload is not None and upload.size > MAX_CREDENTIAL_BYTES:
             self.add_error("credential_file", _("This file is too large to be a credential."))
-        elif not data.get("credential_text", "").strip() and upload is None:
-            self.add_error("credential_text", _("Paste a credential or choose a file."))
+        elif (not data.get("credential_text", "").strip() and upload is None
+              and not data.get("credential_url")):
+            self.add_error("credential_text",
+                           _("Paste a credential, choose a file or give its address."))
         return data
 
     def payload(self) -> bytes | str:
+        """The credential to check; fetching a URL may raise ``ValidationFailed``."""
+        from microcred.verification.services import credential_fetch
+
         upload = self.cleaned_data.get("credential_file")
         if upload is not None:
             return bytes(upload.read())
-        return str(self.cleaned_data["credential_text"])
+        if self.cleaned_data.get("credential_text", "").strip():
+            return str(self.cleaned_data["credential_text"])
+        return credential_fetch(url=str(self.cleaned_data["credential_url"]))

@@ -10,13 +10,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from microcred.accounts.models import User
-from microcred.assessment.services import ScoreInput, assessment_record
+from microcred.assessment.models import Appeal, CalibrationAnchor
+from microcred.assessment.services import (
+    ScoreInput,
+    appeal_create,
+    assessment_record,
+    calibration_anchor_create,
+    calibration_record,
+    pool_member_add,
+)
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
     CriterionSpec,
     PromptSpec,
     micro_credential_create,
     micro_credential_publish,
+    micro_credential_translate,
 )
 from microcred.earning.models import Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
@@ -40,6 +49,15 @@ PEOPLE = [
     ("learner1", "Learner holding a credential", "maya.chen@demo.microcred.test", "Maya Chen"),
     ("learner2", "Learner with a Not Yet to resubmit", "jordan.ellis@demo.microcred.test",
      "Jordan Ellis"),
+    ("lead", "Lead assessor (adjudicates moderation disagreements)",
+     "lead@demo.microcred.test", "Grace Mensah"),
+    ("assessor2", "Assessor (qualified; moderates and reviews appeals)",
+     "assessor2@demo.microcred.test", "Luis Ortega"),
+    ("trainee", "New assessor, mid-calibration", "trainee@demo.microcred.test", "Hana Sato"),
+    ("learner3", "Learner with an overdue submission", "sam.okoro@demo.microcred.test",
+     "Sam Okoro"),
+    ("learner4", "Learner who appealed a Not Yet", "ines.duarte@demo.microcred.test",
+     "Inés Duarte"),
 ]
 
 MICRO_CREDENTIALS = [
@@ -152,6 +170,47 @@ LESSON_PLAN = (
     b"Check 3 (exit ticket): two tables, explain your reasoning.\n"
 )
 
+# The Spanish text of the first micro-credential: the demo shows a catalog read, and a
+# credential issued, in the learner's language.
+SPANISH = {
+    "formative-assessment-checking-for-understanding": {
+        "title": "Evaluación formativa: comprobar la comprensión",
+        "competency": "El docente planifica y usa comprobaciones de la comprensión durante una "
+                      "clase, interpreta la evidencia en el momento y ajusta la enseñanza en "
+                      "consecuencia.",
+        "key_method": "El docente incorpora al menos tres comprobaciones de la comprensión "
+                      "planificadas (por ejemplo preguntas bisagra, respuestas en pizarras "
+                      "individuales, tickets de salida) en momentos de decisión de una clase, "
+                      "recoge las respuestas de todo el alumnado y realiza y explica un ajuste "
+                      "de la enseñanza basado en lo que muestran las respuestas.",
+        "prompts": {
+            1: "Describe la clase: curso, materia, objetivo de aprendizaje, y dónde se situó "
+               "cada comprobación de la comprensión y por qué.",
+            2: "Sube la planificación de la clase o las diapositivas con las comprobaciones de "
+               "la comprensión señaladas.",
+            3: "Reflexiona: ¿qué mostraron las respuestas del alumnado, qué cambiaste en el "
+               "momento y qué ocurrió como resultado?",
+        },
+        "criteria": {
+            1: CriterionSpec("Comprobaciones planificadas en momentos de decisión",
+                             "Hay al menos tres comprobaciones planificadas en momentos en que "
+                             "la respuesta cambia lo que el docente hace a continuación.",
+                             "Faltan comprobaciones, hay menos de tres, o están donde la "
+                             "respuesta no podría cambiar la enseñanza."),
+            2: CriterionSpec("Evidencia de todo el alumnado",
+                             "Cada comprobación recoge una respuesta de cada estudiante (no "
+                             "solo de voluntarios).",
+                             "Las comprobaciones dependen de voluntarios o de las respuestas "
+                             "de unos pocos estudiantes."),
+            3: CriterionSpec("Ajuste de la enseñanza",
+                             "La reflexión nombra un ajuste concreto hecho a partir de la "
+                             "evidencia y su efecto en el aprendizaje.",
+                             "No se describe ningún ajuste, o no está conectado con la "
+                             "evidencia."),
+        },
+    },
+}
+
 
 def _user(email: str, name: str, *, superuser: bool = False) -> User:
     user = User.objects.filter(email=email).first()
@@ -184,19 +243,24 @@ def load_demo() -> list[tuple[str, str]]:
                          role=Role.ADMIN)
         membership_grant(actor=users["admin"], organization=org, user=users["author"],
                          role=Role.AUTHOR)
-        membership_grant(actor=users["admin"], organization=org, user=users["assessor"],
-                         role=Role.ASSESSOR)
+        for key in ("assessor", "lead", "assessor2", "trainee"):
+            membership_grant(actor=users["admin"], organization=org, user=users[key],
+                             role=Role.ASSESSOR)
         mcs = {}
         for spec in MICRO_CREDENTIALS:
             mc = MicroCredential.objects.filter(slug=spec["slug"]).first()
             if mc is None:
                 mc = micro_credential_create(actor=users["author"], organization=org, **spec)
+            if not mc.is_published and spec["slug"] in SPANISH:
+                micro_credential_translate(actor=users["author"], micro_credential_id=mc.pk,
+                                           language="es", **SPANISH[spec["slug"]])
             if not mc.is_published:
                 mc = micro_credential_publish(actor=users["author"], micro_credential_id=mc.pk)
             mcs[spec["slug"]] = mc
 
     formative = mcs["formative-assessment-checking-for-understanding"]
     criteria = list(formative.criteria.all())
+    _pools_and_calibration(users, mcs)
     # Maya: submitted, passed on every criterion, credential issued.
     if not Attempt.objects.filter(learner=users["learner1"], micro_credential=formative).exists():
         attempt = attempt_start(learner=users["learner1"], micro_credential=formative)
@@ -231,4 +295,91 @@ def load_demo() -> list[tuple[str, str]]:
             "not_yet", "Describe a specific adjustment you made because of what the responses "
                        "showed, and what happened after it.")
         assessment_record(assessor=users["assessor"], attempt_id=attempt.pk, scores=scores)
+    _overdue_and_appeal(users, formative)
     return [(role, email) for _key, role, email, _name in PEOPLE]
+
+
+def _pools_and_calibration(users: dict[str, User], mcs: dict[str, MicroCredential]) -> None:
+    """Pools: the assessors qualified everywhere (Grace leads); the discourse micro-credential
+    has calibration samples and Hana is part-way through them."""
+    from microcred.earning.models import PromptRule
+    from microcred.earning.services import prompt_rule_set
+
+    discourse = mcs["academic-discourse-structured-student-talk"]
+    with transaction.atomic():
+        for mc in mcs.values():  # written answers have word limits (counted as you type)
+            for prompt in mc.prompts.filter(kind="text"):
+                if not PromptRule.objects.filter(prompt=prompt).exists():
+                    prompt_rule_set(actor=None, prompt=prompt, word_limit=400)
+        for mc in mcs.values():
+            if mc.slug != discourse.slug or not discourse.calibration_anchors.exists():
+                pool_member_add(actor=None, micro_credential=mc, assessor=users["assessor"])
+                pool_member_add(actor=None, micro_credential=mc, assessor=users["assessor2"])
+                pool_member_add(actor=None, micro_credential=mc, assessor=users["lead"],
+                                is_lead=True)
+        if not discourse.calibration_anchors.exists():
+            c = list(discourse.criteria.all())
+            for title, evidence, outcomes in ANCHORS:
+                calibration_anchor_create(
+                    actor=None, micro_credential=discourse, title=title, evidence=evidence,
+                    expected={c[i].pk: o for i, o in enumerate(outcomes)})
+        member = pool_member_add(actor=None, micro_credential=discourse,
+                                 assessor=users["trainee"])
+        first = CalibrationAnchor.objects.filter(micro_credential=discourse, position=1).first()
+        if member.status == "calibrating" and first is not None and not first.scores.filter(
+                assessor=users["trainee"]).exists():
+            expected = {int(k): v for k, v in first.expected_outcomes.items()}
+            calibration_record(assessor=users["trainee"], anchor_id=first.pk, scores=expected)
+
+
+ANCHORS = [
+    ("Sample A: fishbowl debate, Grade 8 history",
+     "Protocol: structured academic controversy with roles (reader, recorder, challenger) and "
+     "sentence frames posted. Transcript: students cite the primary sources by line. Reflection: "
+     "tallied talk turns; four quiet students get the challenger role next time.",
+     ["pass", "pass", "pass"]),
+    ("Sample B: open discussion, Grade 5 science",
+     "Students were asked to discuss whether plants need soil. No roles or frames. Transcript: "
+     "'I think yes because my mom's plants do.' Reflection: 'it went well, lots of talking'.",
+     ["not_yet", "not_yet", "not_yet"]),
+    ("Sample C: think-pair-share, Grade 10 English",
+     "Think-pair-share with frames ('I agree with ... because the text says ...'). Transcript "
+     "shows quotations used. Reflection does not look at who spoke.",
+     ["pass", "pass", "not_yet"]),
+]
+
+
+def _overdue_and_appeal(users: dict[str, User], formative: MicroCredential) -> None:
+    """Sam's submission is past its deadline (set back in time, as if submitted weeks ago);
+    Inés appealed a Not Yet, and the appeal waits for a different assessor."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not Attempt.objects.filter(learner=users["learner3"], micro_credential=formative).exists():
+        attempt = attempt_start(learner=users["learner3"], micro_credential=formative)
+        attempt_save_draft(learner=users["learner3"], attempt_id=attempt.pk,
+                           texts=_texts(formative, FORMATIVE_ANSWERS),
+                           files=_file_prompt(formative))
+        attempt_submit(learner=users["learner3"], attempt_id=attempt.pk)
+        weeks_ago = timezone.now() - timedelta(days=25)
+        Attempt.objects.filter(pk=attempt.pk).update(
+            submitted_at=weeks_ago, decision_due_at=timezone.now() - timedelta(days=5))
+    if not Attempt.objects.filter(learner=users["learner4"], micro_credential=formative).exists():
+        attempt = attempt_start(learner=users["learner4"], micro_credential=formative)
+        attempt_save_draft(learner=users["learner4"], attempt_id=attempt.pk,
+                           texts=_texts(formative, FORMATIVE_ANSWERS),
+                           files=_file_prompt(formative))
+        attempt_submit(learner=users["learner4"], attempt_id=attempt.pk)
+        holder = attempt.assignments.filter(status="active").first()
+        criteria = list(formative.criteria.all())
+        scores = {c.pk: ScoreInput("pass") for c in criteria}
+        scores[criteria[1].pk] = ScoreInput(
+            "not_yet", "The responses shown come from volunteers only.")
+        assessment_record(assessor=holder.assessor if holder else users["assessor"],
+                          attempt_id=attempt.pk, scores=scores)
+        attempt.refresh_from_db()
+        if attempt.status == "not_yet" and not Appeal.objects.filter(attempt=attempt).exists():
+            appeal_create(learner=users["learner4"], attempt_id=attempt.pk,
+                          reason="Every student answered on mini whiteboards; the photo of the "
+                                 "class set is on page 2 of the plan.")

@@ -3,4 +3,7 @@ from django.urls import path
 from microcred.web import views
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("styleguide/", views.styleguide, name="styleguide"),
+]

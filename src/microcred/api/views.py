@@ -1,0 +1,324 @@
+"""The Open Badges 3.0 API (host role, OB 3.0 §6) and the VC-API endpoints.
+
+Thin views: scopes are checked by ``require_scopes``; reads go through selectors, writes
+through services; errors are Imsx_StatusInfo bodies on the OB 3.0 paths and VC-API shaped
+(``errors``) on the VC-API paths.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from microcred.api.auth import require_scopes
+from microcred.api.discovery import service_description
+from microcred.api.imsx import error_response
+from microcred.api.selectors import credentials_for_owner
+from microcred.api.services import (
+    CredentialRefused,
+    held_credential_upsert,
+    profile_update,
+    vc_issue,
+)
+from microcred.errors import MicrocredError
+from microcred.issuance.selectors import learner_profile_for
+from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_verify
+
+MAX_LIMIT = 100
+
+
+def _method_not_allowed() -> JsonResponse:
+    return error_response(_("Method not allowed."), status=405)
+
+
+def discovery(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        return _method_not_allowed()
+    response = JsonResponse(service_description())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _int(value: str | None, default: int, *, minimum: int) -> int:
+    if value is None or value == "":
+        return default
+    number = int(value)  # ValueError -> 400
+    if number < minimum:
+        raise ValueError(value)
+    return number
+
+
+@csrf_exempt
+def credentials(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _credentials_get(request)
+    if request.method == "POST":
+        return _credentials_post(request)
+    return _method_not_allowed()
+
+
+@require_scopes("credential.readonly")
+def _credentials_get(request: HttpRequest) -> HttpResponse:
+    try:
+        limit = min(_int(request.GET.get("limit"), MAX_LIMIT, minimum=1), MAX_LIMIT)
+        offset = _int(request.GET.get("offset"), 0, minimum=0)
+        since_text = request.GET.get("since")
+        since: datetime | None = parse_datetime(since_text) if since_text else None
+        if since_text and (since is None or since.tzinfo is None):
+            raise ValueError(since_text)
+    except ValueError:
+        return error_response(_("limit and offset must be non-negative integers (limit at "
+                                "least 1) and since an ISO 8601 date-time with a zone."),
+                              status=400, minor="invalid_query_parameter")
+    every = credentials_for_owner(user=request.user, since=since)
+    page = every[offset:offset + limit]
+    # Each credential's stored text is spliced in as it is: never re-serialized.
+    objects = ",".join(text for fmt, text in page if fmt == "json")
+    jws = ",".join(json.dumps(text.strip()) for fmt, text in page if fmt == "jws")
+    body = f'{{"credential":[{objects}],"compactJwsString":[{jws}]}}'
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json")
+    total = len(every)
+    response["X-Total-Count"] = str(total)
+    base = request.build_absolute_uri(request.path)
+    extra = {"since": since_text} if since_text else {}
+
+    def link(rel: str, at: int) -> str:
+        return f'<{base}?{urlencode({"limit": limit, "offset": at, **extra})}>; rel="{rel}"'
+
+    links = [link("first", 0)]
+    last = max(((total - 1) // limit) * limit, 0)
+    links.append(link("last", last))
+    if offset + limit < total:
+        links.append(link("next", offset + limit))
+    if offset > 0:
+        links.append(link("prev", max(offset - limit, 0)))
+    response["Link"] = ", ".join(links)
+    return response
+
+
+@require_scopes("credential.upsert")
+def _credentials_post(request: HttpRequest) -> HttpResponse:
+    if len(request.body) > MAX_CREDENTIAL_BYTES:
+        return error_response(_("This is too large to be a credential."), status=413)
+    try:
+        held, created = held_credential_upsert(actor=request.user, data=request.body)
+    except CredentialRefused as error:
+        return error_response(error.message, status=400)
+    except MicrocredError as error:
+        return error_response(error.message, status=400)
+    if held.format == "json":
+        response = HttpResponse(held.text.encode("utf-8"), content_type="application/json",
+                                status=201 if created else 200)
+    else:
+        response = HttpResponse(held.text.encode("utf-8"), content_type="text/plain",
+                                status=201 if created else 200)
+    return response
+
+
+def _profile_document(user: Any) -> dict[str, Any]:
+    from microcred.vc.openbadges import OB_CONTEXT
+
+    profile = learner_profile_for(user=user)
+    if profile is not None and profile.did:
+        profile_id = profile.did
+    elif profile is not None and profile.public and profile.handle:
+        profile_id = f"{settings.PUBLIC_URL}/people/{profile.handle}/"
+    else:
+        profile_id = f"{settings.PUBLIC_URL}/ims/ob/v3p0/profile#user-{user.pk}"
+    return {"@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT],
+            "id": profile_id, "type": "Profile", "name": user.display_name,
+            "email": user.email}
+
+
+@csrf_exempt
+def profile(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _profile_get(request)
+    if request.method == "PUT":
+        return _profile_put(request)
+    return _method_not_allowed()
+
+
+@require_scopes("profile.readonly")
+def _profile_get(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(_profile_document(request.user))
+
+
+@require_scopes("profile.update")
+def _profile_put(request: HttpRequest) -> HttpResponse:
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return error_response(_("The body must be a JSON Profile."), status=400)
+    if not isinstance(data, dict):
+        return error_response(_("The body must be a JSON Profile."), status=400)
+    try:
+        profile_update(actor=request.user, data=data)
+    except MicrocredError as error:
+        return error_response(error.message, status=400)
+    return JsonResponse(_profile_document(request.user))
+
+
+# -- VC-API -----------------------------------------------------------------------------------
+
+
+def _vc_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"errors": [message]}, status=status)
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any] | None:
+    if len(request.body) > MAX_CREDENTIAL_BYTES:
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@csrf_exempt
+def vc_issue_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _vc_error(_("Method not allowed."), 405)
+    return _vc_issue(request)
+
+
+@require_scopes("vc.issue")
+def _vc_issue(request: HttpRequest) -> HttpResponse:
+    data = _json_body(request)
+    if data is None or not isinstance(data.get("credential"), dict):
+        return _vc_error(_("Send {\"credential\": {...}, \"options\": {...}}."))
+    try:
+        signed = vc_issue(actor=request.user, credential=data["credential"],
+                          options=data.get("options") or {})
+    except MicrocredError as error:
+        return _vc_error(error.message, error.http_status)
+    return JsonResponse({"verifiableCredential": signed}, status=201)
+
+
+def _report_body(report: Any) -> dict[str, Any]:
+    return {
+        "checks": [c.name for c in report.checks if c.outcome == "passed"],
+        "warnings": [f"{c.name}: {c.message}" for c in report.checks if c.outcome == "unknown"],
+        "errors": [f"{c.name}: {c.message}" for c in report.checks if c.outcome == "failed"],
+        "verdict": report.verdict,
+    }
+
+
+@csrf_exempt
+def vc_verify_credential(request: HttpRequest) -> HttpResponse:
+    """200 only when every check passed; 400 (with ``errors``/``warnings``) otherwise: a check
+    that could not be made is never reported as valid."""
+    if request.method != "POST":
+        return _vc_error(_("Method not allowed."), 405)
+    data = _json_body(request)
+    credential = data.get("verifiableCredential") if data else None
+    if not isinstance(credential, (dict, str)):
+        return _vc_error(_("Send {\"verifiableCredential\": ..., \"options\": {...}}."))
+    payload = credential if isinstance(credential, str) else json.dumps(credential)
+    report = credential_verify(data=payload)
+    return JsonResponse(_report_body(report), status=200 if report.verdict == "passed" else 400)
+
+
+@csrf_exempt
+def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
+    """Checks the presentation's own proof (``authentication``, with the expected ``challenge``
+    and ``domain``) and every credential in it."""
+    from microcred.issuance.identity import platform_documents
+    from microcred.vc.data_integrity import verify_proofs
+    from microcred.vc.did import Resolver
+    from microcred.vc.errors import VCError
+
+    if request.method != "POST":
+        return _vc_error(_("Method not allowed."), 405)
+    data = _json_body(request)
+    presentation = data.get("verifiablePresentation") if data else None
+    options = (data or {}).get("options") or {}
+    if not isinstance(presentation, dict) or not isinstance(options, dict):
+        return _vc_error(_("Send {\"verifiablePresentation\": {...}, \"options\": {...}}."))
+    errors: list[str] = []
+    warnings: list[str] = []
+    checks: list[str] = []
+    if "VerifiablePresentation" not in (presentation.get("type") or []):
+        errors.append(_("The presentation's type must include VerifiablePresentation."))
+    if "proof" in presentation:
+        try:
+            results = verify_proofs(
+                presentation, expected_purpose="authentication",
+                resolver=Resolver(allow_network=settings.VERIFIER_ALLOW_NETWORK,
+                                  source=platform_documents))
+            if all(r.verified for r in results):
+                checks.append("proof")
+            else:
+                errors.extend(f"proof: {r.message}" for r in results if not r.verified)
+            proofs = [r.proof for r in results]
+            for name in ("challenge", "domain"):
+                if options.get(name) and not any(p.get(name) == options[name] for p in proofs):
+                    errors.append(f"proof: the {name} does not match.")
+        except VCError as error:
+            errors.append(f"proof: {error.message}")
+    elif options.get("challenge"):
+        errors.append(_("proof: a challenge was given but the presentation is not signed."))
+    credentials = presentation.get("verifiableCredential") or []
+    credentials = credentials if isinstance(credentials, list) else [credentials]
+    for number, credential in enumerate(credentials, 1):
+        payload = credential if isinstance(credential, str) else json.dumps(credential)
+        body = _report_body(credential_verify(data=payload))
+        errors.extend(f"credential {number} {e}" for e in body["errors"])
+        warnings.extend(f"credential {number} {w}" for w in body["warnings"])
+    if credentials and not any(e.startswith("credential") for e in errors + warnings):
+        checks.append("credentials")
+    ok = not errors and not warnings
+    return JsonResponse({"checks": checks, "warnings": warnings, "errors": errors},
+                        status=200 if ok else 400)
+
+
+# -- pages the Service Description Document links to -----------------------------------------
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "api/terms.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "api/privacy.html")
+
+
+# -- importing a badge from elsewhere (the site's own form over the same service) -------------
+
+
+@login_required
+def import_credential(request: HttpRequest) -> HttpResponse:
+    from microcred.verification.forms import VerifyForm
+
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    status = 200
+    report = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                held, _created = held_credential_upsert(
+                    actor=request.user, data=form.payload(),
+                    source_url=str(form.cleaned_data.get("credential_url") or ""))
+                messages.success(request, _("“%(title)s” is now in your account.")
+                                 % {"title": held.title or held.credential_id})
+                return redirect("issuance:mine")
+            except CredentialRefused as error:
+                report = error.report
+                form.add_error(None, error.message)
+            except MicrocredError as error:
+                form.add_error(None, error.message)
+        status = 400
+    return render(request, "api/import.html", {"form": form, "report": report}, status=status)

@@ -1,0 +1,154 @@
+"""What a learner shares: badge images (plain and baked), the printable certificate, the
+LinkedIn "Add to profile" link, share links and an embed snippet.
+
+Baked images carry the stored credential text exactly (OB 3.0 §5.3 Baking: PNG ``iTXt``
+``openbadgecredential``, SVG ``openbadges:credential``), so unbaking gives back the stored bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from microcred.catalog.models import MicroCredential
+from microcred.issuance.models import Credential
+
+__all__ = ["badge_png", "badge_svg", "baked_png", "baked_svg", "certificate_pdf",
+           "linkedin_url", "share_links", "embed_snippet", "public_url", "qr_svg"]
+
+_PALETTE = [(0, 94, 184), (0, 121, 107), (123, 31, 162), (194, 24, 91), (230, 81, 0),
+            (46, 125, 50)]
+
+
+def _colour(mc: MicroCredential) -> tuple[int, int, int]:
+    digest = hashlib.sha256(mc.slug.encode()).digest()
+    return _PALETTE[digest[0] % len(_PALETTE)]
+
+
+def _initials(title: str) -> str:
+    words = [w for w in title.replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:3]).upper() or "MC"
+
+
+def badge_png(mc: MicroCredential) -> bytes:
+    """A generated badge: a coloured disc with the micro-credential's initials (there is no
+    uploaded image). Deterministic, so the image URL in the credential always shows the same."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    size = 400
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    colour = _colour(mc)
+    draw.ellipse((8, 8, size - 8, size - 8), fill=colour + (255,), outline=(255, 255, 255, 255),
+                 width=10)
+    draw.ellipse((40, 40, size - 40, size - 40), outline=(255, 255, 255, 200), width=4)
+    try:
+        font = ImageFont.load_default(size=120)
+    except TypeError:  # Pillow without FreeType
+        font = ImageFont.load_default()
+    draw.text((size / 2, size / 2), _initials(mc.title), fill=(255, 255, 255, 255), font=font,
+              anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def badge_svg(mc: MicroCredential) -> bytes:
+    r, g, b = _colour(mc)
+    title = escape(mc.title)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" '
+        f'role="img" aria-label="{title}"><title>{title}</title>'
+        f'<circle cx="200" cy="200" r="192" fill="rgb({r},{g},{b})" stroke="#fff" '
+        'stroke-width="10"/><circle cx="200" cy="200" r="160" fill="none" stroke="#fff" '
+        'stroke-opacity="0.8" stroke-width="4"/>'
+        '<text x="200" y="200" dominant-baseline="central" text-anchor="middle" '
+        'font-family="sans-serif" font-size="120" font-weight="bold" fill="#fff">'
+        f"{escape(_initials(mc.title))}</text></svg>"
+    ).encode()
+
+
+def baked_png(credential: Credential) -> bytes:
+    from microcred.vc.baking import bake_png
+
+    return bake_png(badge_png(credential.micro_credential), credential.signed_json)
+
+
+def baked_svg(credential: Credential) -> bytes:
+    from microcred.vc.baking import bake_svg
+
+    return bake_svg(badge_svg(credential.micro_credential), credential.signed_json)
+
+
+def public_url(credential: Credential) -> str:
+    return settings.PUBLIC_URL + reverse("issuance:credential", args=[credential.public_id])
+
+
+def qr_svg(url: str) -> str:
+    """A QR code (ISO/IEC 18004, error correction M) as a data: URI for the certificate."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+
+
+def certificate_pdf(credential: Credential, *, report: Any) -> bytes:
+    """A printable certificate (A4 landscape) with a QR code pointing at the public page."""
+    import weasyprint
+
+    url = public_url(credential)
+    html = render_to_string("issuance/certificate.html", {
+        "credential": credential, "url": url, "qr": qr_svg(url), "report": report,
+        "badge": "data:image/svg+xml;charset=utf-8,"
+                 + escape(badge_svg(credential.micro_credential).decode(), quote=True),
+    })
+    return bytes(weasyprint.HTML(string=html, base_url=settings.PUBLIC_URL).write_pdf())
+
+
+def linkedin_url(credential: Credential) -> str:
+    """LinkedIn's "Add to profile" form, prefilled as a certification (name, issuing
+    organization, issue and expiry month, credential id and URL)."""
+    issued = credential.issued_at
+    params: dict[str, Any] = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": credential.micro_credential.title,
+        "organizationName": credential.organization.name,
+        "issueYear": issued.year if issued else "",
+        "issueMonth": issued.month if issued else "",
+        "certUrl": public_url(credential),
+        "certId": str(credential.public_id),
+    }
+    if credential.valid_until:
+        params["expirationYear"] = credential.valid_until.year
+        params["expirationMonth"] = credential.valid_until.month
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def share_links(credential: Credential) -> list[tuple[str, str]]:
+    url = public_url(credential)
+    text = credential.micro_credential.title
+    return [
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": text})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("Email", "mailto:?" + urlencode({"subject": text, "body": url})),
+    ]
+
+
+def embed_snippet(credential: Credential) -> str:
+    url = public_url(credential)
+    image = settings.PUBLIC_URL + reverse("issuance:badge_image",
+                                          args=[credential.micro_credential.slug])
+    title = escape(credential.micro_credential.title)
+    issuer = escape(credential.organization.name)
+    return (
+        f'<a href="{escape(url)}" title="{title}">'
+        f'<img src="{escape(image)}" alt="{title}, issued by {issuer}" width="120" height="120">'
+        "</a>"
+    )
