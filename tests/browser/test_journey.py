@@ -106,7 +106,14 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     part1.press("Control+End")
     part1.press_sequentially(" Then more.")
     learner.goto(server + "/catalog/")
-    learner.goto(attempt_url)
+    # The beacon is sent as the page goes away and may land just after the next page loads:
+    # come back until the server has it (a lost save would fail after the last try).
+    for _ in range(20):
+        learner.goto(attempt_url)
+        saved = learner.get_by_label("Part 1 (required)", exact=False).input_value()
+        if saved.endswith("Then more."):
+            break
+        learner.wait_for_timeout(250)
     expect(learner.get_by_label("Part 1 (required)", exact=False)).to_have_value(
         re.compile(r"waited five seconds\. Then more\.$"))
     learner.get_by_role("button", name="Submit for assessment").click()

@@ -42,7 +42,7 @@ from microcred.catalog.models import MicroCredential
 from microcred.earning.models import Attempt
 from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
-from microcred.notifications.services import notify
+from microcred.notifications.services import in_language_of, notify
 from microcred.orgs.models import Membership, Organization, Role
 from microcred.orgs.selectors import user_has_role
 
@@ -214,13 +214,14 @@ def calibration_record(
             audit_record(actor=assessor, action="calibration.finished", target=member,
                          data={"agreement": str(member.agreement), "status": member.status,
                                "threshold": str(threshold)})
-            notify(user=assessor, kind="calibration.finished",
-                   subject=(_("You are qualified to assess %(mc)s") if member.status ==
-                            PoolMember.Status.QUALIFIED else
-                            _("Calibration for %(mc)s: not yet qualified")) % {"mc": mc.title},
-                   body=_("Your agreement with the agreed outcomes: %(a)s%% (needed: %(t)s%%).")
-                   % {"a": round(agreement * 100), "t": round(threshold * 100)},
-                   url=reverse("assessment:calibration", kwargs={"slug": mc.slug}))
+            with in_language_of(assessor):
+                notify(user=assessor, kind="calibration.finished",
+                       subject=(_("You are qualified to assess %(mc)s") if member.status ==
+                                PoolMember.Status.QUALIFIED else
+                                _("Calibration for %(mc)s: not yet qualified")) % {"mc": mc.title},
+                       body=_("Your agreement with the agreed outcomes: %(a)s%% (needed: %(t)s%%).")
+                       % {"a": round(agreement * 100), "t": round(threshold * 100)},
+                       url=reverse("assessment:calibration", kwargs={"slug": mc.slug}))
     return member
 
 
@@ -330,14 +331,15 @@ def _assign(*, attempt: Attempt, kind: str, assessor_id: int, actor: Any | None,
     audit_record(actor=actor, action="assignment.claimed" if claimed else "assignment.assigned",
                  target=assignment, data={"attempt": attempt.pk, "kind": kind,
                                           "assessor": assessor_id})
-    notify(user=User.objects.get(pk=assessor_id), kind=f"assignment.{kind}",
-           subject=_("A submission is waiting for your %(kind)s")
-           % {"kind": ReviewKind(kind).label.lower()},
-           body=_("%(mc)s, attempt %(n)s. Please decide by %(due)s.")
-           % {"mc": attempt.micro_credential.title, "n": attempt.number,
-              "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")
-              if attempt.decision_due_at else "-"},
-           url=reverse("assessment:score", kwargs={"public_id": attempt.public_id}))
+    with in_language_of(User.objects.get(pk=assessor_id)):
+        notify(user=User.objects.get(pk=assessor_id), kind=f"assignment.{kind}",
+               subject=_("A submission is waiting for your %(kind)s")
+               % {"kind": ReviewKind(kind).label.lower()},
+               body=_("%(mc)s, attempt %(n)s. Please decide by %(due)s.")
+               % {"mc": attempt.micro_credential.title, "n": attempt.number,
+                  "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")
+                  if attempt.decision_due_at else "-"},
+               url=reverse("assessment:score", kwargs={"public_id": attempt.public_id}))
     return assignment
 
 
@@ -433,10 +435,11 @@ def attempt_withdrawn(*, attempt: Attempt, actor: Any) -> None:
     for assignment in Assignment.objects.filter(
             attempt=attempt, status=Assignment.Status.ACTIVE).select_related("assessor"):
         _end_assignment(assignment, Assignment.Status.CANCELLED, actor, reason="withdrawn")
-        notify(user=assignment.assessor, kind="assignment.cancelled",
-               subject=_("A submission you held was withdrawn"),
-               body=_("%(mc)s, attempt %(n)s: the learner withdrew it; nothing to do.")
-               % {"mc": attempt.micro_credential.title, "n": attempt.number})
+        with in_language_of(assignment.assessor):
+            notify(user=assignment.assessor, kind="assignment.cancelled",
+                   subject=_("A submission you held was withdrawn"),
+                   body=_("%(mc)s, attempt %(n)s: the learner withdrew it; nothing to do.")
+                   % {"mc": attempt.micro_credential.title, "n": attempt.number})
     ReviewRequest.objects.filter(attempt=attempt, closed_at__isnull=True).update(
         closed_at=timezone.now())
 
@@ -487,11 +490,12 @@ def _finalize(attempt: Attempt, decision: Assessment, actor: Any) -> None:
     if passed:
         credential_request_issue(actor=actor, attempt=attempt)
     url = reverse("earning:attempt", kwargs={"public_id": attempt.public_id})
-    notify(user=attempt.learner, kind=f"decision.{decision.outcome}",
-           subject=(_("Pass: %(mc)s") if passed else _("Not Yet: %(mc)s"))
-           % {"mc": attempt.micro_credential.title},
-           body=_("Your assessor's feedback is on the attempt page.") if not passed else
-           _("Congratulations. Your credential is being issued."), url=url)
+    with in_language_of(attempt.learner):
+        notify(user=attempt.learner, kind=f"decision.{decision.outcome}",
+               subject=(_("Pass: %(mc)s") if passed else _("Not Yet: %(mc)s"))
+               % {"mc": attempt.micro_credential.title},
+               body=_("Your assessor's feedback is on the attempt page.") if not passed else
+               _("Congratulations. Your credential is being issued."), url=url)
 
 
 def assessment_record(
@@ -607,11 +611,12 @@ def attempt_return_incomplete(*, assessor: Any, attempt_id: int, reason: str) ->
             closed_at=timezone.now())
         attempt_transition(attempt=attempt, to=Attempt.Status.RETURNED, actor=assessor,
                            reason=reason.strip())
-        notify(user=attempt.learner, kind="attempt.returned",
-               subject=_("Your submission was returned: %(mc)s")
-               % {"mc": attempt.micro_credential.title},
-               body=reason.strip(),
-               url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
+        with in_language_of(attempt.learner):
+            notify(user=attempt.learner, kind="attempt.returned",
+                   subject=_("Your submission was returned: %(mc)s")
+                   % {"mc": attempt.micro_credential.title},
+                   body=reason.strip(),
+                   url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
     return attempt
 
 
@@ -675,11 +680,12 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
                 reason = "overdue" if overdue_held else "claim_expired"
                 _end_assignment(assignment, Assignment.Status.EXPIRED, None, reason=reason)
                 _return_to_pool(attempt, assignment, None)
-                notify(user=assignment.assessor, kind="assignment.expired",
-                       subject=_("A submission went back to the pool"),
-                       body=_("%(mc)s, attempt %(n)s was not decided in time and was "
-                              "reassigned.") % {"mc": attempt.micro_credential.title,
-                                                "n": attempt.number})
+                with in_language_of(assignment.assessor):
+                    notify(user=assignment.assessor, kind="assignment.expired",
+                           subject=_("A submission went back to the pool"),
+                           body=_("%(mc)s, attempt %(n)s was not decided in time and was "
+                                  "reassigned.") % {"mc": attempt.micro_credential.title,
+                                                    "n": attempt.number})
                 report.expired += 1
                 if review_request_open(attempt=attempt, kind=assignment.kind, actor=None,
                                        exclude=[assignment.assessor_id]):
@@ -691,12 +697,13 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
                 assignment.reminded_at = now
                 assignment.save(update_fields=["reminded_at"])
                 audit_record(actor=None, action="assignment.reminded", target=assignment)
-                notify(user=assignment.assessor, kind="assignment.reminder",
-                       subject=_("Reminder: a decision is due soon"),
-                       body=_("%(mc)s, attempt %(n)s is due by %(due)s.")
-                       % {"mc": attempt.micro_credential.title, "n": attempt.number,
-                          "due": timezone.localtime(due).strftime("%Y-%m-%d")},
-                       url=reverse("assessment:score", kwargs={"public_id": attempt.public_id}))
+                with in_language_of(assignment.assessor):
+                    notify(user=assignment.assessor, kind="assignment.reminder",
+                           subject=_("Reminder: a decision is due soon"),
+                           body=_("%(mc)s, attempt %(n)s is due by %(due)s.")
+                           % {"mc": attempt.micro_credential.title, "n": attempt.number,
+                              "due": timezone.localtime(due).strftime("%Y-%m-%d")},
+                           url=reverse("assessment:score", kwargs={"public_id": attempt.public_id}))
                 report.reminded += 1
     # Work waiting in the pool: try to hand it out (someone may have qualified meanwhile).
     waiting = ReviewRequest.objects.filter(closed_at__isnull=True).exclude(

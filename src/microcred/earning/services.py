@@ -259,7 +259,7 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
     transaction, and the learner is notified.
     """
     from microcred.assessment.services import attempt_submitted
-    from microcred.notifications.services import notify
+    from microcred.notifications.services import in_language_of, notify
 
     with transaction.atomic():
         attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
@@ -300,12 +300,13 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
         audit_record(actor=learner, action="attempt.submitted", target=attempt,
                      data={"after_return": resubmitted})
         attempt_submitted(attempt=attempt, actor=learner)
-        notify(user=learner, kind="attempt.submitted",
-               subject=_("Received: %(mc)s") % {"mc": attempt.micro_credential.title},
-               body=_("Expect a decision by %(due)s.") % {
-                   "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")}
-               if attempt.decision_due_at else "",
-               url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
+        with in_language_of(learner):
+            notify(user=learner, kind="attempt.submitted",
+                   subject=_("Received: %(mc)s") % {"mc": attempt.micro_credential.title},
+                   body=_("Expect a decision by %(due)s.") % {
+                       "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")}
+                   if attempt.decision_due_at else "",
+                   url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
     return attempt
 
 

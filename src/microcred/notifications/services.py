@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from microcred.notifications.models import Notification
 
-__all__ = ["notify", "notification_send_email", "notifications_mark_read"]
+__all__ = ["in_language_of", "notify", "notification_send_email", "notifications_mark_read"]
+
+
+@contextmanager
+def in_language_of(user: Any) -> Iterator[None]:
+    """Write a notification in its recipient's language, not the actor's: wrap the ``notify``
+    call so its subject and body are translated for the person who will read them."""
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        yield
 
 
 def notify(*, user: Any, kind: str, subject: str, body: str = "", url: str = "") -> Notification:
