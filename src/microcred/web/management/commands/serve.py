@@ -37,14 +37,20 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get(
             "MICROCRED_WEB_WORKERS", "2")))
         parser.add_argument("--no-task-worker", action="store_true",
-                            help="Do not start the background task worker alongside.")
+                            help="Do not start the task worker and the assessment sweep "
+                                 "alongside.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        worker: subprocess.Popen[bytes] | None = None
+        children: list[subprocess.Popen[bytes]] = []
         if not options["no_task_worker"]:
-            # A child process, not a thread: gunicorn forks and handles signals itself.
-            worker = subprocess.Popen([sys.executable, "-m", "microcred.cli", "worker"])
+            # Child processes, not threads: gunicorn forks and handles signals itself. The task
+            # worker signs and mails; the sweep sends decision reminders, expires claims and
+            # reassigns overdue work every 15 minutes.
+            for command in (["worker"], ["assessment", "sweep", "--every", "900"]):
+                children.append(
+                    subprocess.Popen([sys.executable, "-m", "microcred.cli", *command])  # noqa: S603
+                )
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"microcred is serving {url} (public URL {settings.PUBLIC_URL})")
         try:
@@ -57,9 +63,11 @@ class Command(BaseCommand):
                 "graceful_timeout": 10,
             }).run()
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
                 try:
-                    worker.wait(timeout=10)
+                    child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    child.kill()
