@@ -26,7 +26,7 @@ def test_verify_by_url_refuses_private_addresses_and_plain_http(client: Client, 
 
 
 def test_verify_by_url_checks_what_it_fetched(client: Client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from microcred.vc._internal import http
+    from microcred.vc import fetch as http
 
     badge = json.dumps(outside_credential())
     seen = {}

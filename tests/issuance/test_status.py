@@ -17,7 +17,7 @@ from microcred.issuance.services import (
     credential_suspend,
     credential_unsuspend,
 )
-from microcred.issuance.status_lists import platform_status_lists
+from microcred.issuance.status_lists import platform_status_list
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
 from microcred.vc import openbadges as ob
@@ -116,7 +116,11 @@ def test_revocation_is_published_and_shown(client: Client, world: World, admin) 
     page = client.get(reverse("issuance:credential", args=[credential.public_id]))
     html = page.content.decode()
     assert "Revoked" in html and "Not verified: a check failed" in html
-    assert document["id"] in platform_status_lists(document) or True
+    entries = document["credentialStatus"]
+    own = {e["statusListCredential"]: platform_status_list(e["statusListCredential"])
+           for e in entries}
+    assert own[published["id"]] == published
+    assert platform_status_list("https://elsewhere.example/status/1") is None
 
 
 def test_suspend_and_unsuspend(world: World, admin) -> None:  # type: ignore[no-untyped-def]
@@ -160,7 +164,7 @@ def test_valid_until_from_the_validity_period(world: World) -> None:
     assert credential_verify(data=credential.signed_json).verdict == "passed"
     later = timezone.now() + timedelta(days=400)
     report = verify_report(credential.signed_json, VerifyOptions(
-        now=later, status_lists=platform_status_lists(document)))
+        now=later, status_list_source=platform_status_list))
     assert report.check("validity").outcome == "failed"
 
 

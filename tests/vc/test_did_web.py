@@ -224,7 +224,7 @@ def test_loopback_and_private_addresses_are_refused_by_default(server):
     ],
 )
 def test_address_classification(address):
-    from microcred.vc._internal.http import is_public_address
+    from microcred.vc.fetch import is_public_address
 
     assert not is_public_address(address)
     assert is_public_address("93.184.216.34")

@@ -238,3 +238,19 @@ def test_reports_serialise_to_json(badge, issuer_key):
         "validity",
         "status",
     ]
+
+
+def test_a_status_list_source_answers_for_the_callers_own_lists(badge, issuer_key):
+    signed = _with_status(badge, issuer_key)
+    revoked_list = _status_list(issuer_key, revoked={94567})
+    asked: list[str] = []
+
+    def own_lists(url: str):
+        asked.append(url)
+        return revoked_list if url == LIST_URL else None
+
+    report = verify_report(signed, VerifyOptions(status_list_source=own_lists))
+    assert asked == [LIST_URL]
+    assert outcomes(report)["status"] == "failed"
+    not_mine = verify_report(signed, VerifyOptions(status_list_source=lambda url: None))
+    assert outcomes(not_mine)["status"] == "unknown"

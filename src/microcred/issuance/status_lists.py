@@ -37,7 +37,7 @@ __all__ = [
     "status_list_mark_changed",
     "status_list_publish",
     "status_list_document",
-    "platform_status_lists",
+    "platform_status_list",
 ]
 
 PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
@@ -167,25 +167,21 @@ def _own_list_id(url: Any) -> str | None:
     return url[len(prefix):]
 
 
-def platform_status_lists(document: Any) -> dict[str, dict[str, Any]]:
-    """Our own status list credentials that ``document`` points at, for ``VerifyOptions``.
+def platform_status_list(url: str) -> dict[str, Any] | None:
+    """Our own signed status list credential at ``url``, or ``None`` when it is not ours.
 
-    Lists of other issuers are not in here: the verifier reports their status as unknown
-    unless it may fetch them.
+    The verifier's ``VerifyOptions.status_list_source``: our pages check our own lists without
+    the network. Other issuers' lists are not answered here; the verifier reports their status
+    as unknown unless it may fetch them.
     """
-    if not isinstance(document, dict):
-        return {}
-    status = document.get("credentialStatus")
-    entries = status if isinstance(status, list) else [status]
-    found: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        url = entry.get("statusListCredential") if isinstance(entry, dict) else None
-        list_id = _own_list_id(url)
-        if list_id is None or url in found:
-            continue
-        try:
-            status_list = StatusList.objects.get(public_id=uuid.UUID(list_id))
-        except (StatusList.DoesNotExist, ValueError):
-            continue
-        found[url] = json.loads(status_list_document(status_list=status_list).signed_json)
-    return found
+    list_id = _own_list_id(url)
+    if list_id is None:
+        return None
+    try:
+        status_list = StatusList.objects.get(public_id=uuid.UUID(list_id))
+    except (StatusList.DoesNotExist, ValueError):
+        return None
+    loaded: dict[str, Any] = json.loads(
+        status_list_document(status_list=status_list).signed_json
+    )
+    return loaded

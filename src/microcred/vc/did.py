@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ._internal.http import fetch_bytes
 from .errors import KeyFormatError, ResolutionError
+from .fetch import fetch_bytes
 from .keys import Ed25519PublicMultikey
 from .multibase import ED25519_PUB, decode_base58btc
 

@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from . import baking, jose, openbadges
-from ._internal.http import fetch_bytes
 from .data_integrity import verify_proofs
 from .did import Resolver
 from .documentloader import DocumentLoader
 from .errors import InputError, ResolutionError, VCError, VerificationFailed
+from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
 from .status_list import check_status
 
@@ -116,6 +116,9 @@ class VerifyOptions:
     status_lists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     loader: DocumentLoader | None = None
     resolver: Resolver | DocumentSource | None = None
+    #: Answers for status list credentials the caller holds (its own lists), by URL: consulted
+    #: after ``status_lists`` and before the network. ``None`` means "not mine".
+    status_list_source: DocumentSource | None = None
     #: Called with every URL before it is fetched; raise to refuse it.
     url_guard: Callable[[str], None] | None = None
     #: Loopback, private and link-local addresses are refused unless this is set (tests, or a
@@ -153,10 +156,10 @@ def _parse_time(value: Any) -> datetime | None:
 
 def _read(
     data: bytes | str | Mapping[str, Any], options: VerifyOptions, what: str
-) -> tuple[Any, str, str]:
-    """(credential or token, text form, carrier) from any accepted input."""
+) -> tuple[Any, str]:
+    """(credential or compact JWS, carrier) from any accepted input."""
     if isinstance(data, Mapping):
-        return dict(data), "", "json"
+        return dict(data), "json"
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw) > options.max_bytes:
         raise InputError(
@@ -180,8 +183,8 @@ def _read(
         raw = baked.text.encode("utf-8")
     text = raw.decode("utf-8", errors="replace").strip()
     if jose.is_compact_jws(text):
-        return text, text, "jwt" if carrier == "json" else carrier
-    return parse_json(raw, what=what), text, carrier
+        return text, "jwt" if carrier == "json" else carrier
+    return parse_json(raw, what=what), carrier
 
 
 def verify_report(
@@ -194,7 +197,7 @@ def verify_report(
     options = options or VerifyOptions()
     report = Report(checks=[], source=source)
     try:
-        parsed, _text, carrier = _read(data, options, source or "the input")
+        parsed, carrier = _read(data, options, source or "the input")
     except VCError as exc:
         report.checks.append(Check("format", _FAILED, exc.message, {"code": exc.code}))
         return report
@@ -386,6 +389,8 @@ def _status_list(
     if not isinstance(url, str):
         return None, None, "the entry names no status list"
     document: Any = options.status_lists.get(url)
+    if document is None and options.status_list_source is not None:
+        document = options.status_list_source(url)
     if document is None:
         if not options.allow_network:
             return None, None, f"the status list {url} was not supplied and the network is off"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -8,24 +7,6 @@ from django.conf import settings
 from microcred.issuance.identity import platform_documents
 
 MAX_CREDENTIAL_BYTES = 2 * 1024 * 1024
-
-
-def _document(data: bytes | str) -> Any:
-    """The credential as JSON when it is JSON or a baked image holding JSON, to find our own
-    status lists before verifying (a JWS is found after a first pass)."""
-    if isinstance(data, bytes) and (data[:8] == b"\x89PNG\r\n\x1a\n"
-                                    or data.lstrip()[:1] == b"<"):
-        from microcred.vc.baking import unbake
-        from microcred.vc.errors import VCError
-
-        try:
-            data = unbake(data).text
-        except VCError:
-            return None
-    try:
-        return json.loads(data)
-    except (ValueError, TypeError):
-        return None
 
 
 def credential_verify(*, data: bytes | str) -> Any:
@@ -38,24 +19,14 @@ def credential_verify(*, data: bytes | str) -> Any:
     unless ``VERIFIER_ALLOW_PRIVATE_ADDRESSES``); otherwise their checks are reported as
     unknown ("could not be checked"), never as passed.
     """
-    from microcred.issuance.status_lists import platform_status_lists
+    from microcred.issuance.status_lists import platform_status_list
     from microcred.vc.verifier import VerifyOptions, verify_report
 
-    def options(status_lists: dict[str, Any]) -> VerifyOptions:
-        return VerifyOptions(
-            resolver=platform_documents, status_lists=status_lists, now=None,
-            allow_network=settings.VERIFIER_ALLOW_NETWORK,
-            allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
-        )
-
-    lists = platform_status_lists(_document(data))
-    report = verify_report(data, options=options(lists))
-    if not lists and report.credential is not None:
-        # A baked image or a JWS: now that it is read, look for our own lists in it.
-        lists = platform_status_lists(report.credential)
-        if lists:
-            report = verify_report(data, options=options(lists))
-    return report
+    return verify_report(data, options=VerifyOptions(
+        resolver=platform_documents, status_list_source=platform_status_list,
+        allow_network=settings.VERIFIER_ALLOW_NETWORK,
+        allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
+    ))
 
 
 def credential_fetch(*, url: str) -> bytes:
@@ -66,8 +37,8 @@ def credential_fetch(*, url: str) -> bytes:
     from django.utils.translation import gettext as _
 
     from microcred.errors import ValidationFailed
-    from microcred.vc._internal.http import fetch_bytes
     from microcred.vc.errors import VCError
+    from microcred.vc.fetch import fetch_bytes
 
     try:
         return fetch_bytes(

@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ResolutionError
+from .errors import ResolutionError
 
 __all__ = ["MAX_REDIRECTS", "fetch_bytes", "is_public_address"]
 
