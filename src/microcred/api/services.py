@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from microcred.api.models import HeldCredential
 from microcred.audit.services import audit_record
 from microcred.errors import NotAllowed, ValidationFailed
+from microcred.vc.errors import VCError
 from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_verify
 from microcred.verification.summary import credential_summary
 
@@ -132,12 +133,8 @@ def vc_issue(*, actor: Any, credential: dict[str, Any], options: dict[str, Any])
     try:
         signed = sign(document, key=issuer_key_load(issuer_key=key), cryptosuite=suite,
                       verification_method=identity.verification_method_id(key))
-    except Exception as error:  # the core's VCError: unknown context, undefined terms, ...
-        from microcred.vc.errors import VCError
-
-        if isinstance(error, VCError):
-            raise ValidationFailed(error.message, code=error.code) from None
-        raise
+    except VCError as error:  # unknown context, undefined terms, ...
+        raise ValidationFailed(error.message, code=error.code) from None
     with transaction.atomic():
         audit_record(actor=actor, action="vc_api.issued", target=org,
                      data={"credential_id": signed.get("id"), "digest": len(json.dumps(signed))})
