@@ -34,4 +34,4 @@ def test_rubric_criterion_needs_both_descriptors() -> None:
             prompts=[PromptSpec("text", "Q")],
             criteria=[CriterionSpec("Name", "Pass looks like this", "")],
         )
-    assert "criteria" in exc.value.problems
+    assert "parts[0].criteria[0].not_yet_descriptor" in exc.value.problems

@@ -18,7 +18,13 @@ from microcred.catalog.services import (
 )
 from microcred.errors import InvalidState, NotAllowed, ValidationFailed
 from microcred.issuance.models import Credential
-from tests.factories import World, micro_credential, pass_attempt, submitted_attempt
+from tests.factories import (
+    World,
+    micro_credential,
+    pass_attempt,
+    reviewer_of,
+    submitted_attempt,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +80,7 @@ def _spanish_in(mc: MicroCredential, actor: object, language: str) -> MicroCrede
 
 def test_readers_see_it_in_their_language_marked_with_it(world: World) -> None:
     mc = _translated_draft(world)
-    micro_credential_publish(actor=world.author, micro_credential_id=mc.pk)
+    micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
     url = reverse("catalog:detail", args=[mc.slug])
     spanish = Client(headers={"accept-language": "es"}).get(url).content.decode()
     assert 'lang="es">Comprobar la comprensión</h1>' in spanish
@@ -84,7 +90,7 @@ def test_readers_see_it_in_their_language_marked_with_it(world: World) -> None:
 
 
 def test_the_credential_is_issued_in_the_learners_language(world: World) -> None:
-    mc = micro_credential_publish(actor=world.author,
+    mc = micro_credential_publish(actor=reviewer_of(world.org),
                                   micro_credential_id=_translated_draft(world).pk)
     from microcred.assessment.services import pool_member_add
     pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)

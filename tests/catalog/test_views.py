@@ -18,7 +18,7 @@ def test_catalog_shows_rubric_to_anonymous_visitors(client: Client, world: World
 
 def test_author_creates_and_publishes_through_the_forms(client: Client) -> None:
     author = user()
-    org = organization(author=author)
+    org = organization(author=author, admin=author)
     client.force_login(author)
     data = {
         "organization": org.pk, "title": "Feedback That Moves Learning Forward",

@@ -11,6 +11,7 @@ from microcred.api.models import HeldCredential
 from microcred.audit.services import audit_record
 from microcred.errors import NotAllowed, ValidationFailed
 from microcred.vc.errors import VCError
+from microcred.verification.messages import summary_message
 from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_verify
 from microcred.verification.summary import credential_summary
 
@@ -48,7 +49,7 @@ def held_credential_upsert(
     report = credential_verify(data=data)
     if not _acceptable(report):
         raise CredentialRefused(
-            _("The credential did not verify: %(summary)s") % {"summary": report.summary},
+            _("The credential did not verify: %(summary)s") % {"summary": summary_message(report)},
             report=report)
     document = report.credential or {}
     credential_id = document.get("id") if isinstance(document.get("id"), str) else None

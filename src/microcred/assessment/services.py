@@ -508,11 +508,11 @@ def assessment_record(
 ) -> Assessment:
     """Score every criterion for the review the assessor holds and route the result.
 
-    Overall outcome by rule: Pass only if every criterion passes. A primary decision may be
-    sampled for moderation (the attempt stays in review until a second assessor scores it
-    independently); a disagreement goes to a lead assessor, whose adjudication stands; an appeal
-    review stands. An assessor scoring from the pool without a claim claims in the same
-    transaction. The row lock plus the per-kind unique constraint make a double click harmless.
+    Overall outcome by the micro-credential's rule (by default every criterion Pass). A
+    primary decision may be sampled for moderation (the attempt stays in review until a second
+    assessor scores it independently); a disagreement goes to a lead assessor, whose
+    adjudication stands; an appeal review stands. An assessor scoring from the pool without a
+    claim claims in the same transaction. The row lock plus the per-kind unique constraint make a double click harmless.
     """
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id)
@@ -545,7 +545,7 @@ def assessment_record(
             raise AlreadyAssessed(_("This submission has already been assessed."))
         criteria = list(mc.criteria.all())
         _validate_scores(criteria, scores)
-        passed = all(scores[c.pk].outcome == Outcome.PASS for c in criteria)
+        passed = mc.passes({c.pk: scores[c.pk].outcome for c in criteria})
         try:
             with transaction.atomic():
                 assessment = Assessment.objects.create(

@@ -205,7 +205,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except VCError as exc:
             from .verifier import Check, Report
 
-            report = Report(checks=[Check("format", "failed", exc.message)], source=path)
+            unreadable = Check.of(
+                "format",
+                "failed",
+                "format.unreadable",
+                {"code": exc.code},
+                reason=exc.message.rstrip("."),
+            )
+            report = Report(checks=[unreadable], source=path)
         else:
             report = verify_report(data, options, source=path)
         reports.append(report)

@@ -12,6 +12,12 @@ or ``unknown`` with a sentence a person understands:
 
 Something that could not be checked (a status list or key out of reach) is ``unknown``, never
 ``passed``: the verdict is ``passed`` only when every check passed.
+
+Every sentence has a stable ``code`` and the ``params`` interpolated into it; :data:`MESSAGES`
+holds the English template for each code, so an application can show the same sentence in
+another language (its own template per code, with the same placeholders) while the English
+``message`` stays what the CLI prints. Params named ``reason`` or ``problems`` are English text
+from deeper in the library (an error's message); the others are identifiers, dates and numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Final, Literal
 
 from . import baking, jose, openbadges
 from .data_integrity import verify_proofs
@@ -28,9 +35,17 @@ from .documentloader import DocumentLoader
 from .errors import InputError, ResolutionError, VCError, VerificationFailed
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
-from .status_list import check_status
+from .status_list import StatusResult, check_status
 
-__all__ = ["Check", "Report", "VerifyOptions", "verify", "verify_report"]
+__all__ = [
+    "MESSAGES",
+    "Check",
+    "Report",
+    "VerifyOptions",
+    "message_text",
+    "verify",
+    "verify_report",
+]
 
 Outcome = Literal["passed", "failed", "unknown"]
 CHECKS = ("format", "schema", "proof", "issuer", "validity", "status")
@@ -43,13 +58,163 @@ _UNREACHABLE = frozenset(
     {"network_disallowed", "fetch_failed", "too_large", "unsupported_did_method", "address_refused"}
 )
 
+#: The status purposes with a sentence of their own when their status is unknown; any other
+#: purpose is "the credential's status".
+_SUBJECTS = ("revocation", "suspension")
+
+#: Every sentence of a report, by stable code: the English template, with ``%(name)s``
+#: placeholders for the check's ``params``. Codes are never reused for a different meaning; a
+#: new sentence gets a new code.
+MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # format
+        "format.unreadable": "The input could not be read: %(reason)s.",
+        "format.open_badges_2": (
+            "This image carries an Open Badges 2.0 assertion, not a verifiable credential; "
+            "Open Badges 2.0 badges are checked by their hosted URL."
+        ),
+        "format.not_an_object": "A credential must be a JSON object.",
+        "format.json": "Read a JSON-LD credential.",
+        "format.json_png": "Read a JSON-LD credential baked in a PNG image.",
+        "format.json_svg": "Read a JSON-LD credential baked in an SVG image.",
+        "format.jwt": "Read a JWT-secured credential.",
+        "format.jwt_png": "Read a JWT-secured credential baked in a PNG image.",
+        "format.jwt_svg": "Read a JWT-secured credential baked in an SVG image.",
+        # schema
+        "schema.valid": "The credential has every required field.",
+        "schema.problem": "The credential's structure has 1 problem: %(problems)s.",
+        "schema.problems": "The credential's structure has %(count)s problems: %(problems)s.",
+        "schema.problems_more": (
+            "The credential's structure has %(count)s problems: %(problems)s (and %(more)s more)."
+        ),
+        # proof
+        "proof.valid": "The signature is valid.",
+        "proof.valid_set": "All %(count)s signatures (a proof set) are valid.",
+        "proof.valid_jwt": "The %(alg)s signature of the token is valid.",
+        "proof.missing": "The credential has no proof: it is not signed.",
+        "proof.signature_mismatch": (
+            "The signature does not match the document: it was changed after signing, or signed "
+            "with another key."
+        ),
+        "proof.invalid": "The signature is not valid: %(reason)s.",
+        "proof.invalid_in_set": "Proof %(number)s of %(total)s is not valid: %(reason)s.",
+        "proof.key_unreachable": (
+            "The signing key could not be retrieved, so the signature could not be checked "
+            "(%(reason)s)."
+        ),
+        # issuer
+        "issuer.missing": "The credential names no issuer.",
+        "issuer.unconfirmed": (
+            "The issuer is %(issuer)s, but without a valid signature it cannot be confirmed."
+        ),
+        "issuer.unbound": (
+            "The signing key is not bound to an identifier, so it cannot be tied to the issuer "
+            "%(issuer)s."
+        ),
+        "issuer.mismatch": (
+            "It was signed with a key of %(signers)s, which is not the issuer %(issuer)s."
+        ),
+        "issuer.valid": "It was signed by its issuer, %(issuer)s.",
+        # validity
+        "validity.invalid_date": "%(field)s '%(value)s' is not a valid date and time.",
+        "validity.not_yet_valid": "It is not valid until %(valid_from)s.",
+        "validity.expired": "It expired on %(valid_until)s.",
+        "validity.valid_until": "It is valid until %(valid_until)s.",
+        "validity.valid": "It is valid and does not expire.",
+        # status (Bitstring Status List 1.0)
+        "status.none": "The issuer publishes no status for it: it cannot be revoked.",
+        "status.unsupported": "Status of type '%(type)s' is not supported here.",
+        "status.revoked": "The credential has been revoked.",
+        "status.not_revoked": "The credential has not been revoked.",
+        "status.suspended": "The credential is suspended.",
+        "status.not_suspended": "The credential is not suspended.",
+        "status.refresh_available": (
+            "An updated version of the credential is available from its refresh service."
+        ),
+        "status.refresh_none": "No updated version of the credential has been announced.",
+        "status.message": "The issuer's status list gives this credential the status %(value)s.",
+        "status.revocation_offline": (
+            "The status list %(url)s was not supplied and the network is off, so revocation is "
+            "unknown."
+        ),
+        "status.suspension_offline": (
+            "The status list %(url)s was not supplied and the network is off, so suspension is "
+            "unknown."
+        ),
+        "status.other_offline": (
+            "The status list %(url)s was not supplied and the network is off, so the credential's "
+            "status is unknown."
+        ),
+        "status.revocation_unreachable": (
+            "The status list %(url)s could not be fetched (%(reason)s), so revocation is unknown."
+        ),
+        "status.suspension_unreachable": (
+            "The status list %(url)s could not be fetched (%(reason)s), so suspension is unknown."
+        ),
+        "status.other_unreachable": (
+            "The status list %(url)s could not be fetched (%(reason)s), so the credential's status "
+            "is unknown."
+        ),
+        "status.revocation_unverified": (
+            "The status list is not signed by the credential's issuer, so revocation is unknown."
+        ),
+        "status.suspension_unverified": (
+            "The status list is not signed by the credential's issuer, so suspension is unknown."
+        ),
+        "status.other_unverified": (
+            "The status list is not signed by the credential's issuer, so the credential's status "
+            "is unknown."
+        ),
+        "status.revocation_error": "%(reason)s, so revocation is unknown.",
+        "status.suspension_error": "%(reason)s, so suspension is unknown.",
+        "status.other_error": "%(reason)s, so the credential's status is unknown.",
+        # the report's summary
+        "summary.verified": "Verified: every check passed.",
+        "summary.failed_one": "Not verified: the %(checks)s check failed.",
+        "summary.failed_many": "Not verified: the %(checks)s checks failed.",
+        "summary.incomplete": "Not fully verified: could not check %(checks)s.",
+    }
+)
+#: The code of a check made of several findings (one per status entry): see ``Check.parts``.
+SEVERAL: Final = "status.several"
+
+Params = Mapping[str, str | int]
+
+
+def message_text(code: str, params: Params) -> str:
+    """The English sentence for ``code``; ``KeyError`` for a code that does not exist."""
+    return MESSAGES[code] % dict(params)
+
 
 @dataclass(frozen=True)
 class Check:
+    """One check's outcome and the sentence that explains it.
+
+    ``message`` is ``MESSAGES[code] % params``. A check made of several findings (a credential
+    with a revocation and a suspension entry) has the code :data:`SEVERAL`, one ``Check`` per
+    finding in ``parts``, and their messages joined as its own. A check built by hand without a
+    code (``code == ""``) has only its ``message``.
+    """
+
     name: str
     outcome: Outcome
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
+    code: str = ""
+    params: Params = field(default_factory=dict)
+    parts: tuple[Check, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        outcome: Outcome,
+        code: str,
+        details: Mapping[str, Any] | None = None,
+        **params: str | int,
+    ) -> Check:
+        """A check whose message is the English template of ``code`` filled with ``params``."""
+        return cls(name, outcome, message_text(code, params), dict(details or {}), code, params)
 
 
 @dataclass
@@ -73,26 +238,36 @@ class Report:
         return next((c for c in self.checks if c.name == name), None)
 
     @property
-    def summary(self) -> str:
+    def summary_code(self) -> str:
         if self.verdict == _PASSED:
-            return "Verified: every check passed."
-        failed = [c.name for c in self.checks if c.outcome == _FAILED]
+            return "summary.verified"
+        failed = self.names(_FAILED)
         if failed:
-            return (
-                "Not verified: the "
-                + ", ".join(failed)
-                + " check"
-                + ("s" if len(failed) > 1 else "")
-                + " failed."
-            )
-        unknown = [c.name for c in self.checks if c.outcome == _UNKNOWN]
-        return "Not fully verified: could not check " + ", ".join(unknown) + "."
+            return "summary.failed_one" if len(failed) == 1 else "summary.failed_many"
+        return "summary.incomplete"
+
+    @property
+    def summary_params(self) -> dict[str, str | int]:
+        """``checks``: the names of the failed checks, or else of the unknown ones."""
+        if self.verdict == _PASSED:
+            return {}
+        return {"checks": ", ".join(self.names(_FAILED) or self.names(_UNKNOWN))}
+
+    @property
+    def summary(self) -> str:
+        return message_text(self.summary_code, self.summary_params)
+
+    def names(self, outcome: Outcome) -> list[str]:
+        """The names of the checks with ``outcome``, in report order."""
+        return [c.name for c in self.checks if c.outcome == outcome]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "verdict": self.verdict,
             "summary": self.summary,
+            "summary_code": self.summary_code,
+            "summary_params": self.summary_params,
             "carrier": self.carrier,
             "checks": [asdict(c) for c in self.checks],
             "credential": self.credential,
@@ -199,7 +374,7 @@ def verify_report(
     try:
         parsed, carrier = _read(data, options, source or "the input")
     except VCError as exc:
-        report.checks.append(Check("format", _FAILED, exc.message, {"code": exc.code}))
+        report.checks.append(_unreadable(exc))
         return report
     report.carrier = carrier
     resolver = options.make_resolver()
@@ -212,28 +387,26 @@ def verify_report(
             try:
                 credential = jose.credential_of(jose.decode(parsed)[1])
             except VCError as inner:
-                report.checks.append(Check("format", _FAILED, inner.message, {"code": inner.code}))
+                report.checks.append(_unreadable(inner))
                 return report
-            proof_check = Check("proof", _FAILED, exc.message, {"code": exc.code})
+            proof_check = _proof_failure(exc, _FAILED)
         else:
             credential = verified.credential
             signers = {verified.controller} if verified.controller else set()
-            proof_check = Check(
-                "proof",
-                _PASSED,
-                f"The {verified.header.get('alg')} signature of the token is valid.",
+            proof_check = Check.of(
+                "proof", _PASSED, "proof.valid_jwt", alg=str(verified.header.get("alg"))
             )
-        kind = "a JWT-secured credential"
+        kind = "format.jwt"
     else:
         if not isinstance(parsed, dict):
-            report.checks.append(Check("format", _FAILED, "A credential must be a JSON object."))
+            report.checks.append(Check.of("format", _FAILED, "format.not_an_object"))
             return report
         credential = parsed
         proof_check, signers = _check_proofs(credential, resolver, options)
-        kind = "a JSON-LD credential"
+        kind = "format.json"
     report.credential = credential
-    carried = {"png": " baked in a PNG image", "svg": " baked in an SVG image"}.get(carrier, "")
-    report.checks.append(Check("format", _PASSED, f"Read {kind}{carried}."))
+    carried = {"png": "_png", "svg": "_svg"}.get(carrier, "")
+    report.checks.append(Check.of("format", _PASSED, kind + carried))
     report.checks.append(_check_schema(credential))
     report.checks.append(proof_check)
     report.checks.append(_check_issuer(credential, proof_check, signers))
@@ -242,55 +415,81 @@ def verify_report(
     return report
 
 
+def _unreadable(error: VCError) -> Check:
+    details = {"code": error.code}
+    if error.code == "open_badges_2":
+        return Check.of("format", _FAILED, "format.open_badges_2", details)
+    reason = error.message.rstrip(".")
+    return Check.of("format", _FAILED, "format.unreadable", details, reason=reason)
+
+
+def _proof_failure(
+    error: VCError | None, outcome: Outcome, number: int = 1, total: int = 1
+) -> Check:
+    """The proof check for a proof that did not verify; ``number`` of ``total`` in a set."""
+    details = {"code": error.code if error else "invalid_proof"}
+    reason = (error.message if error else "invalid proof").rstrip(".")
+    if outcome == _UNKNOWN:
+        return Check.of("proof", outcome, "proof.key_unreachable", details, reason=reason)
+    if total > 1:
+        return Check.of(
+            "proof",
+            outcome,
+            "proof.invalid_in_set",
+            details,
+            number=number,
+            total=total,
+            reason=reason,
+        )
+    if error is not None and error.code == "invalid_signature":
+        return Check.of("proof", outcome, "proof.signature_mismatch", details)
+    if error is not None and error.code == "missing_proof":
+        return Check.of("proof", outcome, "proof.missing", details)
+    return Check.of("proof", outcome, "proof.invalid", details, reason=reason)
+
+
 def _check_proofs(
     credential: Mapping[str, Any], resolver: Resolver, options: VerifyOptions
 ) -> tuple[Check, set[str]]:
     try:
         results = verify_proofs(credential, resolver=resolver, loader=options.loader)
     except VCError as exc:
-        return Check("proof", _FAILED, exc.message, {"code": exc.code}), set()
+        return _proof_failure(exc, _FAILED), set()
     failed = [r for r in results if not r.verified]
     signers = {r.verification_method.controller for r in results if r.verification_method}
     if not failed:
         count = len(results)
-        message = (
-            "The signature is valid."
-            if count == 1
-            else f"All {count} signatures (a proof set) are valid."
-        )
-        return Check("proof", _PASSED, message, {"signers": sorted(signers)}), signers
+        details = {"signers": sorted(signers)}
+        if count == 1:
+            return Check.of("proof", _PASSED, "proof.valid", details), signers
+        return Check.of("proof", _PASSED, "proof.valid_set", details, count=count), signers
     first = failed[0]
     error = first.error
     unreachable = isinstance(error, ResolutionError) and error.code in _UNREACHABLE
     outcome = _UNKNOWN if unreachable else _FAILED
-    prefix = "" if len(results) == 1 else f"Proof {results.index(first) + 1} of {len(results)}: "
-    return Check(
-        "proof",
-        outcome,
-        prefix
-        + (
-            first.message
-            if not unreachable
-            else f"The signing key could not be "
-            f"retrieved, so the signature could not be checked ({first.message})."
-        ),
-        {"code": error.code if error else "invalid_proof"},
-    ), signers
+    return _proof_failure(error, outcome, results.index(first) + 1, len(results)), signers
 
 
 def _check_schema(credential: Mapping[str, Any]) -> Check:
     problems = openbadges.validate(credential)
     if not problems:
-        return Check("schema", _PASSED, "The credential has every required field.")
+        return Check.of("schema", _PASSED, "schema.valid")
     listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return Check(
+    details = {"problems": [{"path": p.path, "message": p.message} for p in problems]}
+    if len(problems) == 1:
+        return Check.of("schema", _FAILED, "schema.problem", details, problems=listed)
+    if len(problems) <= 5:
+        return Check.of(
+            "schema", _FAILED, "schema.problems", details, count=len(problems), problems=listed
+        )
+    return Check.of(
         "schema",
         _FAILED,
-        f"The credential's structure has {len(problems)} problem"
-        + ("s" if len(problems) > 1 else "")
-        + f": {listed}{more}.",
-        {"problems": [{"path": p.path, "message": p.message} for p in problems]},
+        "schema.problems_more",
+        details,
+        count=len(problems),
+        problems=listed,
+        more=len(problems) - 5,
     )
 
 
@@ -298,29 +497,21 @@ def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]
     """The issuer must control a key that signed (Data Integrity 1.0, 4.4; VC-JOSE ``iss``)."""
     issuer = _issuer_id(credential)
     if issuer is None:
-        return Check("issuer", _FAILED, "The credential names no issuer.")
+        return Check.of("issuer", _FAILED, "issuer.missing")
     if proof.outcome != _PASSED:
-        return Check(
-            "issuer",
-            _UNKNOWN,
-            f"The issuer is {issuer}, but without a valid signature it cannot be confirmed.",
-        )
+        return Check.of("issuer", _UNKNOWN, "issuer.unconfirmed", issuer=issuer)
     if not signers:
-        return Check(
-            "issuer",
-            _UNKNOWN,
-            "The signing key is not bound to an identifier, so it cannot be tied to the "
-            f"issuer {issuer}.",
-        )
+        return Check.of("issuer", _UNKNOWN, "issuer.unbound", issuer=issuer)
     if issuer not in signers:
-        named = ", ".join(sorted(signers))
-        return Check(
+        return Check.of(
             "issuer",
             _FAILED,
-            f"It was signed with a key of {named}, which is not the issuer {issuer}.",
+            "issuer.mismatch",
             {"issuer": issuer, "signers": sorted(signers)},
+            signers=", ".join(sorted(signers)),
+            issuer=issuer,
         )
-    return Check("issuer", _PASSED, f"It was signed by its issuer, {issuer}.", {"issuer": issuer})
+    return Check.of("issuer", _PASSED, "issuer.valid", {"issuer": issuer}, issuer=issuer)
 
 
 def _check_validity(credential: Mapping[str, Any], now: datetime | None) -> Check:
@@ -330,16 +521,18 @@ def _check_validity(credential: Mapping[str, Any], now: datetime | None) -> Chec
     start, end = credential.get(start_key), credential.get(end_key)
     start_at, end_at = _parse_time(start), _parse_time(end)
     if start is not None and start_at is None:
-        return Check("validity", _FAILED, f"{start_key} '{start}' is not a valid date and time.")
+        return Check.of(
+            "validity", _FAILED, "validity.invalid_date", field=start_key, value=str(start)
+        )
     if end is not None and end_at is None:
-        return Check("validity", _FAILED, f"{end_key} '{end}' is not a valid date and time.")
+        return Check.of("validity", _FAILED, "validity.invalid_date", field=end_key, value=str(end))
     if start_at and now < start_at:
-        return Check("validity", _FAILED, f"It is not valid until {start}.")
+        return Check.of("validity", _FAILED, "validity.not_yet_valid", valid_from=str(start))
     if end_at and now >= end_at:
-        return Check("validity", _FAILED, f"It expired on {end}.")
+        return Check.of("validity", _FAILED, "validity.expired", valid_until=str(end))
     if end_at:
-        return Check("validity", _PASSED, f"It is valid until {end}.")
-    return Check("validity", _PASSED, "It is valid and does not expire.")
+        return Check.of("validity", _PASSED, "validity.valid_until", valid_until=str(end))
+    return Check.of("validity", _PASSED, "validity.valid")
 
 
 def _status_entries(credential: Mapping[str, Any]) -> list[Any]:
@@ -354,46 +547,90 @@ def _check_status(
 ) -> Check:
     entries = _status_entries(credential)
     if not entries:
-        return Check(
-            "status", _PASSED, "The issuer publishes no status for it: it cannot be revoked."
-        )
+        return Check.of("status", _PASSED, "status.none")
     results: list[Check] = []
     for entry in entries:
         if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
             kind = entry.get("type") if isinstance(entry, Mapping) else type(entry).__name__
-            results.append(
-                Check("status", _UNKNOWN, f"Status of type '{kind}' is not supported here.")
-            )
+            results.append(Check.of("status", _UNKNOWN, "status.unsupported", type=str(kind)))
             continue
         url = entry.get("statusListCredential")
         list_credential, verified, why = _status_list(
             url, options, resolver, _issuer_id(credential)
         )
         result = check_status(dict(entry), list_credential, list_verified=verified, now=options.now)
-        message = f"{result.message} ({why})" if why else result.message
-        results.append(Check("status", result.outcome, message, {"purpose": result.purpose}))
+        results.append(_status_check(result, url, why))
     for outcome in (_FAILED, _UNKNOWN):
         bad = [c for c in results if c.outcome == outcome]
         if bad:
-            return Check("status", outcome, " ".join(c.message for c in bad))
-    return Check("status", _PASSED, " ".join(c.message for c in results))
+            return _combined(outcome, bad)
+    return _combined(_PASSED, results)
+
+
+def _combined(outcome: Outcome, checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    return Check(
+        "status", outcome, " ".join(c.message for c in checks), code=SEVERAL, parts=tuple(checks)
+    )
+
+
+_STATUS_CODES: Final = {
+    ("revocation", True): "status.revoked",
+    ("revocation", False): "status.not_revoked",
+    ("suspension", True): "status.suspended",
+    ("suspension", False): "status.not_suspended",
+    ("refresh", True): "status.refresh_available",
+    ("refresh", False): "status.refresh_none",
+}
+
+
+def _status_check(result: StatusResult, url: Any, why: _Why) -> Check:
+    """The report's sentence for one status entry (Bitstring Status List 1.0, section 3.2)."""
+    details = {"purpose": result.purpose}
+    if result.outcome != _UNKNOWN and result.value is not None:
+        code = _STATUS_CODES.get((result.purpose, bool(result.value)))
+        if code is None:  # a "message" purpose: the value is information (section 2.1)
+            return Check.of(
+                "status", result.outcome, "status.message", details, value=f"0x{result.value:x}"
+            )
+        return Check.of("status", result.outcome, code, details)
+    subject = result.purpose if result.purpose in _SUBJECTS else "other"
+    kind, reason = why
+    if result.code == "status_retrieval_error" and kind in {"offline", "unreachable"}:
+        params: dict[str, str | int] = {"url": str(url)}
+        if kind == "unreachable":
+            params["reason"] = reason
+        return Check.of("status", _UNKNOWN, f"status.{subject}_{kind}", details, **params)
+    if result.code == "status_verification_error" and kind == "unverified":
+        return Check.of("status", _UNKNOWN, f"status.{subject}_unverified", details)
+    # status_list's own sentence is "<reason>, so <subject> is unknown."
+    said = result.message.rsplit(", so ", 1)[0].rstrip(".")
+    if kind == "other" and reason and result.code == "status_retrieval_error":
+        said = reason
+    return Check.of("status", _UNKNOWN, f"status.{subject}_error", details, reason=said)
+
+
+#: Why a status list cannot be used: ``("offline" | "unreachable" | "unverified" | "other" |
+#: "", English detail)``.
+_Why = tuple[str, str]
 
 
 def _status_list(
     url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None
-) -> tuple[dict[str, Any] | None, bool | None, str]:
+) -> tuple[dict[str, Any] | None, bool | None, _Why]:
     """The list credential, whether it is signed by the credential's own issuer, and why not.
 
     A list signed by anyone else cannot speak for the issuer (Bitstring Status List 1.0,
     section 6.2 "Status List Credential Forgery"): its answer is treated as unverified."""
     if not isinstance(url, str):
-        return None, None, "the entry names no status list"
+        return None, None, ("other", "the entry names no status list")
     document: Any = options.status_lists.get(url)
     if document is None and options.status_list_source is not None:
         document = options.status_list_source(url)
     if document is None:
         if not options.allow_network:
-            return None, None, f"the status list {url} was not supplied and the network is off"
+            return None, None, ("offline", "")
         try:
             body = fetch_bytes(
                 url,
@@ -410,23 +647,23 @@ def _status_list(
                 else parse_json(body, what="the status list")
             )
         except VCError as exc:
-            return None, None, exc.message
+            return None, None, ("unreachable", exc.message.rstrip("."))
     if not isinstance(document, dict):
-        return None, None, "the status list is not a JSON object"
+        return None, None, ("other", "the status list is not a JSON object")
     if "proof" not in document:
-        return document, False, "the status list is not signed"
+        return document, False, ("unverified", "")
     try:
         proofs = verify_proofs(document, resolver=resolver, loader=options.loader)
     except VCError:
-        return document, False, ""
+        return document, False, ("unverified", "")
     list_issuer = _issuer_id(document)
     if list_issuer != issuer:
-        return document, False, ""
+        return document, False, ("unverified", "")
     signed_by_issuer = all(
         r.verified and r.verification_method and r.verification_method.controller == list_issuer
         for r in proofs
     )
-    return document, signed_by_issuer, ""
+    return document, signed_by_issuer, ("unverified", "") if not signed_by_issuer else ("", "")
 
 
 def verify(
