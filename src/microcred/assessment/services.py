@@ -512,7 +512,8 @@ def assessment_record(
     primary decision may be sampled for moderation (the attempt stays in review until a second
     assessor scores it independently); a disagreement goes to a lead assessor, whose
     adjudication stands; an appeal review stands. An assessor scoring from the pool without a
-    claim claims in the same transaction. The row lock plus the per-kind unique constraint make a double click harmless.
+    claim claims in the same transaction. The row lock plus the per-kind unique constraint make
+    a double click harmless.
     """
     with transaction.atomic():
         attempt = _locked_attempt(attempt_id)
