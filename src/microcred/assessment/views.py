@@ -35,6 +35,7 @@ from microcred.assessment.services import (
     pool_member_set_lead,
 )
 from microcred.catalog.models import MicroCredential
+from microcred.catalog.versions import current_version
 from microcred.earning.selectors import attempt_prompts_with_answers
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
 
@@ -124,7 +125,7 @@ def score(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def calibration(request: HttpRequest, slug: str) -> HttpResponse:
     _require_assessor(request)
-    mc = MicroCredential.objects.filter(slug=slug).select_related("organization").first()
+    mc = current_version(slug)
     if mc is None:
         raise NotFound(_("No such micro-credential."))
     state = calibration_state(assessor=request.user, micro_credential=mc)

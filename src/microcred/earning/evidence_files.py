@@ -3,7 +3,8 @@ so nothing but pixels survives (EXIF GPS positions, camera serials, author names
 
 Accepted: images (JPEG, PNG, GIF, WebP), documents (PDF, Office Open XML, OpenDocument, legacy
 Office, plain text) and video/audio (MP4/MOV/M4A, WebM/Matroska, MP3). Anything else, such as
-executables, archives or HTML, is refused.
+executables, archives or HTML, is refused. What the other kinds carry besides their content
+(authors, locations, software, dates) is removed by ``evidence_metadata.strip_metadata``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
 from microcred.catalog.models import EvidencePrompt, MicroCredential
-from microcred.earning.evidence_files import UnsupportedFile, sniff, strip_image
+from microcred.earning.evidence_files import UnsupportedFile, sniff
+from microcred.earning.evidence_metadata import strip_metadata
 from microcred.earning.models import Answer, Attempt, EarningPolicy, PromptRule
 from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
@@ -105,12 +106,17 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
     so the learner revises rather than starts over. Attempts are limited per micro-credential
     (``EarningPolicy``); withdrawn ones do not count.
     """
-    if not micro_credential.is_published:
-        raise InvalidState(_("This micro-credential is not published."))
+    status = MicroCredential.objects.values_list("status", flat=True).get(
+        pk=micro_credential.pk)
+    if status != MicroCredential.Status.PUBLISHED:
+        raise InvalidState(_("This micro-credential is not open for new attempts."),
+                           code="not_published")
     with transaction.atomic():
+        # Every version counts: an attempt in progress on an earlier version continues there,
+        # and attempts on earlier versions count toward the limit.
         previous = list(
             Attempt.objects.select_for_update()
-            .filter(learner=learner, micro_credential=micro_credential)
+            .filter(learner=learner, micro_credential__lineage=micro_credential.lineage)
             .order_by("-number")
         )
         for attempt in previous:
@@ -138,11 +144,15 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
             )
         source = next((a for a in previous if a.status != Attempt.Status.WITHDRAWN), None)
         if source is not None:
+            # From an earlier version, answers move to the prompt at the same place and of the
+            # same kind; anything else starts empty.
+            prompts = {(p.position, p.kind): p.pk for p in micro_credential.prompts.all()}
             Answer.objects.bulk_create(
-                Answer(attempt=attempt, prompt_id=a.prompt_id, text=a.text, file=a.file.name,
+                Answer(attempt=attempt, prompt_id=prompt_id, text=a.text, file=a.file.name,
                        file_name=a.file_name, file_size=a.file_size, file_type=a.file_type,
                        link=a.link)
-                for a in source.answers.all()
+                for a in source.answers.select_related("prompt")
+                if (prompt_id := prompts.get((a.prompt.position, a.prompt.kind))) is not None
             )
         audit_record(actor=learner, action="attempt.started", target=attempt,
                      data={"number": number, "version": micro_credential.version})
@@ -221,11 +231,19 @@ def attempt_save_draft(
             continue
         try:
             sniffed = sniff(upload)
-            content: Any = strip_image(upload, sniffed) if sniffed.kind == "image" else upload
         except UnsupportedFile:
             problems[f"prompt_{prompt_id}"] = _(
                 "%(name)s is not a kind of file we accept (images, PDF or office documents, "
                 "plain text, video or audio). Your draft is saved."
+            ) % {"name": upload.name}
+            continue
+        try:
+            # Assessment is blind: nothing but the content reaches the assessor.
+            content = strip_metadata(upload, sniffed)
+        except UnsupportedFile:
+            problems[f"prompt_{prompt_id}"] = _(
+                "%(name)s could not be read, so its hidden details (such as the author) could "
+                "not be removed; it may be damaged or password-protected. Your draft is saved."
             ) % {"name": upload.name}
             continue
         extension = "png" if sniffed.mime == "image/gif" else sniffed.extension

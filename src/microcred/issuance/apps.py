@@ -5,3 +5,10 @@ class IssuanceConfig(AppConfig):
     name = "microcred.issuance"
     label = "issuance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from microcred.catalog.versions import version_published
+        from microcred.issuance.receivers import carry_validity_forward
+
+        version_published.connect(carry_validity_forward,
+                                  dispatch_uid="issuance.carry_validity_forward")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("credentials/<uuid:public_id>/<str:action>", views.admin_credential_action,
          name="admin_action"),
     path("badges/<slug:slug>.png", views.badge_image, name="badge_image"),
+    path("badges/<slug:slug>/v<int:version>.png", views.badge_image,
+         name="badge_image_version"),
     path("status/<uuid:public_id>", views.status_list, name="status_list"),
     path("manage/credentials/", views.admin_credentials, name="admin_credentials"),
     path("manage/orgs/<slug:slug>/rotate-key", views.admin_key_rotate, name="rotate_key"),

@@ -169,6 +169,8 @@ def credential_evidence(request: HttpRequest, public_id: str, position: int) -> 
     credential = credential_get_public(public_id=public_id)
     if not credential.evidence_public and request.user.pk != credential.learner_id:
         raise NotAllowed(_("The learner has not made this evidence public."))
+    if credential.attempt is None:  # a stack credential's evidence is its member credentials
+        raise NotFound(_("No evidence here."))
     answer = credential.attempt.answers.select_related("prompt").filter(
         prompt__position=position).first()
     if answer is None or not answer.is_complete:
@@ -181,10 +183,12 @@ def credential_evidence(request: HttpRequest, public_id: str, position: int) -> 
                                                       "answer": answer})
 
 
-def badge_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The generated badge image named by every credential's achievement ``image``."""
+def badge_image(request: HttpRequest, slug: str, version: int = 1) -> HttpResponse:
+    """The badge image named by a credential's achievement ``image``: one per version, so a
+    credential's image never changes (credentials issued before versions existed name
+    ``/badges/<slug>.png``, which is version 1)."""
     try:
-        mc = MicroCredential.objects.get(slug=slug)
+        mc = MicroCredential.objects.get(slug=slug, version=version)
     except MicroCredential.DoesNotExist:
         raise NotFound(_("No micro-credential here.")) from None
     response = HttpResponse(sharing.badge_png(mc), content_type="image/png")

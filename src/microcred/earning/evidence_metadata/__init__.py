@@ -28,6 +28,7 @@ A file that cannot be read well enough to clean it (broken, encrypted, or a zip 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
 from django.core.files.base import ContentFile
@@ -37,7 +38,11 @@ from microcred.earning.evidence_metadata import _isobmff, _matroska, _mp3, _odf,
 
 __all__ = ["strip_metadata"]
 
-_STRIPPERS = {
+def _as_is(data: bytes) -> bytes:
+    return data
+
+
+_STRIPPERS: dict[str, Callable[[bytes], bytes]] = {
     "application/pdf": _pdf.strip,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _ooxml.strip,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _ooxml.strip,
@@ -51,7 +56,7 @@ _STRIPPERS = {
     "audio/mp4": _isobmff.strip,
     "audio/mpeg": _mp3.strip,
     "video/webm": _matroska.strip,
-    "text/plain": lambda data: data,
+    "text/plain": _as_is,  # nothing travels with plain text
 }
 
 

@@ -29,7 +29,7 @@ _STILL_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"m
 _MAX_DEPTH = 16
 
 
-def _boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
+def _boxes(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
     """(type, start, payload start, end) of each box between ``start`` and ``end``."""
     boxes = []
     at = start

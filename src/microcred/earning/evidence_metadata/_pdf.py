@@ -14,7 +14,7 @@ import io
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject
 
 from microcred.earning.evidence_files import UnsupportedFile
 
@@ -27,16 +27,20 @@ def strip(data: bytes) -> bytes:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise UnsupportedFile("encrypted PDF")
+        # Dropped from what was read, before the copy: an object the copy never reaches is
+        # never written, whatever pypdf version does the writing.
+        reader.trailer.pop(NameObject("/Info"), None)
+        dictionaries = [reader.trailer["/Root"].get_object()]
+        # reader.pages are copies; the copy clones the page dictionaries they were made from
+        dictionaries += [page.indirect_reference.get_object() if page.indirect_reference
+                         else page for page in reader.pages]
+        for index, dictionary in enumerate(dictionaries):
+            if not isinstance(dictionary, DictionaryObject):
+                raise UnsupportedFile("broken PDF")
+            for key in _DROP_FROM_PAGES if index else _DROP_FROM_CATALOG:
+                dictionary.pop(NameObject(key), None)
         writer = PdfWriter(clone_from=reader)
-        writer.metadata = None
-        catalog = writer.root_object
-        for key in _DROP_FROM_CATALOG:
-            catalog.pop(NameObject(key), None)
-        for page in writer.pages:
-            for key in _DROP_FROM_PAGES:
-                page.pop(NameObject(key), None)
-        # what was cloned before the references were dropped would still be written
-        writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
+        writer.metadata = None  # pypdf's own /Producer
         out = io.BytesIO()
         writer.write(out)
     except UnsupportedFile:

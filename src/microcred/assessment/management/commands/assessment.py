@@ -36,9 +36,9 @@ class Command(BaseCommand):
                     return
                 time.sleep(options["every"])
         from microcred.accounts.models import User
-        from microcred.catalog.models import MicroCredential
+        from microcred.catalog.versions import current_version
 
-        mc = MicroCredential.objects.filter(slug=options["slug"]).first()
+        mc = current_version(options["slug"])
         person = User.objects.filter(email__iexact=options["email"]).first()
         if mc is None or person is None:
             raise CommandError("no such micro-credential or person")
