@@ -91,7 +91,7 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> Any:
         actor.display_name = name.strip()[:150]
         actor.save(update_fields=["display_name"])
         audit_record(actor=actor, action="profile.updated", target=actor,
-                     data={"name": actor.display_name})
+                     data={"fields": ["name"]})  # never the name: the log is permanent
     return actor
 
 
