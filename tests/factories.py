@@ -61,6 +61,16 @@ def micro_credential(*, org: Organization, author: User, publish: bool = True,
     return mc
 
 
+def micro_credential_with_limits(world: World, *, kind: str, **limits: Any) -> MicroCredential:
+    """A published micro-credential of ``world``'s organization whose first ``kind`` prompt
+    has ``limits`` (word_limit, max_bytes, allow_link), set while it was a draft."""
+    from microcred.earning.services import prompt_rule_set
+
+    mc = micro_credential(org=world.org, author=world.author, publish=False)
+    prompt_rule_set(actor=world.author, prompt=mc.prompts.filter(kind=kind).first(), **limits)
+    return micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
+
+
 def reviewer_of(org: Organization) -> User:
     """An administrator of ``org`` (created on first use): administrators publish."""
     admin = User.objects.filter(memberships__organization=org,

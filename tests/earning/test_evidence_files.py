@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from microcred.earning.evidence_files import UnsupportedFile, sniff
-from microcred.earning.services import attempt_save_draft, attempt_start, prompt_rule_set
+from microcred.earning.services import attempt_save_draft, attempt_start
 from microcred.errors import ValidationFailed
-from tests.factories import World
+from tests.factories import World, micro_credential_with_limits
 
 
 def _jpeg_with_gps() -> bytes:
@@ -57,10 +57,10 @@ def test_images_lose_their_metadata_and_names_do_not_decide(world: World) -> Non
 
 @pytest.mark.django_db
 def test_per_prompt_size_limit_and_unknown_types_keep_the_draft(world: World) -> None:
-    attempt = attempt_start(learner=world.learner, micro_credential=world.mc)
-    text = world.mc.prompts.get(position=1)
-    file = world.mc.prompts.get(kind="file")
-    prompt_rule_set(actor=None, prompt=file, max_bytes=100)
+    mc = micro_credential_with_limits(world, kind="file", max_bytes=100)
+    attempt = attempt_start(learner=world.learner, micro_credential=mc)
+    text = mc.prompts.get(position=1)
+    file = mc.prompts.get(kind="file")
     with pytest.raises(ValidationFailed) as exc:
         attempt_save_draft(learner=world.learner, attempt_id=attempt.pk,
                            texts={text.pk: "kept"},

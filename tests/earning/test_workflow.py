@@ -10,7 +10,6 @@ from microcred.earning.services import (
     attempt_start,
     attempt_submit,
     attempt_withdraw,
-    prompt_rule_set,
 )
 from microcred.earning.workflow import TransitionRefused, attempt_transition
 from microcred.errors import InvalidState, ValidationFailed
@@ -65,12 +64,12 @@ def test_the_database_refuses_inconsistent_states(world: World) -> None:
 
 def test_submission_needs_the_integrity_statement_and_word_limits(world: World) -> None:
     from microcred.earning.services import attempt_save_draft
-    from tests.factories import small_file
+    from tests.factories import micro_credential_with_limits, small_file
 
-    text = world.mc.prompts.get(position=1)
-    prompt_rule_set(actor=world.author, prompt=text, word_limit=3)
-    attempt = attempt_start(learner=world.learner, micro_credential=world.mc)
-    file = world.mc.prompts.get(kind="file")
+    mc = micro_credential_with_limits(world, kind="text", word_limit=3)
+    text = mc.prompts.get(position=1)
+    attempt = attempt_start(learner=world.learner, micro_credential=mc)
+    file = mc.prompts.get(kind="file")
     attempt_save_draft(learner=world.learner, attempt_id=attempt.pk,
                        texts={text.pk: "one two three four"}, files={file.pk: small_file()})
     with pytest.raises(ValidationFailed) as exc:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from microcred.catalog.languages import translated
 from microcred.catalog.models import EvidencePrompt
 from microcred.earning.selectors import PromptWithAnswer
-from microcred.earning.services import prompt_allows_link, prompt_max_bytes
+from microcred.earning.services import prompt_max_bytes
 from microcred.web.forms import Form
 
 
@@ -37,8 +37,9 @@ class AttemptForm(Form):
         for item in items:
             p = item.prompt
             required_note = _("required") if p.required else _("optional")
-            label = _("Part %(n)s (%(req)s): %(prompt)s") % {
-                "n": p.position, "req": required_note, "prompt": translated(p, "prompt")}
+            label = _("%(prompt)s (%(req)s)") % {"req": required_note,
+                                                 "prompt": translated(p, "prompt")}
+            instructions = (p.instructions + " ") if p.instructions else ""
             if p.kind == EvidencePrompt.Kind.TEXT:
                 limit = item.word_limit
                 attrs: dict[str, Any] = {"rows": 8, **autosave_attrs}
@@ -49,7 +50,8 @@ class AttemptForm(Form):
                 self.fields[item.field_name] = forms.CharField(
                     label=label, required=False,
                     initial=item.answer.text if item.answer else "",
-                    help_text=(_("At most %(n)s words.") % {"n": limit}) if limit else "",
+                    help_text=instructions
+                    + ((_("At most %(n)s words.") % {"n": limit}) if limit else ""),
                     widget=forms.Textarea(attrs=attrs),
                 )
             else:
@@ -57,15 +59,18 @@ class AttemptForm(Form):
                            % {"name": item.answer.file_name,
                               "size": filesizeformat(item.answer.file_size)}
                            if item.answer and item.answer.file else _("No file attached yet."))
+                kinds = (", ".join(str(EvidencePrompt.FileKind(k).label).lower()
+                                   for k in p.accepted_kinds) if p.accepted_kinds else
+                         _("images, PDF or office documents, text, video or audio"))
                 self.fields[item.field_name] = forms.FileField(
                     label=label, required=False,
-                    help_text=current + " " + _("Largest file: %(limit)s. Images, PDF or office "
-                                                "documents, text, video or audio.") % {
-                        "limit": filesizeformat(prompt_max_bytes(p))},
+                    help_text=instructions + current + " " + _(
+                        "Largest file: %(limit)s. Accepted: %(kinds)s.") % {
+                        "limit": filesizeformat(prompt_max_bytes(p)), "kinds": kinds},
                 )
-                if prompt_allows_link(p):
+                if p.allow_link:
                     self.fields[item.link_field_name] = forms.CharField(
-                        label=_("Part %(n)s: or a link to the artifact") % {"n": p.position},
+                        label=_("Or a link to it instead of a file"),
                         required=False, initial=item.answer.link if item.answer else "",
                         widget=forms.URLInput(attrs={"inputmode": "url",
                                                      "placeholder": "https://"}),
@@ -77,6 +82,24 @@ class AttemptForm(Form):
         self.fields["integrity"] = forms.BooleanField(
             label=_("I confirm this evidence is my own work from my own practice, and that I "
                     "have permission to share anything I attached."), required=False)
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The prompts' fields grouped by the part they belong to, in order (a part is None
+        for prompts written before parts existed)."""
+        groups: list[tuple[Any, list[forms.BoundField]]] = []
+        for item in self.items:
+            part = item.prompt.part
+            if not groups or groups[-1][0] != part:
+                groups.append((part, []))
+            names = [item.field_name]
+            if item.prompt.kind == EvidencePrompt.Kind.FILE and item.link_field_name in self.fields:
+                names.append(item.link_field_name)
+            groups[-1][1].extend(self[name] for name in names)
+        return groups
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The fields after the parts: the resubmission note and the integrity statement."""
+        return [self[name] for name in ("resubmission_note", "integrity") if name in self.fields]
 
     def texts(self) -> dict[int, str]:
         return {item.prompt.pk: self.data.get(item.field_name, "")

@@ -153,16 +153,3 @@ class EarningPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"policy for {self.micro_credential}"
-
-
-class PromptRule(models.Model):
-    """Limits for one evidence prompt: words for a written answer, bytes and kinds for a file,
-    and whether a link may stand in for a file."""
-
-    prompt = models.OneToOneField(EvidencePrompt, on_delete=models.CASCADE, related_name="rule")
-    word_limit = models.PositiveIntegerField(_("word limit"), null=True, blank=True)
-    max_bytes = models.PositiveBigIntegerField(_("largest file"), null=True, blank=True)
-    allow_link = models.BooleanField(_("a link may replace the file"), default=True)
-
-    def __str__(self) -> str:
-        return f"rule for {self.prompt}"

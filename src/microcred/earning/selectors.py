@@ -22,8 +22,7 @@ class PromptWithAnswer:
 
     @property
     def word_limit(self) -> int | None:
-        rule = getattr(self.prompt, "rule", None) if _has_rule(self.prompt) else None
-        return rule.word_limit if rule else None
+        return self.prompt.word_limit
 
     @property
     def link_field_name(self) -> str:
@@ -48,16 +47,6 @@ def attempt_get_for_learner(*, learner: Any, public_id: Any) -> Attempt:
     if attempt.learner_id != learner.pk:
         raise NotAllowed(_("This is not your attempt."))
     return attempt
-
-
-def _has_rule(prompt: EvidencePrompt) -> bool:
-    from microcred.earning.models import PromptRule
-
-    try:
-        prompt.rule  # noqa: B018
-    except PromptRule.DoesNotExist:
-        return False
-    return True
 
 
 EVIDENCE_SALT = "microcred.earning.evidence"
@@ -91,7 +80,8 @@ def attempt_prompts_with_answers(*, attempt: Attempt,
                                  viewer: Any | None = None) -> list[PromptWithAnswer]:
     answers = {a.prompt_id: a for a in attempt.answers.all()}
     items = []
-    for p in attempt.micro_credential.prompts.select_related("rule"):
+    for p in attempt.micro_credential.prompts.select_related("part").prefetch_related(
+            "translations", "part__translations"):
         answer = answers.get(p.pk)
         url = ""
         if viewer is not None and answer is not None and answer.file:

@@ -16,7 +16,7 @@ from microcred.audit.services import audit_record
 from microcred.catalog.models import EvidencePrompt, MicroCredential
 from microcred.earning.evidence_files import UnsupportedFile, sniff
 from microcred.earning.evidence_metadata import strip_metadata
-from microcred.earning.models import Answer, Attempt, EarningPolicy, PromptRule
+from microcred.earning.models import Answer, Attempt, EarningPolicy
 from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 
@@ -63,39 +63,26 @@ def attempt_limit_set(*, actor: Any, micro_credential: MicroCredential,
 
 
 def prompt_rule_set(*, actor: Any, prompt: EvidencePrompt, word_limit: int | None = None,
-                    max_bytes: int | None = None, allow_link: bool = True) -> PromptRule:
+                    max_bytes: int | None = None, allow_link: bool = True) -> EvidencePrompt:
+    """Set a prompt's limits while its micro-credential is still a draft (a published version
+    is frozen: its limits are part of what learners were promised)."""
     with transaction.atomic():
-        rule, _created = PromptRule.objects.update_or_create(
-            prompt=prompt, defaults={"word_limit": word_limit, "max_bytes": max_bytes,
-                                     "allow_link": allow_link})
-        audit_record(actor=actor, action="prompt_rule.updated", target=rule,
+        locked = EvidencePrompt.objects.select_for_update().select_related(
+            "micro_credential").get(pk=prompt.pk)
+        if not locked.micro_credential.is_editable:
+            raise InvalidState(_("A published micro-credential is frozen: draft a new version "
+                                 "to change its limits."), code="frozen")
+        locked.word_limit, locked.max_bytes, locked.allow_link = word_limit, max_bytes, allow_link
+        locked.save(update_fields=["word_limit", "max_bytes", "allow_link"])
+        audit_record(actor=actor, action="prompt_rule.updated", target=locked,
                      data={"word_limit": word_limit, "max_bytes": max_bytes,
                            "allow_link": allow_link})
-    return rule
+    return locked
 
 
 def prompt_max_bytes(prompt: EvidencePrompt) -> int:
-    rule = getattr(prompt, "rule", None) if _has_rule(prompt) else None
-    limit = settings.UPLOAD_MAX_BYTES
-    if rule is not None and rule.max_bytes:
-        limit = min(limit, rule.max_bytes)
-    return limit
-
-
-def _has_rule(prompt: EvidencePrompt) -> bool:
-    try:
-        prompt.rule  # noqa: B018 - a one-to-one that may be missing
-    except PromptRule.DoesNotExist:
-        return False
-    return True
-
-
-def prompt_word_limit(prompt: EvidencePrompt) -> int | None:
-    return prompt.rule.word_limit if _has_rule(prompt) else None
-
-
-def prompt_allows_link(prompt: EvidencePrompt) -> bool:
-    return prompt.rule.allow_link if _has_rule(prompt) else True
+    limit: int = settings.UPLOAD_MAX_BYTES
+    return min(limit, prompt.max_bytes) if prompt.max_bytes else limit
 
 
 def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt:
@@ -160,7 +147,7 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
 
 
 def _prompts_by_id(attempt: Attempt) -> dict[int, EvidencePrompt]:
-    return {p.pk: p for p in attempt.micro_credential.prompts.select_related("rule")}
+    return {p.pk: p for p in attempt.micro_credential.prompts.select_related("part")}
 
 
 def _require_editable(attempt: Attempt) -> None:
@@ -203,7 +190,7 @@ def attempt_save_draft(
             if prompt is None or prompt.kind != EvidencePrompt.Kind.FILE:
                 continue
             link = link.strip()
-            if link and not (prompt_allows_link(prompt)
+            if link and not (prompt.allow_link
                              and re.match(r"^https?://[^\s/$.?#].\S*$", link)):
                 problems[f"link_{prompt_id}"] = _(
                     "Part %(n)s: give a full web address starting with https://."
@@ -236,6 +223,13 @@ def attempt_save_draft(
                 "%(name)s is not a kind of file we accept (images, PDF or office documents, "
                 "plain text, video or audio). Your draft is saved."
             ) % {"name": upload.name}
+            continue
+        if prompt.accepted_kinds and sniffed.kind not in prompt.accepted_kinds:
+            problems[f"prompt_{prompt_id}"] = _(
+                "%(name)s is %(kind)s; this prompt accepts %(accepted)s. Your draft is saved."
+            ) % {"name": upload.name, "kind": EvidencePrompt.FileKind(sniffed.kind).label,
+                 "accepted": ", ".join(str(EvidencePrompt.FileKind(k).label).lower()
+                                       for k in prompt.accepted_kinds)}
             continue
         try:
             # Assessment is blind: nothing but the content reaches the assessor.
@@ -287,7 +281,7 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
         answers = {a.prompt_id: a for a in attempt.answers.select_related("prompt")}
         missing: dict[str, str] = {}
         positions: list[str] = []
-        for prompt in attempt.micro_credential.prompts.select_related("rule"):
+        for prompt in attempt.micro_credential.prompts.select_related("part"):
             answer = answers.get(prompt.pk)
             key = f"prompt_{prompt.pk}"
             if prompt.required and (answer is None or not answer.is_complete):
@@ -296,7 +290,7 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
                 missing[key] = _("Part %(n)s is required: %(what)s.") % {
                     "n": prompt.position, "what": what}
                 positions.append(_("Part %(n)s") % {"n": prompt.position})
-            limit = prompt_word_limit(prompt)
+            limit = prompt.word_limit
             if limit and answer is not None and word_count(answer.text) > limit:
                 missing[key] = _("Part %(n)s has %(count)s words; the limit is %(limit)s.") % {
                     "n": prompt.position, "count": word_count(answer.text), "limit": limit}
