@@ -111,3 +111,59 @@ def test_admin_sees_overdue_agreement_and_sets_the_rules(client: Client, world: 
     assert EarningPolicy.objects.get(micro_credential=world.mc).attempt_limit == 5
     client.force_login(world.assessor)
     assert client.get(url).status_code == 403
+
+
+def _two_part_micro_credential(world: World):  # type: ignore[no-untyped-def]
+    from microcred.assessment.services import pool_member_add
+    from microcred.catalog.services import micro_credential_publish, micro_credential_write
+    from microcred.catalog.spec import CriterionSpec, MicroCredentialSpec, PartSpec, PromptSpec
+    from tests.factories import reviewer_of
+
+    spec = MicroCredentialSpec(
+        title="Feedback for Learning", competency="Gives feedback students act on.",
+        key_method="Feedback tied to success criteria, with time to act on it.",
+        pass_rule="at_least", pass_minimum=1,
+        parts=(
+            PartSpec(title="Overview", kind="overview",
+                     prompts=(PromptSpec("text", "Describe the task."),),
+                     criteria=(CriterionSpec("Context", "Task and criteria are clear.",
+                                             "The task is unclear.",
+                                             guidance="Look for the success criteria."),)),
+            PartSpec(title="Reflection", kind="reflection",
+                     prompts=(PromptSpec("text", "What changed?"),),
+                     criteria=(CriterionSpec("Reflection", "Names a change.", "No change."),)),
+        ))
+    mc = micro_credential_write(actor=world.author, organization=world.org, spec=spec)
+    mc = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
+    pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)
+    return mc
+
+
+def test_assessors_see_parts_guidance_and_the_pass_rule(client: Client, world: World) -> None:
+    mc = _two_part_micro_credential(world)
+    attempt = submitted_attempt(learner=world.learner, mc=mc)
+    client.force_login(world.assessor)
+    url = reverse("assessment:score", args=[attempt.public_id])
+    html = client.get(url).content.decode()
+    assert "Part 1: Overview" in html and "Part 2: Reflection" in html
+    assert "Look for the success criteria." in html
+    assert "Overall Pass needs at least 1 criterion at Pass." in html
+    # The learner never sees the guidance.
+    client.force_login(world.learner)
+    learner_pages = [reverse("catalog:detail", args=[mc.slug]),
+                     reverse("earning:attempt", args=[attempt.public_id])]
+    for page in learner_pages:
+        assert "Look for the success criteria." not in client.get(page).content.decode()
+
+
+def test_the_overall_outcome_follows_the_pass_rule(client: Client, world: World) -> None:
+    mc = _two_part_micro_credential(world)
+    attempt = submitted_attempt(learner=world.learner, mc=mc)
+    client.force_login(world.assessor)
+    first, second = mc.criteria.all()
+    client.post(reverse("assessment:score", args=[attempt.public_id]), {
+        f"criterion_{first.pk}_outcome": "pass", f"criterion_{first.pk}_feedback": "",
+        f"criterion_{second.pk}_outcome": "not_yet",
+        f"criterion_{second.pk}_feedback": "Name one change you made.",
+    })
+    assert Assessment.objects.get(attempt=attempt).outcome == "pass"

@@ -97,7 +97,7 @@ def score(request: HttpRequest, public_id: str) -> HttpResponse:
             return render(request, "assessment/claim.html", {"attempt": attempt, "mc": mc})
         messages.info(request, _("This submission is not waiting for you."))
         return redirect("assessment:queue")
-    criteria = list(mc.criteria.all())
+    criteria = list(mc.criteria.select_related("part"))
     form = AssessmentForm(request.POST if request.method == "POST" else None, criteria=criteria)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -131,7 +131,7 @@ def calibration(request: HttpRequest, slug: str) -> HttpResponse:
     state = calibration_state(assessor=request.user, micro_credential=mc)
     if state.member is None:
         raise NotAllowed(_("You are not in the pool for this micro-credential."))
-    criteria = list(mc.criteria.all())
+    criteria = list(mc.criteria.select_related("part"))
     form = CalibrationForm(request.POST if request.method == "POST" else None,
                            criteria=criteria)
     status = 200
