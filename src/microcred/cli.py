@@ -26,8 +26,20 @@ commands:
   demo                          load demo content (safe to run again)
   credentials export DIR        write every issued credential to DIR/<id>.json as stored
   credentials retry-pending     enqueue signing again for credentials still pending
+  catalog import PATH --as EMAIL [--dry-run]
+                                create, update or version micro-credentials from a file
+                                or a folder of .yaml/.yml/.json files (all or nothing)
+  catalog export DIR [--format yaml|json] [--organization SLUG]
+                                write DIR/<slug>.yaml for each micro-credential's latest
+                                version (docs/authoring-format.md)
   org create SLUG NAME | org grant SLUG EMAIL ROLE | org list
                                 issuing organizations and their authors and assessors
+  audit verify                  recompute the audit log's hash chain (exit 1 at the first
+                                broken entry)
+  audit list [--limit N]        print the latest audit entries
+  backup FILE                   write the database and uploaded files to one .tar.gz
+                                (no private key in the clear; keep the secret key apart)
+  restore FILE                  check a backup, then load it into an empty database
   vc ...                        the credential toolkit: sign, verify, keys (see `microcred vc -h`)
   <django command>              any other Django management command
 """

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
+from microcred.catalog.achievement import achievement_for
 from microcred.catalog.languages import micro_credential_text
 from microcred.earning.models import Attempt
 from microcred.errors import InvalidState, NotAllowed, ValidationFailed
@@ -139,40 +140,16 @@ def _build_credential(
     mc = credential.micro_credential
     org = credential.organization
     base = settings.PUBLIC_URL
-    achievement_id = _achievement_id(mc)
     # Issued in the learner's language when the author translated it (else the author's), and
-    # says which (Achievement.inLanguage). The OB 3.0 context defines name and description as
-    # plain strings (no @language container) and the schema wants strings, so other languages
-    # cannot ride along as language maps; the catalog page shows them all.
+    # says which (Achievement.inLanguage); the Achievement is the catalog's own
+    # (catalog.achievement), with this credential's issuer as its creator.
     text = micro_credential_text(mc, credential.learner.language or mc.language)
-    criteria = text.criteria
-    result_descriptions = []
-    results = []
-    for c in criteria:
-        rd_id = f"{achievement_id}-criterion-{c.position}"
-        pass_id, not_yet_id = f"{rd_id}-pass", f"{rd_id}-not-yet"
-        result_descriptions.append(ob.result_description(
-            id=rd_id, name=c.name,
-            levels=[
-                ob.rubric_criterion_level(id=not_yet_id, name="Not Yet",
-                                          description=c.not_yet_descriptor),
-                ob.rubric_criterion_level(id=pass_id, name="Pass", description=c.pass_descriptor),
-            ],
-            required_level=pass_id,
-        ))
-        results.append(ob.result(result_description=rd_id, achieved_level=pass_id))
-    narrative = f"{text.key_method}\n\n" + "\n".join(
-        f"- {c.name}: {c.pass_descriptor}" for c in criteria
-    )
-    achievement = ob.achievement(
-        id=achievement_id, name=text.title, description=text.competency,
-        criteria_narrative=narrative, result_descriptions=result_descriptions,
-        in_language=text.language,
-        version=str(mc.version), image=badge_image_url(credential),
-        creator=ob.profile(id=identity.issuer_did(issuer_key), name=org.name,
-                           url=org.url or base),
-    )
     issuer = ob.profile(id=identity.issuer_did(issuer_key), name=org.name, url=org.url or base)
+    achievement = achievement_for(mc, language=text.language, creator=issuer,
+                                  image=badge_image_url(credential))
+    # Every criterion was judged Pass: each result is the level its description requires.
+    results = [ob.result(result_description=rd["id"], achieved_level=rd["requiredLevel"])
+               for rd in achievement["resultDescription"]]
     subject = ob.achievement_subject(achievement=achievement, results=results,
                                      **_recipient(credential))
     issued_iso = issued.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -188,7 +165,8 @@ def _build_credential(
 
 
 def badge_image_url(credential: Credential) -> str:
-    return f"{settings.PUBLIC_URL}/badges/{credential.micro_credential.slug}.png"
+    mc = credential.micro_credential
+    return f"{settings.PUBLIC_URL}/badges/{mc.slug}/v{mc.version}.png"
 
 
 def credential_sign(*, credential_id: int) -> Credential:
@@ -205,8 +183,10 @@ def credential_sign(*, credential_id: int) -> Credential:
 
     with transaction.atomic():
         credential = (
-            Credential.objects.select_for_update()
-            .select_related("micro_credential", "organization", "learner", "attempt")
+            # of=self: the micro-credential and attempt are outer joins (a stack credential
+            # has neither), and PostgreSQL locks no nullable side of an outer join.
+            Credential.objects.select_for_update(of=("self",))
+            .select_related("micro_credential", "organization", "learner", "attempt", "stack")
             .get(pk=credential_id)
         )
         if credential.is_issued:
@@ -224,7 +204,12 @@ def credential_sign(*, credential_id: int) -> Credential:
             micro_credential_id=credential.micro_credential_id
         ).first()
         valid_until = issued + timedelta(days=validity.valid_for_days) if validity else None
-        document = _build_credential(credential, issuer_key, status, issued, valid_until)
+        if credential.stack_id is not None:
+            from microcred.issuance.stack_credentials import stack_credential_document
+            document = stack_credential_document(credential, issuer_key, status, issued,
+                                                 valid_until)
+        else:
+            document = _build_credential(credential, issuer_key, status, issued, valid_until)
         signed = sign(document, key=key, cryptosuite="eddsa-rdfc-2022",
                       verification_method=identity.verification_method_id(issuer_key))
         credential.signed_json = json.dumps(signed, ensure_ascii=False, indent=2)
@@ -237,6 +222,8 @@ def credential_sign(*, credential_id: int) -> Credential:
                                        "issued_at", "valid_until"])
         audit_record(actor=None, action="credential.issued", target=credential,
                      data={"credential_id": credential.credential_id})
+        from microcred.issuance.stack_credentials import stack_credentials_after_issue
+        stack_credentials_after_issue(credential=credential)
     return credential
 
 
@@ -336,7 +323,8 @@ def credential_renew(*, actor: Any, credential_id: int) -> Credential:
         if existing is not None:
             return existing
         renewal = Credential.objects.create(
-            attempt_id=old.attempt_id, renews=old, learner_id=old.learner_id,
+            attempt_id=old.attempt_id, stack_id=old.stack_id, renews=old,
+            learner_id=old.learner_id,
             micro_credential_id=old.micro_credential_id, organization_id=old.organization_id,
             evidence_public=old.evidence_public, on_public_profile=old.on_public_profile,
         )
