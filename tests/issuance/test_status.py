@@ -224,3 +224,21 @@ def test_revoked_baked_image_shows_revoked(world: World, admin, kind: str) -> No
     assert credential_verify(data=image).verdict == "passed"
     credential_revoke(actor=admin, credential_id=credential.pk, reason="Mistake")
     assert credential_verify(data=image).check("status").outcome == "failed"
+
+
+def test_the_public_page_is_cached_but_never_shows_a_stale_status(world: World, admin) -> None:  # type: ignore[no-untyped-def]
+    credential = issue(world)
+    url = reverse("issuance:credential", args=[credential.public_id])
+    first = Client().get(url)
+    second = Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert "X-Microcred-Cache" not in first and second["X-Microcred-Cache"] == "hit"
+    assert first.content == second.content
+    credential_revoke(actor=admin, credential_id=credential.pk, reason="Issued by mistake")
+    after = Client().get(url)
+    assert "X-Microcred-Cache" not in after  # the status list moved on: verified again
+    assert "revoked" in after.content.decode().lower()
+    # Signed-in people get their own page (owner and admin controls), never the shared copy.
+    owner = Client()
+    owner.force_login(world.learner)
+    assert "X-Microcred-Cache" not in owner.get(url)

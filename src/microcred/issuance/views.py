@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from microcred.api.selectors import held_credentials
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, NotFound
-from microcred.issuance import identity, sharing
+from microcred.issuance import identity, page_cache, sharing
 from microcred.issuance.forms import LearnerProfileForm, ReasonForm, SharingForm
 from microcred.issuance.models import Credential
 from microcred.issuance.selectors import (
@@ -107,7 +107,13 @@ def _cors(response: HttpResponse) -> HttpResponse:
 
 def credential_page(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = credential_get_public(public_id=public_id)
-    report = credential_verify(data=credential.signed_json)
+    rev = page_cache.revision(credential)
+    return page_cache.cached_page(request, credential, rev,
+                                  lambda: _credential_page(request, credential, rev))
+
+
+def _credential_page(request: HttpRequest, credential: Credential, rev: str) -> HttpResponse:
+    report = page_cache.cached_report(credential, rev)
     document = json.loads(credential.signed_json)
     is_owner = request.user.is_authenticated and request.user.pk == credential.learner_id
     is_admin = user_has_role(user=request.user, organization=credential.organization,

@@ -20,6 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"micro_credentials": catalog_list()[:6]})
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process answers (no database, no templates): for load balancers, and the floor the
+    web benchmark compares real pages with."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 def styleguide(request: HttpRequest) -> HttpResponse:
     """Every component, for the people who build pages (staff only).
 
