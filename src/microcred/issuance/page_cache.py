@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from microcred.issuance.models import Credential, StatusList
@@ -53,18 +54,33 @@ def _shared(request: HttpRequest) -> bool:
         request.COOKIES.keys() & {settings.SESSION_COOKIE_NAME, "messages"})
 
 
+#: Where the visitor's own CSRF token goes in a shared page (the language switcher posts).
+CSRF_SLOT = b"@@csrf@@"
+
+
+def _personal(request: HttpRequest, content: bytes) -> HttpResponse:
+    # get_token also makes the CSRF middleware set this visitor's cookie.
+    return HttpResponse(content.replace(CSRF_SLOT, get_token(request).encode()))
+
+
 def cached_page(request: HttpRequest, credential: Credential, rev: str,
                 render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page for visitors without a session: rendered once per revision and language, with a
+    slot for each visitor's own CSRF token (never one visitor's token in another's page)."""
     if request.method != "GET" or not _shared(request):
         return render()
     key = f"credential-page:{credential.public_id}:{rev}:{get_language()}"
-    cached: Any = cache.get(key)
-    if cached is not None:
-        content, content_type = cached
-        response = HttpResponse(content, content_type=content_type)
+    content: Any = cache.get(key)
+    hit = content is not None
+    if not hit:
+        request.shared_page = True  # type: ignore[attr-defined]
+        response = render()
+        if response.status_code != 200 or b"csrfmiddlewaretoken\" value=\"" in (
+                response.content.replace(b'csrfmiddlewaretoken" value="@@', b"")):
+            return response  # something personal slipped in: never share it
+        content = response.content
+        cache.set(key, content, LIFETIME)
+    response = _personal(request, content)
+    if hit:
         response["X-Microcred-Cache"] = "hit"
-        return response
-    response = render()
-    if response.status_code == 200 and not response.cookies:
-        cache.set(key, (response.content, response["Content-Type"]), LIFETIME)
     return response
