@@ -12,6 +12,8 @@ Production differs only by environment:
 - ``MICROCRED_DEBUG``: ``1`` turns debug on (``microcred demo`` servers set it).
 - ``MICROCRED_ALLOWED_HOSTS``: comma-separated host names (derived from the public URL otherwise).
 - ``MICROCRED_UPLOAD_MAX_BYTES``: the largest evidence file accepted (default 10 MB).
+- ``MICROCRED_HTTPS``, ``MICROCRED_SSL_REDIRECT``, ``MICROCRED_HSTS_*``, ``MICROCRED_RATE_LIMIT_*``,
+  ``MICROCRED_LOCKOUT_*``, ``MICROCRED_REQUIRE_2FA_FOR``: see docs/security.md.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 env = os.environ
 
@@ -66,10 +69,22 @@ ISSUER_DID_METHOD = "web" if _public.scheme == "https" else "key"
 ALLOWED_HOSTS = [h.strip() for h in env.get("MICROCRED_ALLOWED_HOSTS", "").split(",") if h.strip()]
 ALLOWED_HOSTS += [_public.hostname, "127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
-if _public.scheme == "https":
+# Served over HTTPS: an https public URL, or MICROCRED_HTTPS=1 (TLS ended by a proxy in front).
+HTTPS = _public.scheme == "https" or _flag("MICROCRED_HTTPS")
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS and not DEBUG:
+    # HSTS (RFC 6797): a year, subdomains included; preloading is a one-way door, so opt-in.
+    SECURE_HSTS_SECONDS = int(env.get("MICROCRED_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = _flag("MICROCRED_HSTS_PRELOAD")
+    # Usually the proxy redirects http to https; MICROCRED_SSL_REDIRECT=1 makes Django do it.
+    SECURE_SSL_REDIRECT = _flag("MICROCRED_SSL_REDIRECT")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -88,12 +103,17 @@ INSTALLED_APPS = [
     "microcred.notifications",
     "microcred.issuance",
     "microcred.verification",
+    "microcred.ops",
     "microcred.api",  # before oauth2_provider: our consent page overrides its template
     "oauth2_provider",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware so it sees each response first: sandboxes downloads and lets
+    # the OAuth consent form post to the client's redirect URI.
+    "microcred.web.content_policy.ContentPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "microcred.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "microcred.web.rate_limits.RateLimitMiddleware",
+    "microcred.accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred.web.middleware.MicrocredErrorMiddleware",
 ]
@@ -142,6 +164,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Keep the connection between requests: opening SQLite and running the pragmas
+            # costs more than a small page's queries.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 
@@ -274,10 +300,55 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (CSP Level 3) on every response: no inline script or style, no eval,
+# no plugins, no framing. Templates keep all JavaScript and CSS in static files (a test scans
+# them); htmx is told not to inject its indicator <style> (the htmx-config meta tag).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Rate limits (django-ratelimit, counted in the default cache: Redis when REDIS_URL is set),
+# per client address, as "count/period" (s, m, h, d; "5/15m" is five per 15 minutes).
+# MICROCRED_RATE_LIMIT_<NAME> overrides one, e.g. MICROCRED_RATE_LIMIT_SIGN_IN=20/m.
+RATE_LIMITS = {
+    name: env.get(f"MICROCRED_RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        "sign_in": "20/5m",  # sign-in and its two-factor step (POST)
+        "sign_up": "10/h",
+        "password_reset": "5/15m",
+        "verify": "30/m",  # the public verifier page and VC-API verification (POST)
+        "api": "300/m",  # the Open Badges 3.0 API and OAuth token endpoints
+    }.items()
+}
+RATELIMIT_ENABLE = _flag("MICROCRED_RATE_LIMITS", default=True)
+# Behind a proxy the client address is in a header the proxy sets (e.g. X-Forwarded-For, whose
+# last entry is the one the proxy saw), not in REMOTE_ADDR: MICROCRED_CLIENT_IP_HEADER names it.
+CLIENT_IP_HEADER = env.get("MICROCRED_CLIENT_IP_HEADER", "")
+if CLIENT_IP_HEADER:
+    RATELIMIT_IP_META_KEY = "microcred.web.rate_limits.client_ip"
+
+# Account lockout: this many failed sign-ins (password or two-factor code) for one email
+# address within the window lock it for LOCKOUT_SECONDS, whether or not the account exists.
+SIGN_IN_LOCKOUT_FAILURES = int(env.get("MICROCRED_LOCKOUT_FAILURES", "10"))
+SIGN_IN_LOCKOUT_WINDOW = int(env.get("MICROCRED_LOCKOUT_WINDOW", "900"))
+SIGN_IN_LOCKOUT_SECONDS = int(env.get("MICROCRED_LOCKOUT_SECONDS", "900"))
+
+# Two-factor sign-in (TOTP, RFC 6238) is optional for everyone; these roles must set it up
+# before using the site ("admin", "assessor", "author"; staff accounts count as "admin").
+REQUIRE_2FA_FOR = frozenset(
+    r.strip() for r in env.get("MICROCRED_REQUIRE_2FA_FOR", "").split(",") if r.strip()
+)
 
 LOGGING = {
     "version": 1,
