@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from microcred.accounts import lockout
 from microcred.web.forms import Form
 
 
@@ -31,6 +33,58 @@ class SignInForm(AuthenticationForm):
                                 widget=forms.EmailInput(attrs={"autocomplete": "email",
                                                                "autofocus": True}))
 
+    def clean(self) -> dict[str, Any]:
+        """Refuse a locked-out address before checking the password, and count failures
+        (``microcred.accounts.lockout``)."""
+        email = self.cleaned_data.get("username") or ""
+        if email:
+            try:
+                lockout.check(email)
+            except lockout.Locked as locked:
+                raise ValidationError(locked.message, code="locked_out") from None
+        try:
+            return super().clean()
+        except ValidationError:
+            if email and self.cleaned_data.get("password"):
+                try:
+                    lockout.record_failure(email)
+                except lockout.Locked as locked:
+                    raise ValidationError(locked.message, code="locked_out") from None
+            raise
+
 
 class LanguageForm(Form):
     language = forms.ChoiceField(label=_("Language"), choices=lambda: settings.LANGUAGES)
+
+
+class DeleteAccountForm(Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        help_text=_("Enter your password to confirm that you want to delete your account."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TwoFactorCodeForm(Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery "
+                    "codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+
+class TwoFactorSetupForm(Form):
+    code = forms.CharField(
+        label=_("Code from your app"), max_length=16,
+        help_text=_("Enter the 6-digit code your authenticator app shows for this account."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordConfirmForm(Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

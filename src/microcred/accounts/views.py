@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,9 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from microcred.accounts.forms import LanguageForm, SignInForm, SignUpForm
+from microcred.accounts import lockout, two_factor
+from microcred.accounts.forms import DeleteAccountForm, LanguageForm, SignInForm, SignUpForm
+from microcred.accounts.privacy import account_delete, account_export
 from microcred.accounts.services import user_create, user_set_language
-from microcred.errors import ValidationFailed
+from microcred.errors import MicrocredError, ValidationFailed
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -41,6 +44,17 @@ class SignInView(LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        """The password was right: sign in, or first ask for the second factor."""
+        user = form.get_user()
+        email = form.cleaned_data["username"]
+        if two_factor.is_enabled(user):
+            two_factor.pending_begin(self.request, user=user, email=email,
+                                     backend=user.backend, next_url=self.get_success_url())
+            return redirect("accounts:two_factor_sign_in")
+        lockout.clear(email)
+        return super().form_valid(form)
+
 
 class SignOutView(LogoutView):
     pass
@@ -67,3 +81,34 @@ def set_language(request: HttpRequest) -> HttpResponse:
                             max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
                             secure=request.is_secure())
     return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's account page: download all their data, or delete the account."""
+    return render(request, "accounts/account.html", {})
+
+
+@login_required
+def account_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(account_export(user=request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="microcred-my-data.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete_confirm(request: HttpRequest) -> HttpResponse:
+    """Deleting asks for the password again: a left-open session is not enough."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=request.user, confirm_password=form.cleaned_data["password"])
+        except ValidationFailed as exc:
+            form.add_error("password" if "password" in exc.problems else None, exc.message)
+        except MicrocredError as exc:
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            return render(request, "accounts/account_deleted.html", {})
+    return render(request, "accounts/account_delete.html", {"form": form})

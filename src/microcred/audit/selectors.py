@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from microcred.audit.models import AuditEvent
+
+__all__ = ["audit_latest"]
+
+
+def audit_latest(*, limit: int) -> list[AuditEvent]:
+    """The last ``limit`` entries, oldest first."""
+    return list(reversed(AuditEvent.objects.order_by("-sequence")[:limit]))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operating a deployment: backup and restore (no models)."""
+
+    name = "microcred.ops"
+    label = "ops"
