@@ -121,9 +121,13 @@ def test_learner_and_assessor_journeys_with_the_keyboard_only(browser: Any, serv
     expect(learner.locator("main")).to_contain_text("Add a check at a decision point")
     activate(learner, "button", "Revise and resubmit")
     expect(learner.locator("#attempt-form")).to_be_visible()
-    type_into(learner, "Part 1", " I added a hinge question in minute 10.")
-    type_into(learner, "Part 3", " After the hinge question I re-taught the main idea to six "
-                                 "students while the others practised.")
+    # The fields are labelled with their prompts: the second overview question and the
+    # reflection.
+    type_into(learner, "Describe each check for understanding",
+              " I added a hinge question in minute 10.")
+    type_into(learner, "Reflect: what did the student responses show",
+              " After the hinge question I re-taught the main idea to six students while the "
+              "others practised.")
     if learner.locator("input[type=checkbox][name=integrity]").count():
         tab_to(learner, "checkbox", "my own work")
         learner.keyboard.press("Space")

@@ -27,6 +27,12 @@ ASSESSORS = ["assessor@demo.microcred.test", "assessor2@demo.microcred.test",
 LEAD = "lead@demo.microcred.test"
 TRAINEE = "trainee@demo.microcred.test"
 FEEDBACK_MC = "Feedback That Moves Learning Forward"
+# The demo's feedback micro-credential: overview questions (written), work samples (a file),
+# a reflection (written). Each field is labelled with its prompt.
+CONTEXT = "Describe the class, the task, and the success criteria"  # at most 400 words
+REVISION_TIME = "When and how did students act on your feedback?"
+SAMPLES = "Upload three samples of student work"
+REFLECTION = "Describe how students used the feedback"
 DISCOURSE_MC = "Academic Discourse: Structured Student Talk"
 INTEGRITY = "I confirm this evidence is my own work"
 
@@ -130,23 +136,26 @@ def test_first_attempt_autosave_not_yet_and_resubmission(browser: Any, server: s
     learner.goto(server + "/catalog/")
     learner.get_by_role("link", name=FEEDBACK_MC).first.click()
     learner.get_by_role("button", name="Start").click()
-    part2 = learner.get_by_label("Part 2 (required)", exact=False)
+    part2 = learner.get_by_label(REVISION_TIME, exact=False)
     part2.fill("Success criteria were shared; each comment names one next step.")
     expect(learner.locator("#autosave-status")).to_contain_text("Draft saved", timeout=10000)
     learner.reload()
-    expect(learner.get_by_label("Part 2 (required)", exact=False)).to_have_value(
+    expect(learner.get_by_label(REVISION_TIME, exact=False)).to_have_value(
         "Success criteria were shared; each comment names one next step.")
     expect(learner.locator("#last-saved")).not_to_be_empty()
     expect(learner.locator(".word-count").first).to_contain_text("/ 400")  # live word count
     # Submitting without the file or the integrity statement names both.
     learner.get_by_role("button", name="Submit for assessment").click()
     summary = learner.locator(".error-summary")
-    expect(summary).to_contain_text("Part 1")
+    expect(summary).to_contain_text("Part 3")  # the work samples (a file)
     expect(summary).to_contain_text("academic-integrity")
     people.shot(learner, "missing-parts")
+    for label, text in ((CONTEXT, "Grade 6 lab reports; the success criteria were posted."),
+                        (REFLECTION, "Most students revised the conclusion using the next step.")):
+        learner.get_by_label(label, exact=False).fill(text)
     samples = tmp_path / "samples.txt"
     samples.write_text("Three samples with feedback.")
-    learner.get_by_label("Part 1 (required)", exact=False).set_input_files(str(samples))
+    learner.get_by_label(SAMPLES, exact=False).set_input_files(str(samples))
     learner.get_by_label(INTEGRITY, exact=False).check()
     learner.get_by_role("button", name="Submit for assessment").click()
     expect(learner.locator(".status")).to_contain_text("In review")
@@ -166,7 +175,7 @@ def test_first_attempt_autosave_not_yet_and_resubmission(browser: Any, server: s
     learner.get_by_role("button", name="Revise and resubmit").click()
     expect(learner.locator(".previous-feedback")).to_contain_text(
         "Name the success criterion in each comment.")
-    expect(learner.get_by_label("Part 2 (required)", exact=False)).to_have_value(
+    expect(learner.get_by_label(REVISION_TIME, exact=False)).to_have_value(
         "Success criteria were shared; each comment names one next step.")  # prefilled
     learner.get_by_label("Note to the assessor", exact=False).fill(
         "Each comment now starts with the criterion it refers to.")
@@ -292,14 +301,16 @@ def test_without_javascript_on_a_phone(browser: Any, server: str, tmp_path: Path
     page.goto(server + "/catalog/")
     page.get_by_role("link", name=FEEDBACK_MC).first.click()
     page.get_by_role("button", name="Start").click()
-    page.get_by_label("Part 2 (required)", exact=False).fill("Saved without JavaScript.")
+    page.get_by_label(REVISION_TIME, exact=False).fill("Saved without JavaScript.")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_label("Part 2 (required)", exact=False)).to_have_value(
+    expect(page.get_by_label(REVISION_TIME, exact=False)).to_have_value(
         "Saved without JavaScript.")
     _no_sideways_scroll(page)
+    page.get_by_label(CONTEXT, exact=False).fill("Lab reports, criteria posted.")
+    page.get_by_label(REFLECTION, exact=False).fill("Students revised conclusions.")
     samples = tmp_path / "samples.txt"
     samples.write_text("samples")
-    page.get_by_label("Part 1 (required)", exact=False).set_input_files(str(samples))
+    page.get_by_label(SAMPLES, exact=False).set_input_files(str(samples))
     page.get_by_label(INTEGRITY, exact=False).check()
     page.get_by_role("button", name="Submit for assessment").click()
     expect(page.locator(".status")).to_contain_text("In review")
