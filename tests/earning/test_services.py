@@ -33,8 +33,9 @@ def test_submit_refuses_missing_required_parts_naming_them(world: World) -> None
     with pytest.raises(ValidationFailed) as exc:
         attempt_submit(learner=world.learner, attempt_id=attempt.pk)
     assert exc.value.code == "missing_parts"
-    assert "Part 1" in exc.value.message and "Part 2" in exc.value.message
-    assert "Part 3" not in exc.value.message  # optional
+    assert "Part 1, question 1" in exc.value.message
+    assert "Part 1, question 2" in exc.value.message
+    assert "question 3" not in exc.value.message  # optional
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.DRAFT
 

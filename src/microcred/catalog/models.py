@@ -232,9 +232,14 @@ class EvidencePrompt(models.Model):
 
     @property
     def label(self) -> str:
-        if self.part_id is not None:
-            return _("%(part)s, prompt %(n)s") % {"part": self.part.title, "n": self.position}
-        return _("Part %(n)s") % {"n": self.position}
+        """Where the prompt sits, as learners see it: "Part 2" or "Part 1, question 3"."""
+        if self.part_id is None:
+            return _("Question %(n)s") % {"n": self.position}
+        siblings = [p.position for p in self.part.prompts.all()]
+        if len(siblings) == 1:
+            return _("Part %(n)s") % {"n": self.part.position}
+        return _("Part %(part)s, question %(n)s") % {
+            "part": self.part.position, "n": sorted(siblings).index(self.position) + 1}
 
 
 class RubricCriterion(models.Model):

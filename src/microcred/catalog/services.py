@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -38,6 +39,7 @@ from microcred.catalog.spec import (
     TranslationSpec,
     spec_problems,
 )
+from microcred.catalog.versions import version_published
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import user_has_role
@@ -352,6 +354,9 @@ def micro_credential_publish(*, actor: Any, micro_credential_id: int) -> MicroCr
         mc.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(actor=actor, action="micro_credential.published", target=mc,
                      data={"from": before, "to": "published", "version": mc.version})
+        if previous is not None:
+            version_published.send(sender=MicroCredential, micro_credential=mc,
+                                   previous=previous)
     return mc
 
 
@@ -417,10 +422,12 @@ def micro_credential_translate(
     key_method: str,
     prompts: dict[int, str],
     criteria: dict[int, CriterionSpec],
+    parts: dict[int, tuple[str, str]] | None = None,
 ) -> MicroCredential:
     """Add (or replace) the micro-credential's text in one more language.
 
-    ``prompts`` and ``criteria`` are keyed by position. Every part must be translated, so a
+    ``prompts`` and ``criteria`` are keyed by position; ``parts`` (title, instructions) by
+    part position, and when given every part needs a title. Every part must be translated, so a
     reader never sees half a rubric in one language. Drafts only: publishing freezes the text
     learners and assessors rely on, in every language.
     """
@@ -449,8 +456,18 @@ def micro_credential_translate(
             if spec is None or not (spec.name.strip() and spec.pass_descriptor.strip()
                                     and spec.not_yet_descriptor.strip()):
                 problems["criteria"] = _("Translate every criterion and both its descriptors.")
+        all_parts = list(mc.parts.all())
+        if parts is not None and any(not parts.get(p.position, ("", ""))[0].strip()
+                                     for p in all_parts):
+            problems["parts"] = _("Translate the title of every part.")
         if problems:
             raise ValidationFailed(" ".join(problems.values()), problems=problems)
+        for part in all_parts if parts is not None else ():
+            title_text, instructions_text = parts[part.position]  # type: ignore[index]
+            PartTranslation.objects.update_or_create(
+                part=part, language=language,
+                defaults={"title": title_text.strip(),
+                          "instructions": instructions_text.strip()})
         MicroCredentialTranslation.objects.update_or_create(
             micro_credential=mc, language=language,
             defaults={"title": title.strip(), "competency": competency.strip(),
@@ -468,4 +485,43 @@ def micro_credential_translate(
                           "not_yet_descriptor": spec.not_yet_descriptor.strip()})
         audit_record(actor=actor, action="micro_credential.translated", target=mc,
                      data={"language": language})
+    return mc
+
+
+def _badge_target(actor: Any, micro_credential_id: int) -> MicroCredential:
+    mc = _locked(micro_credential_id)
+    if not _may_author(actor, mc.organization):
+        raise NotAllowed(_("Only an author of %(org)s can change its badges.")
+                         % {"org": mc.organization.name})
+    if not mc.is_editable:
+        raise InvalidState(_("Only a draft's badge can change. A published version is frozen: "
+                             "draft a new version to change it."), code="not_a_draft")
+    return mc
+
+
+def micro_credential_badge_set(*, actor: Any, micro_credential_id: int,
+                               upload: Any) -> MicroCredential:
+    """Store an uploaded badge image, cleaned (``badges.badge_clean``): a PNG re-encoded or an
+    SVG rebuilt from an allow-list. Refused (``ValidationFailed``) when it cannot be made safe.
+    The previous file is kept: earlier versions may still point at it."""
+    from microcred.catalog.badges import BADGE_MAX_BYTES, badge_clean
+
+    data = upload.read(BADGE_MAX_BYTES + 1)
+    clean, suffix = badge_clean(data, getattr(upload, "name", "") or "")
+    with transaction.atomic():
+        mc = _badge_target(actor, micro_credential_id)
+        mc.badge_image.save(f"badge{suffix}", ContentFile(clean), save=False)
+        mc.save(update_fields=["badge_image", "updated_at"])
+        audit_record(actor=actor, action="micro_credential.badge_set", target=mc,
+                     data={"kind": suffix.lstrip("."), "bytes": len(clean)})
+    return mc
+
+
+def micro_credential_badge_clear(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+    """Go back to the badge generated from the title and the badge colours."""
+    with transaction.atomic():
+        mc = _badge_target(actor, micro_credential_id)
+        mc.badge_image = ""
+        mc.save(update_fields=["badge_image", "updated_at"])
+        audit_record(actor=actor, action="micro_credential.badge_cleared", target=mc, data={})
     return mc

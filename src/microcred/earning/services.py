@@ -193,8 +193,8 @@ def attempt_save_draft(
             if link and not (prompt.allow_link
                              and re.match(r"^https?://[^\s/$.?#].\S*$", link)):
                 problems[f"link_{prompt_id}"] = _(
-                    "Part %(n)s: give a full web address starting with https://."
-                ) % {"n": prompt.position}
+                    "%(where)s: give a full web address starting with https://."
+                ) % {"where": prompt.label}
                 continue
             Answer.objects.update_or_create(attempt=attempt, prompt=prompt,
                                             defaults={"link": link[:1000]})
@@ -281,20 +281,21 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
         answers = {a.prompt_id: a for a in attempt.answers.select_related("prompt")}
         missing: dict[str, str] = {}
         positions: list[str] = []
-        for prompt in attempt.micro_credential.prompts.select_related("part"):
+        for prompt in attempt.micro_credential.prompts.select_related("part").prefetch_related(
+                "part__prompts"):
             answer = answers.get(prompt.pk)
             key = f"prompt_{prompt.pk}"
             if prompt.required and (answer is None or not answer.is_complete):
                 what = (_("attach a file or give a link") if prompt.kind ==
                         EvidencePrompt.Kind.FILE else _("write an answer"))
-                missing[key] = _("Part %(n)s is required: %(what)s.") % {
-                    "n": prompt.position, "what": what}
-                positions.append(_("Part %(n)s") % {"n": prompt.position})
+                missing[key] = _("%(where)s is required: %(what)s.") % {
+                    "where": prompt.label, "what": what}
+                positions.append(prompt.label)
             limit = prompt.word_limit
             if limit and answer is not None and word_count(answer.text) > limit:
-                missing[key] = _("Part %(n)s has %(count)s words; the limit is %(limit)s.") % {
-                    "n": prompt.position, "count": word_count(answer.text), "limit": limit}
-                positions.append(_("Part %(n)s (too long)") % {"n": prompt.position})
+                missing[key] = _("%(where)s has %(count)s words; the limit is %(limit)s.") % {
+                    "where": prompt.label, "count": word_count(answer.text), "limit": limit}
+                positions.append(_("%(where)s (too long)") % {"where": prompt.label})
         if not integrity_confirmed:
             missing["integrity"] = _("Confirm the academic-integrity statement.")
             positions.append(_("the academic-integrity statement"))

@@ -1,0 +1,205 @@
+"""Badge images: an uploaded PNG re-encoded, an uploaded SVG sanitized, or one generated from
+the title and the badge colours.
+
+The image is embedded in every credential's Achievement (OB 3.0 ``Image``) and shown on public
+pages, so nothing from an upload is kept as sent: a PNG is decoded and written again by Pillow
+(dropping metadata chunks and anything appended), and an SVG is parsed with defusedxml (no
+entities, no external DTDs), rebuilt from an allow-list of elements and attributes, and refused
+if it still points outside itself (SVG 2 §5.6 ``href``, CSS ``url()``, ``@import``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from html import escape
+from xml.etree.ElementTree import Element  # noqa: S405 - only builds trees; parsing is defused
+
+from django.utils.translation import gettext as _
+
+from microcred.catalog.models import MicroCredential
+from microcred.errors import ValidationFailed
+
+__all__ = ["BADGE_MAX_BYTES", "BADGE_MAX_PIXELS", "badge_clean", "badge_generated_svg",
+           "badge_image_bytes", "png_clean", "svg_clean"]
+
+BADGE_MAX_BYTES = 2 * 1024 * 1024
+BADGE_MAX_PIXELS = 2000  # per side
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+
+# Shapes, paint servers, text and structure; no script, foreignObject, image, use of other
+# documents, animation (which can set href), or iframes.
+_ELEMENTS = {
+    "svg", "g", "defs", "title", "desc", "path", "rect", "circle", "ellipse", "line",
+    "polyline", "polygon", "text", "tspan", "linearGradient", "radialGradient", "stop",
+    "clipPath", "mask", "symbol", "use", "style", "pattern", "filter", "feGaussianBlur",
+    "feOffset", "feBlend", "feFlood", "feComposite", "feMerge", "feMergeNode",
+    "feColorMatrix", "metadata",
+}
+_ATTRIBUTES = {
+    "id", "class", "style", "viewBox", "width", "height", "x", "y", "x1", "y1", "x2", "y2",
+    "cx", "cy", "r", "rx", "ry", "d", "points", "fill", "fill-opacity", "fill-rule",
+    "stroke", "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "transform",
+    "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform",
+    "spreadMethod", "fx", "fy", "font-family", "font-size", "font-weight", "font-style",
+    "text-anchor", "dominant-baseline", "letter-spacing", "dx", "dy", "clip-path",
+    "clip-rule", "mask", "preserveAspectRatio", "role", "aria-label", "aria-hidden",
+    "version", "href", "patternUnits", "patternTransform", "filter", "stdDeviation",
+    "in", "in2", "result", "mode", "operator", "values", "type", "flood-color",
+    "flood-opacity", "clipPathUnits", "maskUnits", "maskContentUnits", "lang", "xml:space",
+    "visibility", "display", "color", "textLength", "lengthAdjust",
+}
+_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+
+
+def _refuse(message: str) -> ValidationFailed:
+    return ValidationFailed(message, problems={"badge_image": message})
+
+
+def png_clean(data: bytes) -> bytes:
+    """The PNG decoded and encoded again; refused when it is not a PNG, is too large, or would
+    decompress into more pixels than a badge needs (a decompression bomb)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > BADGE_MAX_BYTES:
+        raise _refuse(_("The badge image must be 2 MB or smaller."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            # The header gives the size before any pixel is decompressed.
+            if probe.format != "PNG":
+                raise _refuse(_("Upload a PNG or an SVG image."))
+            width, height = probe.size
+            if width > BADGE_MAX_PIXELS or height > BADGE_MAX_PIXELS:
+                raise _refuse(_("The badge image must be at most %(n)s by %(n)s pixels.")
+                              % {"n": BADGE_MAX_PIXELS})
+            probe.load()
+            image = probe.convert("RGBA")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise _refuse(_("This file is not a PNG image that can be read.")) from None
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _css_is_local(css: str) -> bool:
+    if "@import" in css.lower() or "expression(" in css.lower():
+        return False
+    return all(target.strip().startswith("#") for _q, target in _URL.findall(css))
+
+
+def svg_clean(data: bytes) -> bytes:
+    """The SVG rebuilt from allowed elements and attributes only; refused if anything in it
+    still refers outside the image (scripts, event handlers and ``foreignObject`` are dropped;
+    a remote or ``data:`` reference, an ``@import`` or a ``url()`` not starting with ``#``
+    refuses the whole file)."""
+    from defusedxml import ElementTree as DefusedET
+    from defusedxml.common import DefusedXmlException
+
+    if len(data) > BADGE_MAX_BYTES:
+        raise _refuse(_("The badge image must be 2 MB or smaller."))
+    try:
+        root = DefusedET.fromstring(data)
+    except (DefusedXmlException, SyntaxError, ValueError):
+        raise _refuse(_("This file is not an SVG image that can be read.")) from None
+    if root.tag != f"{{{_SVG_NS}}}svg":
+        raise _refuse(_("Upload a PNG or an SVG image."))
+
+    def rebuild(node: Element) -> Element | None:
+        name = _local(node.tag) if node.tag.startswith(f"{{{_SVG_NS}}}") else None
+        if name not in _ELEMENTS:
+            return None  # script, foreignObject, image, other namespaces...
+        clean = Element(name)
+        for key, value in node.attrib.items():
+            attr = _local(key)
+            if key.startswith("{") and not key.startswith(f"{{{_XLINK_NS}}}"):
+                continue  # attributes in foreign namespaces
+            if attr.lower().startswith("on") or attr not in _ATTRIBUTES:
+                continue
+            if attr == "href" and not value.strip().startswith("#"):
+                raise _refuse(_("The SVG refers to something outside the image. Badges must "
+                                "be self-contained."))
+            if not _css_is_local(value):
+                raise _refuse(_("The SVG refers to something outside the image. Badges must "
+                                "be self-contained."))
+            clean.set(attr, value)
+        if node.text and node.text.strip():
+            if name == "style" and not _css_is_local(node.text):
+                raise _refuse(_("The SVG refers to something outside the image. Badges must "
+                                "be self-contained."))
+            clean.text = node.text
+        for child in node:
+            kept = rebuild(child)
+            if kept is not None:
+                kept.tail = child.tail if child.tail and child.tail.strip() else None
+                clean.append(kept)
+        return clean
+
+    cleaned = rebuild(root)
+    assert cleaned is not None
+    cleaned.set("xmlns", _SVG_NS)
+    from xml.etree.ElementTree import tostring  # noqa: S405 - serializing our own tree
+
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(cleaned, encoding="utf-8",
+                                                                    xml_declaration=False)
+
+
+def badge_clean(data: bytes, filename: str) -> tuple[bytes, str]:
+    """The upload, cleaned, and the suffix to store it under (``.png`` or ``.svg``)."""
+    head = data[:512].lstrip()
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return png_clean(data), ".png"
+    if filename.lower().endswith(".svg") or head.startswith((b"<?xml", b"<svg")):
+        return svg_clean(data), ".svg"
+    raise _refuse(_("Upload a PNG or an SVG image."))
+
+
+def _wrap(title: str, width: int = 16, lines: int = 3) -> list[str]:
+    wrapped = textwrap.wrap(title, width=width) or [title]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return wrapped
+
+
+def badge_generated_svg(*, title: str, colour: str, accent: str) -> bytes:
+    """A badge drawn from the title and the two badge colours: a disc with an accent ring and
+    the title wrapped on up to three lines, with an accessible ``<title>``."""
+    lines = _wrap(title)
+    size = 30 if len(lines) < 3 else 26
+    top = 200 - (len(lines) - 1) * size * 0.6
+    text = "".join(
+        f'<tspan x="200" y="{top + i * size * 1.2:.0f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines))
+    label = escape(title, quote=True)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" '
+        f'height="400" role="img" aria-label="{label}"><title>{escape(title)}</title>'
+        f'<circle cx="200" cy="200" r="194" fill="{escape(accent)}"/>'
+        f'<circle cx="200" cy="200" r="176" fill="{escape(colour)}"/>'
+        '<circle cx="200" cy="200" r="156" fill="none" stroke="#ffffff" stroke-opacity="0.7" '
+        'stroke-width="3"/>'
+        f'<path d="M200 330 l14 -22 h-28 z" fill="{escape(accent)}"/>'
+        '<text text-anchor="middle" dominant-baseline="central" font-family="sans-serif" '
+        f'font-size="{size}" font-weight="bold" fill="#ffffff">{text}</text></svg>'
+    ).encode()
+
+
+def badge_image_bytes(mc: MicroCredential) -> tuple[bytes, str]:
+    """The badge a version shows, and its media type: the cleaned upload (stored already
+    cleaned by ``micro_credential_badge_set``), else one generated from its title and colours.
+    """
+    if mc.badge_image:
+        with mc.badge_image.open("rb") as f:
+            body = f.read()
+        return body, "image/svg+xml" if mc.badge_image.name.endswith(".svg") else "image/png"
+    return badge_generated_svg(title=mc.title, colour=mc.badge_colour,
+                               accent=mc.badge_accent), "image/svg+xml"
