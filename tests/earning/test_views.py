@@ -47,7 +47,7 @@ def test_submit_with_missing_part_shows_error_next_to_it(client: Client, world: 
         "action": "submit", f"prompt_{text.pk}": "only the text"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "missing required parts: Part 2" in html
+    assert "missing required parts: Part 1, question 2" in html
     assert f'id="id_prompt_{file.pk}_error"' in html
     attempt.refresh_from_db()
     assert attempt.status == "draft"

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from microcred.catalog.models import MicroCredential
+from microcred.catalog.models import MicroCredential, Stack
 from microcred.earning.models import Attempt
 from microcred.orgs.models import Organization
 
@@ -40,7 +41,8 @@ class IssuerKey(models.Model):
 
 
 class Credential(models.Model):
-    """An issued (or about to be issued) OpenBadgeCredential for one passed attempt.
+    """An issued (or about to be issued) OpenBadgeCredential: for one passed attempt (a
+    micro-credential), or for a completed stack (``stack``; no attempt, no micro-credential).
 
     ``signed_json`` holds the credential exactly as it was signed and serialized; it is served
     and exported byte for byte and never rebuilt from the other fields, which exist only to
@@ -54,7 +56,12 @@ class Credential(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # One credential per passed attempt (the partial unique constraint below); a renewal is a
     # second credential for the same attempt that names the one it renews.
-    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="credentials")
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="credentials",
+                                null=True, blank=True)
+    # A stack credential: earned by completing the stack, one per learner (see
+    # ``issuance.stack_credentials``); its attempt and micro-credential are empty.
+    stack = models.ForeignKey(Stack, on_delete=models.PROTECT, related_name="credentials",
+                              null=True, blank=True)
     renews = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
     )
@@ -62,7 +69,8 @@ class Credential(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
     )
     micro_credential = models.ForeignKey(
-        MicroCredential, on_delete=models.PROTECT, related_name="credentials"
+        MicroCredential, on_delete=models.PROTECT, related_name="credentials", null=True,
+        blank=True,
     )
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="credentials"
@@ -94,6 +102,19 @@ class Credential(models.Model):
                 fields=["attempt"], condition=models.Q(renews__isnull=True),
                 name="credential_one_per_attempt",
             ),
+            models.UniqueConstraint(
+                fields=["stack", "learner"],
+                condition=models.Q(renews__isnull=True, stack__isnull=False),
+                name="credential_one_per_stack_and_learner",
+            ),
+            # Either a micro-credential's (an attempt, for that micro-credential) or a stack's.
+            models.CheckConstraint(
+                condition=(models.Q(attempt__isnull=False, micro_credential__isnull=False,
+                                    stack__isnull=True)
+                           | models.Q(attempt__isnull=True, micro_credential__isnull=True,
+                                      stack__isnull=False)),
+                name="credential_attempt_or_stack",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="pending")
                 | (models.Q(issued_at__isnull=False) & ~models.Q(signed_json="")),
@@ -102,7 +123,21 @@ class Credential(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.micro_credential} for {self.learner_id} ({self.status})"
+        return f"{self.title} for {self.learner_id} ({self.status})"
+
+    @property
+    def is_stack_credential(self) -> bool:
+        return self.stack_id is not None
+
+    @property
+    def title(self) -> str:
+        """What was earned, in the issuer's words (the signed document is the truth)."""
+        return self.stack.title if self.stack_id else self.micro_credential.title
+
+    @property
+    def badge_source(self) -> Any:
+        """The micro-credential or stack whose badge stands for this credential."""
+        return self.stack if self.stack_id else self.micro_credential
 
     @property
     def is_issued(self) -> bool:

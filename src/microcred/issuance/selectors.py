@@ -14,7 +14,7 @@ from microcred.orgs.selectors import organizations_where
 
 def credentials_for_learner(*, learner: Any) -> QuerySet[Credential]:
     return Credential.objects.filter(learner=learner).select_related(
-        "micro_credential", "organization"
+        "micro_credential", "stack", "organization"
     )
 
 
@@ -27,7 +27,7 @@ def credential_get_public(*, public_id: Any) -> Credential:
     """An issued credential by its public id (the learner shares its URL)."""
     try:
         return Credential.objects.select_related(
-            "micro_credential", "organization", "learner", "renews"
+            "micro_credential", "stack", "organization", "learner", "renews"
         ).get(public_id=public_id, status=Credential.Status.ISSUED)
     except (Credential.DoesNotExist, ValueError):
         raise NotFound(_("No issued credential here.")) from None
@@ -35,7 +35,7 @@ def credential_get_public(*, public_id: Any) -> Credential:
 
 def credential_get_for_learner(*, learner: Any, public_id: Any) -> Credential:
     try:
-        return Credential.objects.select_related("micro_credential", "organization").get(
+        return Credential.objects.select_related("micro_credential", "stack", "organization").get(
             public_id=public_id, learner=learner
         )
     except (Credential.DoesNotExist, ValueError):
@@ -57,7 +57,7 @@ def credentials_for_admin(*, user: Any) -> QuerySet[Credential]:
             organization__in=organizations_where(user=user, role=Role.ADMIN),
             status=Credential.Status.ISSUED,
         )
-        .select_related("micro_credential", "organization", "learner")
+        .select_related("micro_credential", "stack", "organization", "learner")
         .order_by("-issued_at")
     )
 
@@ -84,6 +84,6 @@ def credentials_on_profile(*, profile: LearnerProfile) -> QuerySet[Credential]:
     return (
         Credential.objects.filter(learner_id=profile.user_id, on_public_profile=True,
                                   status=Credential.Status.ISSUED, revoked_at__isnull=True)
-        .select_related("micro_credential", "organization")
+        .select_related("micro_credential", "stack", "organization")
         .order_by("-issued_at")
     )

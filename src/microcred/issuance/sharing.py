@@ -17,7 +17,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from microcred.catalog.models import MicroCredential
+from microcred.catalog.models import MicroCredential, Stack
 from microcred.issuance.models import Credential
 
 __all__ = ["badge_png", "badge_svg", "baked_png", "baked_svg", "certificate_pdf",
@@ -27,7 +27,7 @@ _PALETTE = [(0, 94, 184), (0, 121, 107), (123, 31, 162), (194, 24, 91), (230, 81
             (46, 125, 50)]
 
 
-def _colour(mc: MicroCredential) -> tuple[int, int, int]:
+def _colour(mc: MicroCredential | Stack) -> tuple[int, int, int]:
     digest = hashlib.sha256(mc.slug.encode()).digest()
     return _PALETTE[digest[0] % len(_PALETTE)]
 
@@ -37,7 +37,7 @@ def _initials(title: str) -> str:
     return "".join(w[0] for w in words[:3]).upper() or "MC"
 
 
-def badge_png(mc: MicroCredential) -> bytes:
+def badge_png(mc: MicroCredential | Stack) -> bytes:
     """A generated badge: a coloured disc with the micro-credential's initials (there is no
     uploaded image). Deterministic, so the image URL in the credential always shows the same."""
     from PIL import Image, ImageDraw, ImageFont
@@ -60,7 +60,7 @@ def badge_png(mc: MicroCredential) -> bytes:
     return out.getvalue()
 
 
-def badge_svg(mc: MicroCredential) -> bytes:
+def badge_svg(mc: MicroCredential | Stack) -> bytes:
     r, g, b = _colour(mc)
     title = escape(mc.title)
     return (
@@ -78,13 +78,13 @@ def badge_svg(mc: MicroCredential) -> bytes:
 def baked_png(credential: Credential) -> bytes:
     from microcred.vc.baking import bake_png
 
-    return bake_png(badge_png(credential.micro_credential), credential.signed_json)
+    return bake_png(badge_png(credential.badge_source), credential.signed_json)
 
 
 def baked_svg(credential: Credential) -> bytes:
     from microcred.vc.baking import bake_svg
 
-    return bake_svg(badge_svg(credential.micro_credential), credential.signed_json)
+    return bake_svg(badge_svg(credential.badge_source), credential.signed_json)
 
 
 def public_url(credential: Credential) -> str:
@@ -106,7 +106,7 @@ def certificate_pdf(credential: Credential, *, report: Any) -> bytes:
     html = render_to_string("issuance/certificate.html", {
         "credential": credential, "url": url, "qr": qr_svg(url), "report": report,
         "badge": "data:image/svg+xml;charset=utf-8,"
-                 + escape(badge_svg(credential.micro_credential).decode(), quote=True),
+                 + escape(badge_svg(credential.badge_source).decode(), quote=True),
     })
     return bytes(weasyprint.HTML(string=html, base_url=settings.PUBLIC_URL).write_pdf())
 
@@ -117,7 +117,7 @@ def linkedin_url(credential: Credential) -> str:
     issued = credential.issued_at
     params: dict[str, Any] = {
         "startTask": "CERTIFICATION_NAME",
-        "name": credential.micro_credential.title,
+        "name": credential.title,
         "organizationName": credential.organization.name,
         "issueYear": issued.year if issued else "",
         "issueMonth": issued.month if issued else "",
@@ -132,7 +132,7 @@ def linkedin_url(credential: Credential) -> str:
 
 def share_links(credential: Credential) -> list[tuple[str, str]]:
     url = public_url(credential)
-    text = credential.micro_credential.title
+    text = credential.title
     return [
         ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
         ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": text})),
@@ -143,9 +143,12 @@ def share_links(credential: Credential) -> list[tuple[str, str]]:
 
 def embed_snippet(credential: Credential) -> str:
     url = public_url(credential)
-    image = settings.PUBLIC_URL + reverse("issuance:badge_image",
-                                          args=[credential.micro_credential.slug])
-    title = escape(credential.micro_credential.title)
+    if credential.stack_id is not None:
+        image = settings.PUBLIC_URL + reverse("catalog:stack_badge", args=[credential.stack.slug])
+    else:
+        image = settings.PUBLIC_URL + reverse("issuance:badge_image",
+                                              args=[credential.micro_credential.slug])
+    title = escape(credential.title)
     issuer = escape(credential.organization.name)
     return (
         f'<a href="{escape(url)}" title="{title}">'
