@@ -113,3 +113,28 @@ def test_the_database_refuses_two_live_versions(world: World) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         MicroCredential.objects.filter(pk=draft.pk).update(status="published",
                                                            published_at=world.mc.published_at)
+
+
+def test_the_badge_follows_the_authors_upload_and_colours(world: World, client: Client) -> None:
+    import io
+
+    from PIL import Image
+
+    from microcred.catalog.services import micro_credential_badge_set
+    from microcred.issuance import sharing
+
+    draft = micro_credential_new_version(actor=world.author, micro_credential_id=world.mc.pk)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 200, 30)).save(png, format="PNG")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    micro_credential_badge_set(actor=world.author, micro_credential_id=draft.pk,
+                               upload=SimpleUploadedFile("b.png", png.getvalue()))
+    assert client.get(f"/badges/{draft.slug}/v2.png").status_code == 404  # still a draft
+    v2 = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=draft.pk)
+    served = client.get(f"/badges/{v2.slug}/v2.png").content
+    assert Image.open(io.BytesIO(served)).getpixel((5, 5))[:3] == (10, 200, 30)
+    svg = client.get(f"/badges/{v2.slug}/v2.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"data:image/png;base64," in svg.content
+    # Without an upload, the generated badge uses the author's colour.
+    world.mc.refresh_from_db()
+    assert world.mc.badge_colour.encode() in sharing.badge_svg(world.mc)

@@ -7,7 +7,7 @@ Baked images carry the stored credential text exactly (OB 3.0 §5.3 Baking: PNG 
 
 from __future__ import annotations
 
-import hashlib
+import base64
 import io
 from html import escape
 from typing import Any
@@ -23,13 +23,12 @@ from microcred.issuance.models import Credential
 __all__ = ["badge_png", "badge_svg", "baked_png", "baked_svg", "certificate_pdf",
            "linkedin_url", "share_links", "embed_snippet", "public_url", "qr_svg"]
 
-_PALETTE = [(0, 94, 184), (0, 121, 107), (123, 31, 162), (194, 24, 91), (230, 81, 0),
-            (46, 125, 50)]
-
-
-def _colour(mc: MicroCredential | Stack) -> tuple[int, int, int]:
-    digest = hashlib.sha256(mc.slug.encode()).digest()
-    return _PALETTE[digest[0] % len(_PALETTE)]
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    value = hex_colour.lstrip("#")
+    try:
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    except ValueError:
+        return 29, 78, 137
 
 
 def _initials(title: str) -> str:
@@ -37,42 +36,59 @@ def _initials(title: str) -> str:
     return "".join(w[0] for w in words[:3]).upper() or "MC"
 
 
-def badge_png(mc: MicroCredential | Stack) -> bytes:
-    """A generated badge: a coloured disc with the micro-credential's initials (there is no
-    uploaded image). Deterministic, so the image URL in the credential always shows the same."""
+def _upload(source: MicroCredential | Stack) -> tuple[bytes, str] | None:
+    """The author's uploaded badge (stored already cleaned), if there is one."""
+    image = getattr(source, "badge_image", None)
+    if not image:
+        return None
+    with image.open("rb") as f:
+        body = f.read()
+    return body, "svg" if image.name.endswith(".svg") else "png"
+
+
+def badge_png(source: MicroCredential | Stack) -> bytes:
+    """The badge as PNG: the uploaded PNG, else one drawn from the title and the author's
+    colours (an uploaded SVG cannot be rasterized here without a renderer, so PNG carriers of an
+    SVG badge use the drawn one). Deterministic, so a credential's image never changes."""
     from PIL import Image, ImageDraw, ImageFont
 
+    upload = _upload(source)
+    if upload is not None and upload[1] == "png":
+        return upload[0]
     size = 400
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    colour = _colour(mc)
-    draw.ellipse((8, 8, size - 8, size - 8), fill=colour + (255,), outline=(255, 255, 255, 255),
-                 width=10)
-    draw.ellipse((40, 40, size - 40, size - 40), outline=(255, 255, 255, 200), width=4)
+    draw.ellipse((8, 8, size - 8, size - 8), fill=_rgb(source.badge_colour) + (255,),
+                 outline=_rgb(source.badge_accent) + (255,), width=14)
+    draw.ellipse((44, 44, size - 44, size - 44), outline=(255, 255, 255, 200), width=4)
     try:
         font = ImageFont.load_default(size=120)
     except TypeError:  # Pillow without FreeType
         font = ImageFont.load_default()
-    draw.text((size / 2, size / 2), _initials(mc.title), fill=(255, 255, 255, 255), font=font,
-              anchor="mm")
+    draw.text((size / 2, size / 2), _initials(source.title), fill=(255, 255, 255, 255),
+              font=font, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
 
 
-def badge_svg(mc: MicroCredential | Stack) -> bytes:
-    r, g, b = _colour(mc)
-    title = escape(mc.title)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" '
-        f'role="img" aria-label="{title}"><title>{title}</title>'
-        f'<circle cx="200" cy="200" r="192" fill="rgb({r},{g},{b})" stroke="#fff" '
-        'stroke-width="10"/><circle cx="200" cy="200" r="160" fill="none" stroke="#fff" '
-        'stroke-opacity="0.8" stroke-width="4"/>'
-        '<text x="200" y="200" dominant-baseline="central" text-anchor="middle" '
-        'font-family="sans-serif" font-size="120" font-weight="bold" fill="#fff">'
-        f"{escape(_initials(mc.title))}</text></svg>"
-    ).encode()
+def badge_svg(source: MicroCredential | Stack) -> bytes:
+    """The badge as SVG: the uploaded SVG, an uploaded PNG wrapped in SVG, else the one
+    generated from the title and the author's colours (``catalog.badges``)."""
+    from microcred.catalog.badges import badge_generated_svg, badge_image_bytes
+
+    if not isinstance(source, MicroCredential):
+        return badge_generated_svg(title=source.title, colour=source.badge_colour,
+                                   accent=source.badge_accent)
+    body, media_type = badge_image_bytes(source)
+    if media_type == "image/svg+xml":
+        return body
+    title = escape(source.title)
+    data = base64.b64encode(body).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" '
+            f'height="400" role="img" aria-label="{title}"><title>{title}</title>'
+            f'<image width="400" height="400" href="data:image/png;base64,{data}"/></svg>'
+            ).encode()
 
 
 def baked_png(credential: Credential) -> bytes:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("badges/<slug:slug>.png", views.badge_image, name="badge_image"),
     path("badges/<slug:slug>/v<int:version>.png", views.badge_image,
          name="badge_image_version"),
+    path("badges/<slug:slug>/v<int:version>.svg", views.badge_image, {"kind": "svg"},
+         name="badge_svg_version"),
     path("status/<uuid:public_id>", views.status_list, name="status_list"),
     path("manage/credentials/", views.admin_credentials, name="admin_credentials"),
     path("manage/orgs/<slug:slug>/rotate-key", views.admin_key_rotate, name="rotate_key"),

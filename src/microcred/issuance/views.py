@@ -189,15 +189,24 @@ def credential_evidence(request: HttpRequest, public_id: str, position: int) -> 
                                                       "answer": answer})
 
 
-def badge_image(request: HttpRequest, slug: str, version: int = 1) -> HttpResponse:
+def badge_image(request: HttpRequest, slug: str, version: int = 1,
+                kind: str = "png") -> HttpResponse:
     """The badge image named by a credential's achievement ``image``: one per version, so a
     credential's image never changes (credentials issued before versions existed name
-    ``/badges/<slug>.png``, which is version 1)."""
+    ``/badges/<slug>.png``, which is version 1). ``.svg`` serves the same badge as SVG."""
     try:
         mc = MicroCredential.objects.get(slug=slug, version=version)
     except MicroCredential.DoesNotExist:
         raise NotFound(_("No micro-credential here.")) from None
-    response = HttpResponse(sharing.badge_png(mc), content_type="image/png")
+    if not mc.is_frozen:  # drafts show their badge to their authors only
+        raise NotFound(_("No micro-credential here."))
+    if kind == "svg":
+        response = HttpResponse(sharing.badge_svg(mc), content_type="image/svg+xml")
+        # An image, never a document: nothing in it may run or load anything.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+    else:
+        response = HttpResponse(sharing.badge_png(mc), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return _cors(response)
 
