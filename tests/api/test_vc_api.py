@@ -97,34 +97,53 @@ def test_verify_reports_our_revocations(client: Client, world: World) -> None:
                                               for e in revoked.json()["errors"])
 
 
+def _post_vp(client: Client, vp: dict, **options: object):  # type: ignore[no-untyped-def]
+    return client.post("/presentations/verify", data=json.dumps({
+        "verifiablePresentation": vp, "options": options}), content_type="application/json")
+
+
 def test_presentations_verify(client: Client) -> None:
-    from microcred.vc.data_integrity import create_proof
+    from microcred.vc.presentation import present
 
     holder = Ed25519Multikey.generate()
-    presentation = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiablePresentation"],
-        "holder": holder.did,
-        "verifiableCredential": [outside_credential()],
-    }
-    signed = {**presentation, "proof": create_proof(presentation, key=holder,
-                                                    proof_purpose="authentication")}
-    ok = client.post("/presentations/verify", data=json.dumps({
-        "verifiablePresentation": signed}), content_type="application/json")
+    signed = present([outside_credential()], key=holder)
+    ok = _post_vp(client, signed)
     assert ok.status_code == 200, ok.json()
-    assert set(ok.json()["checks"]) == {"proof", "credentials"}
-    # The core's create_proof has no challenge/domain yet: a verifier that asks for one
-    # must refuse a proof without it.
-    wrong = client.post("/presentations/verify", data=json.dumps({
-        "verifiablePresentation": signed, "options": {"challenge": "c-123"}}),
-        content_type="application/json")
+    assert set(ok.json()["checks"]) == {"format", "proof", "holder", "credentials"}
+    # A verifier that asks for a challenge refuses a proof without one.
+    wrong = _post_vp(client, signed, challenge="c-123")
     assert wrong.status_code == 400
-    forged_vc = {**presentation, "verifiableCredential": [{**outside_credential(), "name": "X"}]}
-    forged = {**forged_vc, "proof": create_proof(forged_vc, key=holder,
-                                                 proof_purpose="authentication")}
-    bad = client.post("/presentations/verify", data=json.dumps({
-        "verifiablePresentation": forged}), content_type="application/json")
+    assert any(e.startswith("proof:") and "c-123" in e for e in wrong.json()["errors"])
+    forged = present([{**outside_credential(), "name": "X"}], key=holder)
+    bad = _post_vp(client, forged)
     assert bad.status_code == 400 and any("credential 1 proof" in e for e in bad.json()["errors"])
     tampered = {**signed, "holder": "did:example:someone-else"}
-    assert client.post("/presentations/verify", data=json.dumps({
-        "verifiablePresentation": tampered}), content_type="application/json").status_code == 400
+    assert _post_vp(client, tampered).status_code == 400
+
+
+def test_presentations_verify_checks_challenge_and_domain(client: Client) -> None:
+    from microcred.vc.presentation import present
+
+    holder = Ed25519Multikey.generate()
+    signed = present([outside_credential()], key=holder, challenge="c-123",
+                     domain="verifier.example")
+    assert _post_vp(client, signed, challenge="c-123", domain="verifier.example"
+                    ).status_code == 200
+    assert _post_vp(client, signed, challenge="c-123").status_code == 200
+    assert _post_vp(client, signed, domain=["other.example", "verifier.example"]
+                    ).status_code == 200
+    replay = _post_vp(client, signed, challenge="c-456", domain="verifier.example")
+    assert replay.status_code == 400
+    assert any("another challenge" in e for e in replay.json()["errors"])
+    elsewhere = _post_vp(client, signed, challenge="c-123", domain="elsewhere.example")
+    assert elsewhere.status_code == 400
+    assert any("another domain" in e for e in elsewhere.json()["errors"])
+    no_domain = present([outside_credential()], key=holder, challenge="c-123")
+    missing = _post_vp(client, no_domain, challenge="c-123", domain="verifier.example")
+    assert missing.status_code == 400
+    assert any("has no domain" in e for e in missing.json()["errors"])
+    # The challenge is signed: editing it to what the verifier wants breaks the proof.
+    edited = {**signed, "proof": {**signed["proof"], "challenge": "c-456"}}
+    assert _post_vp(client, edited, challenge="c-456").status_code == 400
+    assert _post_vp(client, signed, challenge=7).status_code == 400
+    assert _post_vp(client, signed, domain=[]).status_code == 400

@@ -235,6 +235,7 @@ def test_bake_and_unbake_png_and_svg(badge_file, key_file, tmp_path):
 
 
 def test_help_is_available_for_every_command():
-    for command in ("keygen", "sign", "verify", "canonicalize", "bake", "unbake", "status-list"):
+    for command in ("keygen", "sign", "verify", "canonicalize", "bake", "unbake", "status-list",
+                    "present", "verify-presentation"):
         result = run(command, "--help")
         assert result.returncode == 0 and b"usage:" in result.stdout

@@ -272,3 +272,91 @@ def test_microcred_rejects_tampered_js_badge(workdir: Path, js_signed: dict[str,
     assert outcomes.get("proof") == "failed", json.dumps(report, indent=2)
 
     assert not any(r.verified for r in verify_proofs(changed))
+
+
+# -- presentations with a challenge and a domain, both ways --------------------------------------
+
+CHALLENGE = "c-1b5f2e9a-7d64-4c3b"
+DOMAIN = "verifier.example"
+
+
+def js_verify_presentation(
+    js_stack: Path, path: Path, *, challenge: str, domain: str
+) -> tuple[subprocess.CompletedProcess[str], Any]:
+    proc = harness(
+        js_stack, "verify-presentation", "--challenge", challenge, "--domain", domain, str(path)
+    )
+    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{_output(proc)}"
+    return proc, json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def microcred_presentation(
+    workdir: Path, key_file: Path, microcred_signed: dict[str, Any]
+) -> dict[str, Any]:
+    """Signed by ``microcred vc present``: the holder is the issuer's key here, which keeps the
+    harness's did:key-only loader enough."""
+    credential = write_json(workdir / "vp-credential.json", microcred_signed)
+    proc = microcred(
+        "present", "--key", str(key_file), "--challenge", CHALLENGE, "--domain", DOMAIN,
+        str(credential),
+    )
+    assert proc.returncode == 0, _output(proc)
+    signed: dict[str, Any] = json.loads(proc.stdout)
+    assert signed["proof"]["proofPurpose"] == "authentication"
+    assert (signed["proof"]["challenge"], signed["proof"]["domain"]) == (CHALLENGE, DOMAIN)
+    return signed
+
+
+def test_js_verifies_microcred_presentation(
+    js_stack: Path, workdir: Path, microcred_presentation: dict[str, Any]
+) -> None:
+    path = write_json(workdir / "microcred-vp.json", microcred_presentation)
+    proc, report = js_verify_presentation(js_stack, path, challenge=CHALLENGE, domain=DOMAIN)
+    assert report["verified"] is True, json.dumps(report, indent=2) + _output(proc)
+    assert report["presentationResult"]["verified"] is True
+    assert [r["verified"] for r in report["credentialResults"]] == [True]
+    # The challenge is signed: the JS verifier refuses the same presentation for another one.
+    proc, report = js_verify_presentation(js_stack, path, challenge="other", domain=DOMAIN)
+    assert report["verified"] is False, _output(proc)
+    proc, report = js_verify_presentation(
+        js_stack, path, challenge=CHALLENGE, domain="elsewhere.example"
+    )
+    assert report["verified"] is False, _output(proc)
+
+
+def test_microcred_verifies_js_presentation(
+    js_stack: Path, workdir: Path, key_file: Path, js_signed: dict[str, Any],
+    key_data: dict[str, Any],
+) -> None:
+    from microcred.vc.presentation import verify_presentation
+
+    unsigned_vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:1f0e9b6c-2a1d-4f7e-8c3b-5d6a7e8f9a0b",
+        "type": ["VerifiablePresentation"],
+        "holder": key_data["did"],
+        "verifiableCredential": [js_signed],
+    }
+    path = write_json(workdir / "js-vp-unsigned.json", unsigned_vp)
+    proc = harness(
+        js_stack, "present", "--key", str(key_file), "--challenge", CHALLENGE, "--domain",
+        DOMAIN, str(path),
+    )
+    assert proc.returncode == 0, _output(proc)
+    signed = json.loads(proc.stdout)
+    assert signed["proof"]["challenge"] == CHALLENGE
+
+    report = verify_presentation(signed, expected_challenge=CHALLENGE, expected_domain=DOMAIN)
+    assert report.verdict == "passed", [(c.name, c.message) for c in report.checks]
+    assert report.check("holder").code == "holder.valid"  # type: ignore[union-attr]
+    wrong = verify_presentation(signed, expected_challenge="other", expected_domain=DOMAIN)
+    assert wrong.check("proof").code == "proof.challenge_mismatch"  # type: ignore[union-attr]
+    elsewhere = verify_presentation(signed, expected_challenge=CHALLENGE,
+                                    expected_domain="elsewhere.example")
+    assert elsewhere.check("proof").code == "proof.domain_mismatch"  # type: ignore[union-attr]
+
+    vp_path = write_json(workdir / "js-vp.json", signed)
+    cli = microcred("verify-presentation", "--challenge", CHALLENGE, "--domain", DOMAIN,
+                    str(vp_path))
+    assert cli.returncode == 0, _output(cli)

@@ -10,11 +10,20 @@ class HeldCredential(models.Model):
 
     Stored exactly as received (a JSON text or a compact JWS) and verified before it was
     accepted; kept apart from the credentials this platform issued.
+
+    ``standard`` tells an Open Badges 3.0 / VC credential from an Open Badges 2.0 assertion
+    (imported on the site only: the OB 3.0 API never serves one). For display, an OB 2.0 badge
+    keeps what its badge class and issuer said when it was verified (they live on the issuer's
+    site) and its image as a ``data:`` URL, since the site shows no images from elsewhere.
     """
 
     class Format(models.TextChoices):
         JSON = "json", "JSON-LD"
         JWS = "jws", "Compact JWS"
+
+    class Standard(models.TextChoices):
+        OB3 = "ob3", "Open Badges 3.0 / Verifiable Credential"
+        OB2 = "ob2", "Open Badges 2.0"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_credentials"
@@ -25,6 +34,12 @@ class HeldCredential(models.Model):
     title = models.CharField(max_length=300, blank=True)
     issuer_name = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
+    standard = models.CharField(max_length=8, choices=Standard.choices, default=Standard.OB3)
+    description = models.TextField(blank=True)
+    image = models.TextField(blank=True, help_text="The badge image as a data: URL, or empty.")
+    issued_on = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -35,7 +50,15 @@ class HeldCredential(models.Model):
                                     name="heldcredential_one_per_id"),
             models.CheckConstraint(condition=models.Q(format__in=["json", "jws"]),
                                    name="heldcredential_format_valid"),
+            models.CheckConstraint(condition=models.Q(standard__in=["ob3", "ob2"]),
+                                   name="heldcredential_standard_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title or self.credential_id} held by {self.owner_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()

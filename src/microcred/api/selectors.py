@@ -12,7 +12,8 @@ def credentials_for_owner(*, user: Any, since: datetime | None = None) -> list[t
     """Every credential the user holds here, newest first, as (format, stored text): the ones
     this platform issued them and the ones they brought. Deduplicated by credential id."""
     issued = Credential.objects.filter(learner=user, status=Credential.Status.ISSUED)
-    held = HeldCredential.objects.filter(owner=user)
+    # Open Badges 2.0 assertions are not credentials the OB 3.0 API can serve.
+    held = HeldCredential.objects.filter(owner=user, standard=HeldCredential.Standard.OB3)
     if since is not None:
         issued = issued.filter(issued_at__gte=since)
         held = held.filter(updated_at__gte=since)

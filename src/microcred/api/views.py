@@ -27,13 +27,19 @@ from microcred.api.imsx import error_response
 from microcred.api.selectors import credentials_for_owner
 from microcred.api.services import (
     CredentialRefused,
+    held_badge_ob2_import,
     held_credential_upsert,
     profile_update,
     vc_issue,
 )
 from microcred.errors import MicrocredError
 from microcred.issuance.selectors import learner_profile_for
-from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_verify
+from microcred.verification.services import (
+    MAX_CREDENTIAL_BYTES,
+    credential_verify,
+    is_ob2,
+    presentation_verify,
+)
 
 MAX_LIMIT = 100
 
@@ -234,13 +240,9 @@ def vc_verify_credential(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
-    """Checks the presentation's own proof (``authentication``, with the expected ``challenge``
-    and ``domain``) and every credential in it."""
-    from microcred.issuance.identity import platform_documents
-    from microcred.vc.data_integrity import verify_proofs
-    from microcred.vc.did import Resolver
-    from microcred.vc.errors import VCError
-
+    """Checks the presentation's own proof (``authentication``, carrying the ``challenge`` and
+    ``domain`` given in ``options``: the core refuses a proof without them or with others),
+    that its holder signed it, and every credential in it. 200 only when everything passed."""
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
     data = _json_body(request)
@@ -248,41 +250,21 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
     options = (data or {}).get("options") or {}
     if not isinstance(presentation, dict) or not isinstance(options, dict):
         return _vc_error(_("Send {\"verifiablePresentation\": {...}, \"options\": {...}}."))
-    errors: list[str] = []
-    warnings: list[str] = []
-    checks: list[str] = []
-    if "VerifiablePresentation" not in (presentation.get("type") or []):
-        errors.append(_("The presentation's type must include VerifiablePresentation."))
-    if "proof" in presentation:
-        try:
-            results = verify_proofs(
-                presentation, expected_purpose="authentication",
-                resolver=Resolver(allow_network=settings.VERIFIER_ALLOW_NETWORK,
-                                  source=platform_documents))
-            if all(r.verified for r in results):
-                checks.append("proof")
-            else:
-                errors.extend(f"proof: {r.message}" for r in results if not r.verified)
-            proofs = [r.proof for r in results]
-            for name in ("challenge", "domain"):
-                if options.get(name) and not any(p.get(name) == options[name] for p in proofs):
-                    errors.append(f"proof: the {name} does not match.")
-        except VCError as error:
-            errors.append(f"proof: {error.message}")
-    elif options.get("challenge"):
-        errors.append(_("proof: a challenge was given but the presentation is not signed."))
-    credentials = presentation.get("verifiableCredential") or []
-    credentials = credentials if isinstance(credentials, list) else [credentials]
-    for number, credential in enumerate(credentials, 1):
-        payload = credential if isinstance(credential, str) else json.dumps(credential)
-        body = _report_body(credential_verify(data=payload))
-        errors.extend(f"credential {number} {e}" for e in body["errors"])
-        warnings.extend(f"credential {number} {w}" for w in body["warnings"])
-    if credentials and not any(e.startswith("credential") for e in errors + warnings):
-        checks.append("credentials")
-    ok = not errors and not warnings
-    return JsonResponse({"checks": checks, "warnings": warnings, "errors": errors},
-                        status=200 if ok else 400)
+    challenge, domain = options.get("challenge"), options.get("domain")
+    if challenge is not None and not (isinstance(challenge, str) and challenge):
+        return _vc_error(_("options.challenge must be a non-empty string."))
+    if domain is not None and not (
+        (isinstance(domain, str) and domain)
+        or (isinstance(domain, list) and domain
+            and all(isinstance(d, str) and d for d in domain))):
+        return _vc_error(_("options.domain must be a string or a list of strings."))
+    report = presentation_verify(data=presentation, challenge=challenge, domain=domain)
+    body = _report_body(report)
+    for number, inner in enumerate(report.credentials, 1):
+        credential = _report_body(inner)
+        body["errors"].extend(f"credential {number} {e}" for e in credential["errors"])
+        body["warnings"].extend(f"credential {number} {w}" for w in credential["warnings"])
+    return JsonResponse(body, status=200 if report.verdict == "passed" else 400)
 
 
 # -- pages the Service Description Document links to -----------------------------------------
@@ -309,9 +291,14 @@ def import_credential(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                held, _created = held_credential_upsert(
-                    actor=request.user, data=form.payload(),
-                    source_url=str(form.cleaned_data.get("credential_url") or ""))
+                payload = form.payload()
+                source_url = str(form.cleaned_data.get("credential_url") or "")
+                if is_ob2(payload):
+                    held, _created = held_badge_ob2_import(
+                        actor=request.user, data=payload, source_url=source_url)
+                else:
+                    held, _created = held_credential_upsert(
+                        actor=request.user, data=payload, source_url=source_url)
                 messages.success(request, _("“%(title)s” is now in your account.")
                                  % {"title": held.title or held.credential_id})
                 return redirect("issuance:mine")

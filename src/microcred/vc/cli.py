@@ -230,6 +230,84 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.verdict == "passed" for r in reports) else EXIT_FAILED
 
 
+def _ed25519_key(path: str) -> Any:
+    from .keys import Ed25519Multikey, load_key
+
+    raw_key = _read_bytes(path, what="key file")
+    key = load_key(raw_key if raw_key.lstrip().startswith(b"-----BEGIN") else _read_json(path))
+    if not isinstance(key, Ed25519Multikey):
+        raise _Usage("a presentation is signed with an Ed25519 key")
+    return key
+
+
+def cmd_present(args: argparse.Namespace) -> int:
+    from .presentation import present
+
+    credentials: list[Any] = []
+    for path in args.credentials:
+        raw = _read_bytes(path, what="credential file")
+        text = raw.decode("utf-8", errors="replace").strip()
+        from .jose import is_compact_jws
+
+        if is_compact_jws(text):
+            credentials.append(text)
+            continue
+        document = _read_json(path, what="credential file")
+        if not isinstance(document, dict):
+            raise InputError(f"{path} must hold a JSON object", code="not_an_object")
+        credentials.append(document)
+    domain: str | list[str] | None = None
+    if args.domain:
+        domain = args.domain[0] if len(args.domain) == 1 else list(args.domain)
+    signed = present(
+        credentials,
+        key=_ed25519_key(args.key),
+        holder=args.holder,
+        challenge=args.challenge,
+        domain=domain,
+        presentation_id=args.id,
+        cryptosuite=args.cryptosuite,
+        verification_method=args.verification_method,
+        created=args.created,
+        loader=_contexts(args.context),
+    )
+    _write(_dump(signed), args.out)
+    return EXIT_OK
+
+
+def cmd_verify_presentation(args: argparse.Namespace) -> int:
+    from .presentation import verify_presentation
+    from .verifier import VerifyOptions
+
+    document = _read_json(args.input, what="presentation")
+    domain: str | list[str] | None = None
+    if args.domain:
+        domain = args.domain[0] if len(args.domain) == 1 else list(args.domain)
+    report = verify_presentation(
+        document,
+        VerifyOptions(
+            now=_parse_now(args.now),
+            allow_network=args.allow_network,
+            loader=_contexts(args.context),
+        ),
+        expected_challenge=args.challenge,
+        expected_domain=domain,
+        source=args.input,
+    )
+    if args.json:
+        body = report.as_dict()
+        body["credentials"] = [r.as_dict() for r in report.credentials]
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+    else:
+        marks = {"passed": "passed ", "failed": "FAILED ", "unknown": "unknown"}
+        print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
+        for check in report.checks:
+            print(f"  {marks[check.outcome]}  {check.name:<11} {check.message}")
+        for inner in report.credentials:
+            print(f"  {inner.source}: {inner.verdict.upper()}. {inner.summary}")
+    return EXIT_OK if report.verdict == "passed" else EXIT_FAILED
+
+
 def cmd_canonicalize(args: argparse.Namespace) -> int:
     from .jsonld import canonicalize
 
@@ -399,6 +477,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "present", help="wrap credentials in a verifiable presentation signed by their holder"
+    )
+    p.add_argument("--key", required=True, metavar="KEY.json", help="the holder's Ed25519 key")
+    p.add_argument("--holder", metavar="URI", help="default: the key's did:key")
+    p.add_argument("--challenge", metavar="TEXT", help="the verifier's challenge (a nonce)")
+    p.add_argument(
+        "--domain",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="the verifier's domain (repeatable: a set of domains)",
+    )
+    p.add_argument("--id", metavar="URI", help="the presentation's id (default: a urn:uuid)")
+    p.add_argument(
+        "--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022"
+    )
+    p.add_argument("--created", metavar="ISO", help="the proof's creation time (default: now)")
+    p.add_argument("--verification-method", metavar="URI")
+    p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("credentials", nargs="*", metavar="CREDENTIAL", help="JSON or compact JWS")
+    p.set_defaults(func=cmd_present)
+
+    p = sub.add_parser(
+        "verify-presentation",
+        help="verify a presentation's proof (challenge, domain, holder) and its credentials",
+    )
+    p.add_argument("--challenge", metavar="TEXT", help="the challenge the proof must carry")
+    p.add_argument("--domain", action="append", default=[], metavar="TEXT")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
+    p.add_argument("--now", metavar="ISO", help="check validity at this time")
+    p.add_argument("--allow-network", action="store_true")
+    p.add_argument("input", metavar="VP.json")
+    p.set_defaults(func=cmd_verify_presentation)
 
     p = sub.add_parser("canonicalize", help="print the RDFC-1.0 canonical N-Quads")
     p.add_argument("--context", action="append", default=[], metavar="URL=FILE")

@@ -10,6 +10,12 @@ The algorithms follow W3C "Data Integrity EdDSA Cryptosuites v1.0" sections 3.2 
 3. both are canonicalized (RDFC-1.0 or JCS) and hashed with SHA-256;
 4. ``hashData`` = hash(proof configuration) ‖ hash(document) is signed with Ed25519, and
    ``proofValue`` = ``z`` + base58btc(signature).
+
+A proof for a presentation (``proofPurpose: authentication``) usually carries a ``challenge``
+and a ``domain`` (Data Integrity 1.0, section 2.1): they are proof options, so they are part of
+the proof configuration and covered by the signature; a verifier that expects them refuses a
+proof without them or with other values (section 4.3, INVALID_CHALLENGE_ERROR /
+INVALID_DOMAIN_ERROR).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ __all__ = [
     "CRYPTOSUITES",
     "HashedInput",
     "ProofResult",
+    "check_challenge_and_domain",
     "create_proof",
     "hash_input",
     "sign",
@@ -145,6 +152,74 @@ def _unsecured(
     return unsecured
 
 
+Domain = str | Sequence[str]
+
+
+def _domains(value: Any, *, what: str) -> list[str]:
+    """A ``domain`` as a list: one string or a non-empty list of strings (DI 1.0, 2.1)."""
+    items = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(items, list | tuple)
+        or not items
+        or not all(isinstance(item, str) and item for item in items)
+    ):
+        raise InputError(
+            f"{what} must be a non-empty string or a list of non-empty strings",
+            code="invalid_domain_option",
+        )
+    return list(items)
+
+
+def check_challenge_and_domain(
+    proof: Mapping[str, Any],
+    *,
+    expected_challenge: str | None = None,
+    expected_domain: Domain | None = None,
+) -> None:
+    """Raise :class:`ProofError` unless ``proof`` carries what the verifier expects.
+
+    Data Integrity 1.0, section 4.3 (Verify Proof): a ``challenge`` the verifier set must equal
+    the proof's exactly; a ``domain`` it set must be one of the proof's domains (a domain is a
+    string or a set of strings). With neither expected, nothing is checked: the values are
+    still covered by the signature.
+    """
+    if expected_challenge is not None:
+        challenge = proof.get("challenge")
+        if challenge is None:
+            raise ProofError(
+                f"the proof has no challenge; the verifier expected '{expected_challenge}'",
+                code="missing_challenge",
+                expected=expected_challenge,
+            )
+        if challenge != expected_challenge:
+            raise ProofError(
+                f"the proof's challenge is not the one the verifier expected "
+                f"('{expected_challenge}')",
+                code="invalid_challenge",
+                expected=expected_challenge,
+            )
+    if expected_domain is not None:
+        wanted = _domains(expected_domain, what="the expected domain")
+        domain = proof.get("domain")
+        if domain is None:
+            raise ProofError(
+                f"the proof has no domain; the verifier expected '{', '.join(wanted)}'",
+                code="missing_domain",
+                expected=wanted,
+            )
+        try:
+            present = _domains(domain, what="the proof's domain")
+        except InputError as exc:
+            raise ProofError(exc.message, code="malformed_proof") from None
+        if not set(wanted) & set(present):
+            raise ProofError(
+                f"the proof's domain is not the one the verifier expected "
+                f"('{', '.join(wanted)}')",
+                code="invalid_domain",
+                expected=wanted,
+            )
+
+
 def create_proof(
     document: Mapping[str, Any],
     *,
@@ -155,9 +230,20 @@ def create_proof(
     proof_purpose: str = "assertionMethod",
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
+    challenge: str | None = None,
+    domain: Domain | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
-    """A ``DataIntegrityProof`` for ``document`` (which keeps any proofs it already has)."""
+    """A ``DataIntegrityProof`` for ``document`` (which keeps any proofs it already has).
+
+    ``challenge`` and ``domain`` go into the proof options (DI 1.0, 2.1), so the signature
+    covers them; a presentation proof (``proof_purpose="authentication"``) should carry both.
+    """
+    if challenge is not None and (not isinstance(challenge, str) or not challenge):
+        raise InputError("the challenge must be a non-empty string", code="invalid_challenge")
+    if domain is not None:
+        listed = _domains(domain, what="the domain")
+        domain = domain if isinstance(domain, str) else listed
     if cryptosuite not in CRYPTOSUITES:
         _canonical({}, cryptosuite, loader)  # raises the unsupported-cryptosuite error
     if not isinstance(document, Mapping):
@@ -176,6 +262,10 @@ def create_proof(
         verificationMethod=verification_method or key.verification_method,
         proofPurpose=proof_purpose,
     )
+    if challenge is not None:
+        options["challenge"] = challenge
+    if domain is not None:
+        options["domain"] = domain
     if previous_proof is not None:
         options["previousProof"] = previous_proof
     unsecured = _unsecured(document, options, _proofs(document))
@@ -220,6 +310,8 @@ def _verify_one(
     resolver: Resolver,
     loader: DocumentLoader | None,
     expected_purpose: str,
+    expected_challenge: str | None = None,
+    expected_domain: Domain | None = None,
 ) -> ProofResult:
     method: VerificationMethod | None = None
     try:
@@ -238,6 +330,9 @@ def _verify_one(
                 f"proofPurpose is '{proof.get('proofPurpose')}', expected '{expected_purpose}'",
                 code="wrong_proof_purpose",
             )
+        check_challenge_and_domain(
+            proof, expected_challenge=expected_challenge, expected_domain=expected_domain
+        )
         created = proof.get("created")
         if created is not None and not (isinstance(created, str) and _DATETIME.match(created)):
             raise ProofError(
@@ -296,16 +391,39 @@ def verify_proofs(
     resolver: Resolver | None = None,
     loader: DocumentLoader | None = None,
     expected_purpose: str = "assertionMethod",
+    expected_challenge: str | None = None,
+    expected_domain: Domain | None = None,
 ) -> list[ProofResult]:
-    """One result per proof; never raises for a bad proof (see :func:`verify`)."""
+    """One result per proof; never raises for a bad proof (see :func:`verify`).
+
+    ``expected_challenge`` / ``expected_domain``: what the verifier asked the holder to sign
+    (a presentation's proof); every proof must carry them (DI 1.0, 4.3)."""
     if not isinstance(document, Mapping):
         raise InputError("a credential must be a JSON object", code="not_an_object")
+    if expected_challenge is not None and (
+        not isinstance(expected_challenge, str) or not expected_challenge
+    ):
+        raise InputError(
+            "the expected challenge must be a non-empty string", code="invalid_challenge_option"
+        )
+    if expected_domain is not None:
+        expected_domain = _domains(expected_domain, what="the expected domain")
     proofs = _proofs(document)
     if not proofs:
         raise ProofError("the document has no proof", code="missing_proof")
     resolver = resolver or Resolver()
     return [
-        _verify_one(document, proof, proofs, resolver, loader, expected_purpose) for proof in proofs
+        _verify_one(
+            document,
+            proof,
+            proofs,
+            resolver,
+            loader,
+            expected_purpose,
+            expected_challenge,
+            expected_domain,
+        )
+        for proof in proofs
     ]
 
 
@@ -314,9 +432,19 @@ def verify(
     *,
     resolver: Resolver | None = None,
     loader: DocumentLoader | None = None,
+    expected_purpose: str = "assertionMethod",
+    expected_challenge: str | None = None,
+    expected_domain: Domain | None = None,
 ) -> list[ProofResult]:
     """Verify every proof; raise :class:`ProofError` naming the first that fails."""
-    results = verify_proofs(document, resolver=resolver, loader=loader)
+    results = verify_proofs(
+        document,
+        resolver=resolver,
+        loader=loader,
+        expected_purpose=expected_purpose,
+        expected_challenge=expected_challenge,
+        expected_domain=expected_domain,
+    )
     for number, result in enumerate(results, 1):
         if not result.verified:
             error = result.error or ProofError("invalid proof")

@@ -115,6 +115,15 @@ def fetch_bytes(
     try:
         with _opener(allow_private, ssl_context).open(request, timeout=timeout) as response:
             body: bytes = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as exc:
+        # The status is kept for callers it means something to (Open Badges 2.0: 410 Gone is
+        # a revoked hosted assertion).
+        exc.close()
+        raise ResolutionError(
+            f"could not fetch {url}: HTTP {exc.code} {exc.reason}",
+            code="fetch_failed",
+            status=exc.code,
+        ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ResolutionError):

@@ -80,6 +80,13 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "format.jwt": "Read a JWT-secured credential.",
         "format.jwt_png": "Read a JWT-secured credential baked in a PNG image.",
         "format.jwt_svg": "Read a JWT-secured credential baked in an SVG image.",
+        "format.presentation": "Read a verifiable presentation.",
+        "format.presentation_unsigned": (
+            "Read a verifiable presentation without a proof: nothing shows who presented it."
+        ),
+        "format.not_a_presentation": (
+            "A presentation's type must include VerifiablePresentation."
+        ),
         # schema
         "schema.valid": "The credential has every required field.",
         "schema.problem": "The credential's structure has 1 problem: %(problems)s.",
@@ -101,6 +108,41 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "proof.key_unreachable": (
             "The signing key could not be retrieved, so the signature could not be checked "
             "(%(reason)s)."
+        ),
+        "proof.presentation_missing": "The presentation has no proof: it is not signed.",
+        "proof.challenge_missing": (
+            "The presentation's proof has no challenge, but the challenge %(challenge)s was "
+            "expected."
+        ),
+        "proof.challenge_mismatch": (
+            "The presentation's proof was made for another challenge, not %(challenge)s: it may "
+            "be a replay."
+        ),
+        "proof.domain_missing": (
+            "The presentation's proof has no domain, but the domain %(domain)s was expected."
+        ),
+        "proof.domain_mismatch": (
+            "The presentation's proof was made for another domain, not %(domain)s."
+        ),
+        # holder (presentations)
+        "holder.valid": "It was presented and signed by its holder, %(holder)s.",
+        "holder.unnamed": "It names no holder; it was signed by %(signers)s.",
+        "holder.mismatch": (
+            "It was signed with a key of %(signers)s, which is not the holder %(holder)s."
+        ),
+        "holder.unconfirmed": (
+            "The holder is %(holder)s, but without a valid signature it cannot be confirmed."
+        ),
+        "holder.unnamed_unconfirmed": (
+            "It names no holder, and without a valid signature nobody is shown to present it."
+        ),
+        # credentials (presentations)
+        "credentials.none": "It holds no credentials.",
+        "credentials.valid_one": "The credential in it verified.",
+        "credentials.valid": "All %(count)s credentials in it verified.",
+        "credentials.failed": "%(count)s of the %(total)s credentials in it did not verify.",
+        "credentials.unknown": (
+            "%(count)s of the %(total)s credentials in it could not be fully verified."
         ),
         # issuer
         "issuer.missing": "The credential names no issuer.",
@@ -168,6 +210,85 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "status.revocation_error": "%(reason)s, so revocation is unknown.",
         "status.suspension_error": "%(reason)s, so suspension is unknown.",
         "status.other_error": "%(reason)s, so the credential's status is unknown.",
+        # Open Badges 2.0 (microcred.vc.ob2)
+        "format.ob2_json": "Read an Open Badges 2.0 assertion.",
+        "format.ob2_signed": "Read a signed Open Badges 2.0 assertion (a compact JWS).",
+        "format.ob2_url": "Fetched the Open Badges 2.0 assertion at %(url)s.",
+        "format.ob2_png": "Read an Open Badges 2.0 assertion baked in a PNG image.",
+        "format.ob2_svg": "Read an Open Badges 2.0 assertion baked in an SVG image.",
+        "format.ob2_not_an_assertion": "This is not an Open Badges 2.0 assertion.",
+        "schema.ob2_valid": (
+            "The assertion, its badge class and its issuer have every required field."
+        ),
+        "schema.ob2_problems": "The Open Badges 2.0 structure has problems: %(problems)s.",
+        "proof.ob2_hosted": "Its issuer hosts this assertion at %(url)s, unchanged.",
+        "proof.ob2_hosted_gone": (
+            "Its issuer answers for %(url)s that the assertion is gone (revoked)."
+        ),
+        "proof.ob2_hosted_changed": (
+            "The assertion differs from the one its issuer hosts at %(url)s: it was changed."
+        ),
+        "proof.ob2_hosted_not_url": "A hosted assertion's id must be its URL, not '%(id)s'.",
+        "proof.ob2_hosted_unreachable": (
+            "The hosted assertion %(url)s could not be fetched (%(reason)s), so it could not be "
+            "checked."
+        ),
+        "proof.ob2_offline": (
+            "Checking an Open Badges 2.0 badge needs its issuer's site (%(url)s), and the network "
+            "is off."
+        ),
+        "proof.ob2_signed": "The RS256 signature is valid for the key %(key)s.",
+        "proof.ob2_signature_mismatch": (
+            "The signature does not match the key %(key)s: the assertion was changed after "
+            "signing, or signed with another key."
+        ),
+        "proof.ob2_signature_invalid": "The signature cannot be checked: %(reason)s.",
+        "proof.ob2_key_unreachable": (
+            "The signing key %(key)s could not be fetched (%(reason)s), so the signature could not"
+            " be checked."
+        ),
+        "proof.ob2_signed_without_signature": (
+            "It says it is a signed badge, but it came without its signature (the JWS)."
+        ),
+        "proof.ob2_unsupported": "Verification of type '%(type)s' is not supported.",
+        "issuer.ob2_hosted": "It is hosted on an address its issuer, %(issuer)s, vouches for.",
+        "issuer.ob2_signed": "It was signed with a key of its issuer, %(issuer)s.",
+        "issuer.ob2_origin_mismatch": (
+            "It is hosted at %(url)s, which its issuer %(issuer)s does not vouch for."
+        ),
+        "issuer.ob2_key_not_issuers": (
+            "The signing key %(key)s does not belong to the issuer %(issuer)s."
+        ),
+        "issuer.ob2_unreachable": (
+            "The badge class or issuer profile %(url)s could not be fetched (%(reason)s), so the "
+            "issuer could not be confirmed."
+        ),
+        "issuer.ob2_offline": (
+            "The badge class or issuer profile %(url)s is on the issuer's site, and the network is"
+            " off."
+        ),
+        "issuer.ob2_unconfirmed": (
+            "The issuer is %(issuer)s, but without a valid proof it cannot be confirmed."
+        ),
+        "issuer.ob2_missing": "The badge class names no issuer.",
+        "status.ob2_revoked": "The issuer has revoked this badge.",
+        "status.ob2_revoked_reason": "The issuer has revoked this badge: %(reason)s.",
+        "status.ob2_not_revoked": "The issuer has not revoked this badge.",
+        "status.ob2_list_unreachable": (
+            "The issuer's revocation list %(url)s could not be fetched (%(reason)s), so revocation"
+            " is unknown."
+        ),
+        "status.ob2_list_offline": (
+            "The issuer's revocation list %(url)s was not supplied and the network is off, so "
+            "revocation is unknown."
+        ),
+        "status.ob2_unknown": "Without the issuer's hosted copy, revocation is unknown.",
+        "recipient.match": "It was awarded to %(email)s.",
+        "recipient.mismatch": "It was awarded to someone else, not to %(email)s.",
+        "recipient.unsupported": (
+            "It was awarded to a recipient of type '%(type)s', not to an email address such as "
+            "%(email)s."
+        ),
         # the report's summary
         "summary.verified": "Verified: every check passed.",
         "summary.failed_one": "Not verified: the %(checks)s check failed.",

@@ -10,7 +10,8 @@ from microcred.web.forms import Form
 class VerifyForm(Form):
     credential_text = forms.CharField(
         label=_("Paste a credential"), required=False,
-        help_text=_("The JSON of an Open Badges 3.0 or Verifiable Credential, or a compact JWS."),
+        help_text=_("The JSON of an Open Badges 3.0 or Verifiable Credential, of a verifiable "
+                    "presentation or of an Open Badges 2.0 assertion, or a compact JWS."),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
     )
     credential_file = forms.FileField(

@@ -110,6 +110,98 @@ TEMPLATES: Mapping[str, Promise] = {
     "status.revocation_error": _("%(reason)s, so revocation is unknown."),
     "status.suspension_error": _("%(reason)s, so suspension is unknown."),
     "status.other_error": _("%(reason)s, so the credential's status is unknown."),
+    # presentations (microcred.vc.presentation)
+    "format.presentation": _("Read a verifiable presentation."),
+    "format.presentation_unsigned": _(
+        "Read a verifiable presentation without a proof: nothing shows who presented it."),
+    "format.not_a_presentation": _("A presentation's type must include VerifiablePresentation."),
+    "proof.presentation_missing": _("The presentation has no proof: it is not signed."),
+    "proof.challenge_missing": _(
+        "The presentation's proof has no challenge, but the challenge %(challenge)s was expected."),
+    "proof.challenge_mismatch": _(
+        "The presentation's proof was made for another challenge, not %(challenge)s: it may be a "
+        "replay."),
+    "proof.domain_missing": _(
+        "The presentation's proof has no domain, but the domain %(domain)s was expected."),
+    "proof.domain_mismatch": _(
+        "The presentation's proof was made for another domain, not %(domain)s."),
+    "holder.valid": _("It was presented and signed by its holder, %(holder)s."),
+    "holder.unnamed": _("It names no holder; it was signed by %(signers)s."),
+    "holder.mismatch": _(
+        "It was signed with a key of %(signers)s, which is not the holder %(holder)s."),
+    "holder.unconfirmed": _(
+        "The holder is %(holder)s, but without a valid signature it cannot be confirmed."),
+    "holder.unnamed_unconfirmed": _(
+        "It names no holder, and without a valid signature nobody is shown to present it."),
+    "credentials.none": _("It holds no credentials."),
+    "credentials.valid_one": _("The credential in it verified."),
+    "credentials.valid": _("All %(count)s credentials in it verified."),
+    "credentials.failed": _("%(count)s of the %(total)s credentials in it did not verify."),
+    "credentials.unknown": _(
+        "%(count)s of the %(total)s credentials in it could not be fully verified."),
+    # Open Badges 2.0 (microcred.vc.ob2)
+    "format.ob2_json": _("Read an Open Badges 2.0 assertion."),
+    "format.ob2_signed": _("Read a signed Open Badges 2.0 assertion (a compact JWS)."),
+    "format.ob2_url": _("Fetched the Open Badges 2.0 assertion at %(url)s."),
+    "format.ob2_png": _("Read an Open Badges 2.0 assertion baked in a PNG image."),
+    "format.ob2_svg": _("Read an Open Badges 2.0 assertion baked in an SVG image."),
+    "format.ob2_not_an_assertion": _("This is not an Open Badges 2.0 assertion."),
+    "schema.ob2_valid": _(
+        "The assertion, its badge class and its issuer have every required field."),
+    "schema.ob2_problems": _("The Open Badges 2.0 structure has problems: %(problems)s."),
+    "proof.ob2_hosted": _("Its issuer hosts this assertion at %(url)s, unchanged."),
+    "proof.ob2_hosted_gone": _(
+        "Its issuer answers for %(url)s that the assertion is gone (revoked)."),
+    "proof.ob2_hosted_changed": _(
+        "The assertion differs from the one its issuer hosts at %(url)s: it was changed."),
+    "proof.ob2_hosted_not_url": _("A hosted assertion's id must be its URL, not '%(id)s'."),
+    "proof.ob2_hosted_unreachable": _(
+        "The hosted assertion %(url)s could not be fetched (%(reason)s), so it could not be "
+        "checked."),
+    "proof.ob2_offline": _(
+        "Checking an Open Badges 2.0 badge needs its issuer's site (%(url)s), and the network is "
+        "off."),
+    "proof.ob2_signed": _("The RS256 signature is valid for the key %(key)s."),
+    "proof.ob2_signature_mismatch": _(
+        "The signature does not match the key %(key)s: the assertion was changed after signing, or"
+        " signed with another key."),
+    "proof.ob2_signature_invalid": _("The signature cannot be checked: %(reason)s."),
+    "proof.ob2_key_unreachable": _(
+        "The signing key %(key)s could not be fetched (%(reason)s), so the signature could not be "
+        "checked."),
+    "proof.ob2_signed_without_signature": _(
+        "It says it is a signed badge, but it came without its signature (the JWS)."),
+    "proof.ob2_unsupported": _("Verification of type '%(type)s' is not supported."),
+    "issuer.ob2_hosted": _("It is hosted on an address its issuer, %(issuer)s, vouches for."),
+    "issuer.ob2_signed": _("It was signed with a key of its issuer, %(issuer)s."),
+    "issuer.ob2_origin_mismatch": _(
+        "It is hosted at %(url)s, which its issuer %(issuer)s does not vouch for."),
+    "issuer.ob2_key_not_issuers": _(
+        "The signing key %(key)s does not belong to the issuer %(issuer)s."),
+    "issuer.ob2_unreachable": _(
+        "The badge class or issuer profile %(url)s could not be fetched (%(reason)s), so the "
+        "issuer could not be confirmed."),
+    "issuer.ob2_offline": _(
+        "The badge class or issuer profile %(url)s is on the issuer's site, and the network is "
+        "off."),
+    "issuer.ob2_unconfirmed": _(
+        "The issuer is %(issuer)s, but without a valid proof it cannot be confirmed."),
+    "issuer.ob2_missing": _("The badge class names no issuer."),
+    "status.ob2_revoked": _("The issuer has revoked this badge."),
+    "status.ob2_revoked_reason": _("The issuer has revoked this badge: %(reason)s."),
+    "status.ob2_not_revoked": _("The issuer has not revoked this badge."),
+    "status.ob2_list_unreachable": _(
+        "The issuer's revocation list %(url)s could not be fetched (%(reason)s), so revocation is "
+        "unknown."),
+    "status.ob2_list_offline": _(
+        "The issuer's revocation list %(url)s was not supplied and the network is off, so "
+        "revocation is unknown."),
+    "status.ob2_unknown": _("Without the issuer's hosted copy, revocation is unknown."),
+    "recipient.match": _("It was awarded to %(email)s."),
+    "recipient.mismatch": _("It was awarded to someone else, not to %(email)s."),
+    "recipient.unsupported": _(
+        "It was awarded to a recipient of type '%(type)s', not to an email address such as "
+        "%(email)s."),
     # the report's summary
     "summary.verified": _("Verified: every check passed."),
     "summary.failed_one": _("Not verified: the %(checks)s check failed."),
@@ -125,6 +217,9 @@ CHECK_NAMES: Mapping[str, Promise] = {
     "issuer": pgettext_lazy("verification check, in a sentence", "issuer"),
     "validity": pgettext_lazy("verification check, in a sentence", "validity"),
     "status": pgettext_lazy("verification check, in a sentence", "status"),
+    "holder": pgettext_lazy("verification check, in a sentence", "holder"),
+    "credentials": pgettext_lazy("verification check, in a sentence", "credentials"),
+    "recipient": pgettext_lazy("verification check, in a sentence", "recipient"),
 }
 
 

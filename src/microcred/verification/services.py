@@ -19,14 +19,59 @@ def credential_verify(*, data: bytes | str) -> Any:
     unless ``VERIFIER_ALLOW_PRIVATE_ADDRESSES``); otherwise their checks are reported as
     unknown ("could not be checked"), never as passed.
     """
-    from microcred.issuance.status_lists import platform_status_list
-    from microcred.vc.verifier import VerifyOptions, verify_report
+    from microcred.vc.verifier import verify_report
 
-    return verify_report(data, options=VerifyOptions(
+    return verify_report(data, options=_options())
+
+
+def _options() -> Any:
+    from microcred.issuance.status_lists import platform_status_list
+    from microcred.vc.verifier import VerifyOptions
+
+    return VerifyOptions(
         resolver=platform_documents, status_list_source=platform_status_list,
         allow_network=settings.VERIFIER_ALLOW_NETWORK,
         allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
+    )
+
+
+def presentation_verify(
+    *, data: dict[str, Any], challenge: str | None = None,
+    domain: str | list[str] | None = None,
+) -> Any:
+    """Verify a verifiable presentation with the same trust as :func:`credential_verify`: its
+    proof (``authentication``, carrying ``challenge`` and ``domain`` when they are expected),
+    that its holder signed it, and every credential in it."""
+    from microcred.vc.presentation import verify_presentation
+
+    return verify_presentation(data, _options(), expected_challenge=challenge,
+                               expected_domain=domain)
+
+
+def ob2_verify(*, data: bytes | str, email: str | None = None) -> Any:
+    """Verify an Open Badges 2.0 assertion (JSON, signed JWS, hosted URL or baked image).
+
+    Open Badges 2.0 has no proof inside the badge: the issuer's site is the authority (the
+    hosted copy, or the published signing key), so this needs the network; without it the
+    proof is reported as unknown. ``email``, when given, must be the badge's recipient."""
+    from microcred.vc.ob2 import Ob2Options, verify_ob2
+
+    return verify_ob2(data, Ob2Options(
+        allow_network=settings.VERIFIER_ALLOW_NETWORK,
+        allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
+        timeout=10.0, recipient_email=email,
     ))
+
+
+def is_ob2(data: bytes | str) -> bool:
+    from microcred.vc.ob2 import is_ob2 as carries_ob2
+
+    return carries_ob2(data)
+
+
+def is_presentation(document: Any) -> bool:
+    kind = document.get("type") if isinstance(document, dict) else None
+    return "VerifiablePresentation" in (kind if isinstance(kind, list) else [kind])
 
 
 def credential_fetch(*, url: str) -> bytes:

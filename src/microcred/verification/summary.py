@@ -43,3 +43,22 @@ def credential_summary(document: Any) -> CredentialSummary | None:
         valid_from=_text(document.get("validFrom")) or _text(document.get("issuanceDate")),
         valid_until=_text(document.get("validUntil")) or _text(document.get("expirationDate")),
     )
+
+
+def ob2_summary(report: Any) -> CredentialSummary | None:
+    """The same overview for an Open Badges 2.0 badge: its badge class says what, its issuer
+    profile who, its assertion when."""
+    assertion = getattr(report, "credential", None)
+    if not isinstance(assertion, dict):
+        return None
+    badge = getattr(report, "badge_class", None) or {}
+    issuer = getattr(report, "issuer", None) or {}
+    issued, expires = assertion.get("issuedOn"), assertion.get("expires")
+    return CredentialSummary(
+        title=_text(badge.get("name")),
+        description=_text(badge.get("description")),
+        issuer_name=_text(issuer.get("name")),
+        issuer_id=_text(issuer.get("id")) or _text(badge.get("issuer")),
+        valid_from=_text(issued) or (str(issued) if isinstance(issued, int) else ""),
+        valid_until=_text(expires) or (str(expires) if isinstance(expires, int) else ""),
+    )

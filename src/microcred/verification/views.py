@@ -1,29 +1,67 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from microcred.errors import ValidationFailed
 from microcred.verification.forms import VerifyForm
-from microcred.verification.services import credential_verify
-from microcred.verification.summary import credential_summary
+from microcred.verification.services import (
+    credential_verify,
+    is_ob2,
+    is_presentation,
+    ob2_verify,
+    presentation_verify,
+)
+from microcred.verification.summary import credential_summary, ob2_summary
+
+
+def _as_presentation(payload: bytes | str) -> dict[str, Any] | None:
+    """The pasted or uploaded JSON when it is a verifiable presentation, else ``None``."""
+    text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    return document if is_presentation(document) else None
 
 
 def verify(request: HttpRequest) -> HttpResponse:
     form = (VerifyForm(request.POST, request.FILES) if request.method == "POST"
             else VerifyForm())
     report = None
+    summary = None
+    presented: list[dict[str, Any]] = []
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                report = credential_verify(data=form.payload())
+                payload = form.payload()
+                presentation = _as_presentation(payload)
+                if presentation is not None:
+                    # A presentation pasted here has no challenge of ours to answer: its proof
+                    # is checked as it is, and each credential in it on its own.
+                    report = presentation_verify(data=presentation)
+                    presented = [{"report": inner,
+                                  "summary": credential_summary(inner.credential)}
+                                 for inner in report.credentials]
+                elif is_ob2(payload):
+                    report = ob2_verify(data=payload)
+                    summary = ob2_summary(report)
+                else:
+                    report = credential_verify(data=payload)
+                    summary = credential_summary(report.credential)
             except ValidationFailed as error:
                 form.add_error("credential_url", error.message)
                 status = 400
         else:
             status = 400
     return render(request, "verification/verify.html",
-                  {"form": form, "report": report,
-                   "summary": credential_summary(report.credential) if report else None},
+                  {"form": form, "report": report, "presented": presented,
+                   "is_presentation": bool(report is not None and hasattr(report, "credentials")),
+                   "summary": summary},
                   status=status)

@@ -7,6 +7,10 @@
 //   node harness.mjs verify    --manifest MANIFEST.json CREDENTIAL.json
 //   node harness.mjs issue     --manifest MANIFEST.json --key KEY.json [--created ISO] IN.json
 //   node harness.mjs canonize  --manifest MANIFEST.json DOCUMENT.json
+//   node harness.mjs present   --manifest MANIFEST.json --key KEY.json
+//                              [--challenge C] [--domain D] PRESENTATION.json
+//   node harness.mjs verify-presentation --manifest MANIFEST.json
+//                              [--challenge C] [--domain D] PRESENTATION.json
 //
 // The manifest is microcred's src/microcred/vc/contexts/manifest.json (or set
 // MICROCRED_CONTEXTS_MANIFEST). The JSON-LD document loader serves only the
@@ -15,7 +19,11 @@
 //
 // Output: `verify` prints a JSON report {verified, error, results} and exits 0
 // when verified, 1 when not; `issue` prints the signed credential;
-// `canonize` prints RDFC-1.0 N-Quads. Usage or harness errors exit 2.
+// `canonize` prints RDFC-1.0 N-Quads; `present` signs an unsigned presentation
+// for authentication with the challenge and domain; `verify-presentation`
+// prints a report like `verify` (vc.verify checks the presentation's proof,
+// its challenge and domain, and every credential in it). Usage or harness
+// errors exit 2.
 
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
@@ -36,7 +44,9 @@ class UsageError extends Error {}
 function parseArgs(argv) {
   const [command, ...rest] = argv;
   const options = {positional: []};
-  const valued = new Set(['--manifest', '--key', '--created']);
+  const valued = new Set([
+    '--manifest', '--key', '--created', '--challenge', '--domain'
+  ]);
   for(let i = 0; i < rest.length; ++i) {
     const arg = rest[i];
     if(valued.has(arg)) {
@@ -188,6 +198,64 @@ async function verify({positional}, documentLoader) {
   return report.verified ? 0 : 1;
 }
 
+async function keyPairFrom(key) {
+  const keyFile = readJson(key, 'key file');
+  const {publicKeyMultibase, secretKeyMultibase} = keyFile;
+  if(!publicKeyMultibase || !secretKeyMultibase) {
+    throw new UsageError(
+      `${key} needs publicKeyMultibase and secretKeyMultibase`);
+  }
+  const did = `did:key:${publicKeyMultibase}`;
+  const id = `${did}#${publicKeyMultibase}`;
+  return Ed25519Multikey.from({
+    type: 'Multikey', id, controller: did,
+    publicKeyMultibase, secretKeyMultibase
+  });
+}
+
+async function present(
+  {positional, key, created, challenge, domain}, documentLoader) {
+  if(positional.length !== 1 || !key) {
+    throw new UsageError(
+      'present takes --key KEY.json and one presentation file');
+  }
+  const keyPair = await keyPairFrom(key);
+  const presentation = readJson(positional[0], 'presentation');
+  const suite = new DataIntegrityProof({
+    signer: keyPair.signer(),
+    cryptosuite: eddsaRdfc2022,
+    ...(created ? {date: created} : {})
+  });
+  const signed = await vc.signPresentation(
+    {presentation, suite, challenge, domain, documentLoader});
+  process.stdout.write(JSON.stringify(signed, null, 2) + '\n');
+  return 0;
+}
+
+async function verifyPresentation(
+  {positional, challenge, domain}, documentLoader) {
+  if(positional.length !== 1) {
+    throw new UsageError('verify-presentation takes one presentation file');
+  }
+  const presentation = readJson(positional[0], 'presentation');
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  let result;
+  try {
+    result = await vc.verify(
+      {presentation, suite, challenge, domain, documentLoader});
+  } catch(e) {
+    result = {verified: false, error: e};
+  }
+  const report = {
+    verified: result.verified === true,
+    error: describeError(result.error),
+    presentationResult: result.presentationResult ?? null,
+    credentialResults: result.credentialResults ?? []
+  };
+  process.stdout.write(JSON.stringify(report, jsonReplacer, 2) + '\n');
+  return report.verified ? 0 : 1;
+}
+
 async function issue({positional, key, created}, documentLoader) {
   if(positional.length !== 1 || !key) {
     throw new UsageError('issue takes --key KEY.json and one credential file');
@@ -236,7 +304,10 @@ async function canonize({positional}, documentLoader) {
   return 0;
 }
 
-const COMMANDS = {verify, issue, canonize};
+const COMMANDS = {
+  verify, issue, canonize, present,
+  'verify-presentation': verifyPresentation
+};
 
 async function main() {
   try {
