@@ -1,6 +1,6 @@
 """The whole journey in a real browser against the real server (gunicorn + task worker).
 
-sign up -> author creates and publishes -> learner drafts (autosave), uploads, submits ->
+sign up -> author writes, an administrator publishes -> learner drafts (autosave), uploads, submits ->
 assessor Not Yet -> learner resubmits -> assessor Pass -> the worker signs -> learner sees the
 credential, opens its public page and verifies it on the verify page.
 A screenshot per step goes to test-artifacts/journey/.
@@ -85,24 +85,31 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     author.locator("#id_criteria-0-not_yet_descriptor").fill("Questions are closed.")
     j.shot(author, "author-create")
     author.get_by_role("button", name="Save draft micro-credential").click()
-    author.get_by_role("button", name="Publish").click()
-    expect(author.get_by_role("heading", level=1)).to_have_text(title)
-    expect(author.get_by_role("cell", name="Three open questions are planned.")).to_be_visible()
-    j.shot(author, "published")
+    author.get_by_role("button", name="Send for review").click()
+    j.shot(author, "in-review")
+    # The organization's administrator reviews and publishes it.
+    admin = j.page()
+    j.sign_in(admin, "admin@demo.microcred.test")
+    admin.goto(server + "/author/")
+    admin.get_by_role("link", name=title).first.click()
+    admin.get_by_role("button", name="Publish").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text(title)
+    expect(admin.get_by_text("Three open questions are planned.").first).to_be_visible()
+    j.shot(admin, "published")
 
     # 3. The learner drafts (autosaved), uploads a file, and submits.
     learner.goto(server + "/catalog/")
     learner.get_by_role("link", name=title).click()
     learner.get_by_role("button", name="Start").click()
-    answer = learner.get_by_label("Part 1 (required)", exact=False)
+    answer = learner.get_by_label("Describe the questions you asked and why.", exact=False)
     answer.fill("I asked why the water cycle matters and waited five seconds.")
     expect(learner.locator("#autosave-status")).to_contain_text("Draft saved", timeout=10000)
     learner.reload()
-    expect(learner.get_by_label("Part 1 (required)", exact=False)).to_have_value(
+    expect(learner.get_by_label("Describe the questions you asked and why.", exact=False)).to_have_value(
         "I asked why the water cycle matters and waited five seconds.")
     # Leaving the page straight after typing (before the autosave delay): the beacon saves it.
     attempt_url = learner.url
-    part1 = learner.get_by_label("Part 1 (required)", exact=False)
+    part1 = learner.get_by_label("Describe the questions you asked and why.", exact=False)
     part1.press("Control+End")
     part1.press_sequentially(" Then more.")
     learner.goto(server + "/catalog/")
@@ -110,18 +117,18 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     # come back until the server has it (a lost save would fail after the last try).
     for _ in range(20):
         learner.goto(attempt_url)
-        saved = learner.get_by_label("Part 1 (required)", exact=False).input_value()
+        saved = learner.get_by_label("Describe the questions you asked and why.", exact=False).input_value()
         if saved.endswith("Then more."):
             break
         learner.wait_for_timeout(250)
-    expect(learner.get_by_label("Part 1 (required)", exact=False)).to_have_value(
+    expect(learner.get_by_label("Describe the questions you asked and why.", exact=False)).to_have_value(
         re.compile(r"waited five seconds\. Then more\.$"))
     learner.get_by_role("button", name="Submit for assessment").click()
-    expect(learner.locator(".error-summary")).to_contain_text("Part 2")
+    expect(learner.locator(".error-summary")).to_contain_text("Part 1, question 2")
     j.shot(learner, "missing-part")
     plan = tmp_path / "question-plan.txt"
     plan.write_text("Q1 Why? Q2 What if? Q3 How do you know?")
-    learner.get_by_label("Part 2 (required)", exact=False).set_input_files(str(plan))
+    learner.get_by_label("Upload your question plan.", exact=False).set_input_files(str(plan))
     learner.get_by_label("I confirm this evidence is my own work", exact=False).check()
     learner.get_by_role("button", name="Submit for assessment").click()
     expect(learner.locator(".status")).to_contain_text("Submitted")
@@ -150,7 +157,7 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     expect(learner.locator("main")).to_contain_text("Only one question is open")
     j.shot(learner, "feedback")
     learner.get_by_role("button", name="Revise and resubmit").click()
-    learner.get_by_label("Part 1 (required)", exact=False).fill(
+    learner.get_by_label("Describe the questions you asked and why.", exact=False).fill(
         "I planned three open questions: why, what if, how do you know.")
     learner.get_by_label("I confirm this evidence is my own work", exact=False).check()
     learner.get_by_role("button", name="Submit for assessment").click()
