@@ -32,3 +32,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Rate limits stay on (the middleware runs) but high enough for a whole test run from one address;
+# tests/web/test_rate_limits.py lowers them where it tests them.
+RATE_LIMITS = {name: "100000/m" for name in RATE_LIMITS}  # noqa: F405

@@ -148,7 +148,10 @@ TEMPLATES = [
 ]
 
 if database_url := env.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
+    # Persistent connections, checked before reuse in each request (CONN_HEALTH_CHECKS): after a
+    # PostgreSQL restart or a dropped connection the next request reconnects by itself.
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60,
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {

@@ -1,5 +1,6 @@
 """Browser test fixtures: the real server (demo loaded, gunicorn + task worker), Chromium, and
-an accessibility check that runs on every page every browser test visits.
+an accessibility check that runs on every page every browser test visits, and a watch for
+Content-Security-Policy violations (any one fails the test that caused it).
 
 The check is axe-core (the npm package, pinned below, fetched once with ``npm pack`` into a
 cache folder). It is added to every document of every context the ``browser`` fixture opens
@@ -199,17 +200,49 @@ class AxeChecker:
         return "\n".join(lines)
 
 
+# Every Content-Security-Policy violation (a blocked inline script or style, eval, a resource
+# from elsewhere) is reported to Python; the console's "Refused to ..." lines are the backstop.
+_CSP_HOOK = """document.addEventListener("securitypolicyviolation", (e) => {
+  if (window.__cspViolation) {
+    window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}` +
+                          ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+  }
+});"""
+
+
+@dataclass
+class CspWatcher:
+    violations: list[tuple[str, str]] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> None:
+        context.add_init_script(script=_CSP_HOOK)
+        context.expose_binding("__cspViolation", lambda source, text: self.violations.append(
+            (source["page"].url, text)))
+        context.on("console", self.console)
+
+    def console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            self.violations.append((message.page.url if message.page else "?", text))
+
+    def report(self) -> str:
+        return "\n".join(f"{url}: {text}" for url, text in self.violations)
+
+
 class CheckedBrowser:
-    """The Playwright browser, with the axe check attached to every context it opens."""
+    """The Playwright browser, with the axe check and the CSP watch attached to every context
+    it opens."""
 
     def __init__(self, browser: Browser, checker: AxeChecker) -> None:
         self._browser = browser
         self.checker = checker
+        self.csp = CspWatcher()
         self.contexts: list[BrowserContext] = []
 
     def new_context(self, **kwargs: Any) -> BrowserContext:
         context = self._browser.new_context(**kwargs)
         self.checker.attach(context)
+        self.csp.attach(context)
         self.contexts.append(context)
         return context
 
@@ -231,7 +264,8 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def browser(chromium: Browser, axe_source: str) -> Iterator[CheckedBrowser]:
-    """Chromium for one test; fails the test on any serious or critical axe violation."""
+    """Chromium for one test; fails the test on any serious or critical axe violation and on
+    any Content-Security-Policy violation."""
     checked = CheckedBrowser(chromium, AxeChecker(axe_source))
     yield checked
     checker = checked.checker
@@ -241,4 +275,6 @@ def browser(chromium: Browser, axe_source: str) -> Iterator[CheckedBrowser]:
     assert checker.checked, "axe-core never ran: no page was checked"
     assert not checker.violations, (
         f"axe-core found serious or critical accessibility problems:\n{checker.report()}")
+    assert not checked.csp.violations, (
+        f"The Content-Security-Policy blocked something on a page:\n{checked.csp.report()}")
 

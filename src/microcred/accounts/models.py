@@ -45,3 +45,40 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+
+class TwoFactorDevice(models.Model):
+    """A person's TOTP authenticator (RFC 6238), once they have confirmed a code from it.
+
+    The shared secret is sealed (AES-256-GCM under a key derived from SECRET_KEY, bound to the
+    user's id), so a database dump alone cannot mint codes. ``last_used_step`` is the RFC 6238
+    time step of the last code accepted: a code is accepted once (RFC 6238 §5.2).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    sealed_secret = models.TextField()
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP for {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use code for when the authenticator is lost; only its SHA-256 is kept.
+
+    The codes are 80 random bits each, so a plain hash is enough: unlike a password there is
+    nothing to guess from a dictionary, and a slow hash would cost seconds on every check.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"

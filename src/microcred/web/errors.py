@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -29,7 +33,9 @@ def error_response(request: HttpRequest, *, code: str, message: str, status: int
         403: _("You do not have access to this"),
         404: _("Page not found"),
         409: _("This cannot be done right now"),
+        429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
+        503: _("Temporarily unavailable"),
     }
     html = render_to_string(
         "web/error.html",
@@ -56,7 +62,39 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
                           message=_("There is nothing at this address."), status=404)
 
 
+# The database connection failed (a restart, a failover, a dropped connection): nothing was
+# half-written, since every write is one transaction, and the next request reconnects
+# (CONN_HEALTH_CHECKS), so the person is told to try again rather than shown a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+logger = logging.getLogger("microcred.web")
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """A 503 in the shared error shape; rendered without the request's context processors,
+    which would query the database that just failed."""
+    logger.warning("database unavailable during %s %s: %s", request.method, request.path,
+                   exception)
+    message = _("The service is temporarily unavailable. Everything you saved before is safe: "
+                "please try again in a moment.")
+    if wants_json(request):
+        response: HttpResponse = json_error("temporarily_unavailable", message, 503)
+    elif request.headers.get("HX-Request"):
+        # htmx (autosave) shows this sentence where it shows "Draft saved at ...".
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(render_to_string("web/error.html", {
+            "status": 503, "title": _("Temporarily unavailable"), "message": message,
+            "code": "temporarily_unavailable"}), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called inside the handler's ``except``: a database failure outside a view (a middleware's
+    # first query) still gets the 503 that MicrocredErrorMiddleware gives one inside a view.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, exception)
     # No template context processors that touch the database: the database may be the problem.
     if wants_json(request):
         return json_error("server_error", _("An unexpected error occurred."), 500)

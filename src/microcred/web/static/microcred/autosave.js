@@ -8,7 +8,16 @@
   var url = form.getAttribute("data-autosave-url");
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
-  document.body.addEventListener("htmx:afterRequest", function () { dirty = false; });
+  // Only a save the server acknowledged clears the flag; a refused one (a 503 while the
+  // database restarts) shows the server's sentence and is sent again on the next change or exit.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) { dirty = false; return; }
+    var status = document.getElementById("autosave-status");
+    var xhr = event.detail.xhr;
+    if (status && xhr && xhr.status >= 500 && xhr.responseText && xhr.responseText.length < 400) {
+      status.textContent = xhr.responseText;
+    }
+  });
   function flush() {
     if (!dirty) { return; }
     var data = new FormData(form);

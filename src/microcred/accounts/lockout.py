@@ -1,0 +1,89 @@
+"""Locking an email address out of sign-in after repeated failures.
+
+``SIGN_IN_LOCKOUT_FAILURES`` failed sign-ins (a wrong password, or a wrong two-factor code)
+for one email address within ``SIGN_IN_LOCKOUT_WINDOW`` seconds lock that address for
+``SIGN_IN_LOCKOUT_SECONDS``; while it is locked even the right password is refused. The count
+is kept per address typed, whether or not an account has it, so the lockout message reveals
+nothing about which accounts exist (OWASP ASVS 4.0 §2.2.1). Model-free: the counts live in the
+default cache (Redis in production, shared by all workers); they are security throttles, not
+records, and losing them on a cache flush only resets the counts.
+
+The per-address rate limit in ``microcred.web.rate_limits`` stops one client guessing many
+accounts; this stops many clients guessing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import formats, timezone
+from django.utils.translation import ngettext
+
+__all__ = ["Locked", "check", "record_failure", "clear", "now"]
+
+_PREFIX = "microcred:signin:"
+
+
+def now() -> float:
+    """The clock; tests replace it to move time on without waiting."""
+    return time.time()
+
+
+class Locked(Exception):  # noqa: N818 - reads as `raise Locked(...)`
+    def __init__(self, until: float) -> None:
+        super().__init__(until)
+        self.until = until
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, math.ceil((self.until - now()) / 60))
+        at = timezone.localtime(datetime.fromtimestamp(self.until, tz=UTC))
+        return ngettext(
+            "Too many failed sign-in attempts for this email address. "
+            "Try again in %(minutes)d minute (at %(time)s).",
+            "Too many failed sign-in attempts for this email address. "
+            "Try again in %(minutes)d minutes (at %(time)s).",
+            minutes,
+        ) % {"minutes": minutes, "time": formats.time_format(at, "H:i")}
+
+
+def _key(kind: str, email: str) -> str:
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    return f"{_PREFIX}{kind}:{digest}"
+
+
+def check(email: str) -> None:
+    """Raise ``Locked`` while the address is locked out."""
+    until = cache.get(_key("locked", email))
+    if until is not None and until > now():
+        raise Locked(until)
+
+
+def record_failure(email: str) -> None:
+    """Count one failure; the one that reaches the limit locks the address (and raises)."""
+    window = settings.SIGN_IN_LOCKOUT_WINDOW
+    key = _key("failures", email)
+    started = now()
+    # The value is (count, first failure): the window runs from the first failure it counts.
+    count, first = cache.get(key) or (0, started)
+    if started - first > window:
+        count, first = 0, started
+    count += 1
+    if count >= settings.SIGN_IN_LOCKOUT_FAILURES:
+        until = started + settings.SIGN_IN_LOCKOUT_SECONDS
+        cache.set(_key("locked", email), until, timeout=settings.SIGN_IN_LOCKOUT_SECONDS + 5)
+        cache.delete(key)
+        raise Locked(until)
+    cache.set(key, (count, first), timeout=window + 5)
+
+
+def clear(email: str) -> None:
+    """A successful sign-in starts the count again."""
+    cache.delete_many([_key("failures", email), _key("locked", email)])
+
+

@@ -1,0 +1,109 @@
+"""Account lockout after repeated failed sign-ins, its expiry, and password rules on sign-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from microcred.accounts import lockout
+from tests.factories import PASSWORD, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def three_strikes() -> Iterator[None]:
+    with override_settings(SIGN_IN_LOCKOUT_FAILURES=3, SIGN_IN_LOCKOUT_WINDOW=900,
+                           SIGN_IN_LOCKOUT_SECONDS=900):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def _sign_in(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/accounts/sign-in/", {"username": email, "password": password})
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client: Client) -> None:
+    person = user()
+    for _ in range(2):
+        response = _sign_in(client, person.email, "wrong password!")
+        assert "Too many failed" not in response.content.decode()
+    locked = _sign_in(client, person.email, "wrong password!").content.decode()
+    assert "Too many failed sign-in attempts" in locked and "Try again in 15 minutes" in locked
+    response = _sign_in(client, person.email, PASSWORD)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_the_lock_message_is_the_same_for_an_unknown_address(client: Client) -> None:
+    person = user()
+    errors = {}
+    for email in (person.email, "no-such-person@example.test"):
+        for _ in range(3):
+            response = _sign_in(client, email, "wrong password!")
+        errors[email] = list(response.context["form"].non_field_errors())
+    known, unknown = errors.values()
+    assert "Too many failed sign-in attempts" in unknown[0]
+    assert known == unknown
+
+def test_the_lock_expires(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    person = user()
+    for _ in range(3):
+        _sign_in(client, person.email, "wrong password!")
+    with pytest.raises(lockout.Locked):
+        lockout.check(person.email)
+    real_now = lockout.now()
+    monkeypatch.setattr(lockout, "now", lambda: real_now + 901)
+    lockout.check(person.email)  # no longer locked
+    response = _sign_in(client, person.email, PASSWORD)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_failures_outside_the_window_do_not_add_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    start = lockout.now()
+    for offset in (0, 100, 1000, 1100):  # the window (900 s) restarts at the third failure
+        monkeypatch.setattr(lockout, "now", lambda o=offset: start + o)
+        lockout.record_failure("someone@example.test")
+    with pytest.raises(lockout.Locked):
+        monkeypatch.setattr(lockout, "now", lambda: start + 1200)
+        lockout.record_failure("someone@example.test")
+
+
+def test_a_successful_sign_in_resets_the_count(client: Client) -> None:
+    person = user()
+    for _ in range(2):
+        _sign_in(client, person.email, "wrong password!")
+    assert _sign_in(client, person.email, PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(2):
+        _sign_in(client, person.email, "wrong password!")
+    assert _sign_in(client, person.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short1", "too short"),
+    ("password123", "too common"),
+    ("8473629105738", "entirely numeric"),
+    ("ana.lopez.teacher", "too similar"),
+])
+def test_weak_passwords_are_refused_inline(client: Client, password: str, message: str) -> None:
+    response = client.post("/accounts/sign-up/", {
+        "display_name": "Ana Lopez", "email": "ana.lopez.teacher@example.test",
+        "password": password})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    form = response.context["form"]
+    assert form.errors.get("password"), "the error belongs next to the password field"
+    assert 'aria-invalid="true"' in html
+
+
+def test_password_validators_are_configured(settings) -> None:  # type: ignore[no-untyped-def]
+    names = {v["NAME"].rsplit(".", 1)[1]: v for v in settings.AUTH_PASSWORD_VALIDATORS}
+    assert set(names) == {"UserAttributeSimilarityValidator", "MinimumLengthValidator",
+                          "CommonPasswordValidator", "NumericPasswordValidator"}
+    assert names["MinimumLengthValidator"]["OPTIONS"]["min_length"] == 10
