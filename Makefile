@@ -35,9 +35,13 @@ test: $(STAMP)
 	else echo "MICROCRED_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; fi
 
 # Throughput of signing and verifying (one core) against pyld, raw Ed25519 and, when node and
-# npm are present, Digital Bazaar's JS stack; writes benchmarks/results.json.
+# npm are present, Digital Bazaar's JS stack; writes benchmarks/results.json. Then the catalog's
+# search and filter pages over 10,000 micro-credentials on SQLite and, when
+# MICROCRED_BENCH_POSTGRES_URL or MICROCRED_TEST_POSTGRES_URL is set, PostgreSQL (p50/p95 per
+# case; writes benchmarks/catalog_results.json; see docs/catalog.md).
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/catalog.py
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
 # and compile the .mo files that ship (a test fails when they disagree).

@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from microcred.catalog.models import MicroCredential
+from microcred.catalog.models import (
+    MicroCredential,
+    MicroCredentialTranslation,
+    Stack,
+    StackMember,
+)
+from microcred.catalog.search import FtsResults, catalog_fingerprint, search_micro_credentials
 from microcred.errors import NotFound
-from microcred.orgs.models import Role
+from microcred.orgs.models import Organization, Role
 
 # Everything shown of a micro-credential, in every language, in four queries.
 WITH_TEXT = ("translations", "prompts__translations", "criteria__translations")
+# The whole public page: the text above plus parts and everything listed on it.
+WITH_PAGE = (*WITH_TEXT, "parts__translations", "method_components", "citations", "resources",
+             "alignments")
+
+FEE_FREE, FEE_SPONSOR, FEE_PAID = "free", "sponsor", "paid"
 
 
 def catalog_list() -> QuerySet[MicroCredential]:
@@ -24,6 +37,105 @@ def micro_credential_get_published(*, slug: str) -> MicroCredential:
         return catalog_list().prefetch_related(*WITH_TEXT).get(slug=slug)
     except MicroCredential.DoesNotExist:
         raise NotFound(_("No published micro-credential here.")) from None
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What a reader asked the catalog for; empty strings mean "any"."""
+
+    q: str = ""
+    topic: str = ""
+    issuer: str = ""  # organization slug
+    stack: str = ""  # stack slug
+    audience: str = ""
+    language: str = ""
+    fee: str = ""  # FEE_FREE, FEE_SPONSOR or FEE_PAID
+
+    @property
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+def catalog_search(*, filters: CatalogFilters) -> QuerySet[MicroCredential] | FtsResults:
+    """The published micro-credentials matching ``filters``: by relevance when there is a
+    query, else by title. One row per lineage (only one version is ever published)."""
+    qs = catalog_list()
+    filtered = any(value for name, value in vars(filters).items() if name != "q")
+    if filters.topic:
+        qs = qs.filter(topic=filters.topic)
+    if filters.issuer:
+        qs = qs.filter(organization__slug=filters.issuer)
+    if filters.stack:
+        # Any version of a member counts: stacks hold lineages.
+        qs = qs.filter(lineage__in=StackMember.objects.filter(
+            stack__slug=filters.stack, stack__status=Stack.Status.PUBLISHED,
+        ).values("lineage"))
+    if filters.audience:
+        qs = qs.filter(audience=filters.audience)
+    if filters.language:
+        qs = qs.filter(Q(language=filters.language) | Exists(
+            MicroCredentialTranslation.objects.filter(micro_credential=OuterRef("pk"),
+                                                      language=filters.language)))
+    if filters.fee == FEE_FREE:
+        qs = qs.filter(fee=0)
+    elif filters.fee == FEE_SPONSOR:
+        qs = qs.filter(fee__gt=0, sponsor_can_cover=True)
+    elif filters.fee == FEE_PAID:
+        qs = qs.filter(fee__gt=0, sponsor_can_cover=False)
+    if filters.q.strip():
+        return search_micro_credentials(qs, filters.q, filtered=filtered)
+    return qs.order_by("title", "id")
+
+
+@dataclass(frozen=True)
+class CatalogFacets:
+    topics: list[str]
+    issuers: list[tuple[str, str]]  # (slug, name)
+    stacks: list[tuple[str, str]]  # (slug, title)
+
+
+def catalog_facets() -> CatalogFacets:
+    """The values the filters offer. Topics and issuers are cached until a micro-credential
+    changes (one index lookup to know); stacks are a small table, read each time."""
+    key = f"catalog:facets:{catalog_fingerprint()}"
+    cached: tuple[list[str], list[tuple[str, str]]] | None = cache.get(key)
+    if cached is None:
+        published = MicroCredential.objects.filter(status=MicroCredential.Status.PUBLISHED)
+        topics = list(published.exclude(topic="").order_by("topic").values_list(
+            "topic", flat=True).distinct())
+        issuers = list(Organization.objects.filter(
+            pk__in=published.values("organization_id")).order_by("name").values_list(
+            "slug", "name"))
+        cached = (topics, issuers)
+        cache.set(key, cached, timeout=24 * 3600)
+    stacks = list(Stack.objects.filter(status=Stack.Status.PUBLISHED).order_by(
+        "title").values_list("slug", "title"))
+    return CatalogFacets(topics=cached[0], issuers=cached[1], stacks=stacks)
+
+
+def catalog_entry(*, slug: str) -> MicroCredential:
+    """The version of ``slug`` the public page shows: the published one, else (retired) the
+    last one offered. Everything the page shows is prefetched."""
+    Status = MicroCredential.Status
+    mc = (MicroCredential.objects.filter(slug=slug, status__in=[Status.PUBLISHED,
+                                                                Status.RETIRED])
+          .select_related("organization").prefetch_related(*WITH_PAGE)
+          .order_by(Case(When(status=Status.PUBLISHED, then=Value(0)), default=Value(1),
+                         output_field=IntegerField()), "-version")
+          .first())
+    if mc is None:
+        raise NotFound(_("No published micro-credential here."))
+    return mc
+
+
+def micro_credential_versions(*, mc: MicroCredential) -> list[MicroCredential]:
+    """Every version of ``mc`` ever published, oldest first: issued credentials name them
+    (``/catalog/<slug>/#achievement-v<n>``), so each keeps an anchor on the page."""
+    Status = MicroCredential.Status
+    return list(MicroCredential.objects.filter(
+        lineage=mc.lineage, status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.RETIRED],
+    ).order_by("version").only("pk", "version", "status", "published_at", "retired_at",
+                                "lineage"))
 
 
 def micro_credentials_authored_by(*, user: Any) -> QuerySet[MicroCredential]:
