@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-fast bench lint typecheck clean venv messages
+.PHONY: demo test test-fast bench load lint typecheck clean venv messages
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -42,6 +42,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/catalog.py
+
+# Issue 8's load test (not part of `make test`): 200 Locust users (learners autosaving and
+# submitting, assessors scoring, visitors verifying) against `microcred serve` on PostgreSQL
+# (MICROCRED_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/, database
+# microcred_bench_load created and dropped), then a check that no acknowledged write was lost.
+# Writes benchmarks/load.json; see docs/performance.md.
+load: $(STAMP)
+	$(PY) benchmarks/load.py --users 200 --seconds 60 --workers 4
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
 # and compile the .mo files that ship (a test fails when they disagree).

@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="microcred-bench-web-"))
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MICROCRED_DATA_DIR": str(work / "data"), "MICROCRED_PUBLIC_URL": host, "MICROCRED_VERIFIER_NETWORK": "0"}
+    env = {**os.environ, "MICROCRED_DATA_DIR": str(work / "data"), "MICROCRED_PUBLIC_URL": host,
+           "MICROCRED_VERIFIER_NETWORK": "0"}
     env.pop("DATABASE_URL", None)
     pg = os.environ.get("MICROCRED_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
     if args.database == "postgres":
@@ -133,9 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _run(env, "migrate")
         _run(env, "demo")
+        log = open(work / "server.log", "w")  # noqa: SIM115 - closed with the server
         server = subprocess.Popen(  # noqa: S603
             [str(BIN / "microcred"), "serve", "--port", str(port), "--workers",
-             str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=open(work / "server.log", "w"))  # noqa: SIM115
+             str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=log)
         _wait(f"{host}/healthz", log=work / "server.log")
         public_id, signed = _credential(env)
         payload = work / "payload.json"

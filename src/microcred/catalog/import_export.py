@@ -37,6 +37,7 @@ from microcred.catalog.services import (
 from microcred.errors import MicrocredError, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import user_has_role
+from microcred.web.database import refresh_planner_statistics
 
 __all__ = ["ImportFailed", "ImportReport", "authoring_files", "catalog_export",
            "catalog_import"]
@@ -201,7 +202,8 @@ def catalog_import(*, actor: Any, files: Iterable[Path], root: Path | None = Non
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        return report
+    refresh_planner_statistics()
     return report
 
 

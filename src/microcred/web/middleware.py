@@ -7,11 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from microcred.errors import MicrocredError
-from microcred.web.errors import error_response
+from microcred.web.errors import DATABASE_UNAVAILABLE, database_unavailable, error_response
 
 
 class MicrocredErrorMiddleware:
-    """Turns a ``MicrocredError`` raised by a view into the shared error page or JSON shape."""
+    """Turns a ``MicrocredError`` raised by a view into the shared error page or JSON shape, and
+    a lost database connection into a 503 "temporarily unavailable" in the same shape."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,6 +24,8 @@ class MicrocredErrorMiddleware:
         if isinstance(exception, MicrocredError):
             return error_response(request, code=exception.code, message=exception.message,
                                   status=exception.http_status)
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
         return None
 
 

@@ -10,7 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+from microcred.web.database import refresh_planner_statistics
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -42,6 +45,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        refresh_planner_statistics()
+        # gunicorn forks its workers from this process: a connection left open by migrate would
+        # be inherited by every worker, which would then talk over one socket at once (replies
+        # to one worker's query read by another). Each worker opens its own.
+        connections.close_all()
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_task_worker"]:
             # Child processes, not threads: gunicorn forks and handles signals itself. The task
