@@ -134,7 +134,9 @@ def pool_member_add(
 def pool_member_set_lead(*, actor: Any, member_id: int, is_lead: bool) -> PoolMember:
     with transaction.atomic():
         member = PoolMember.objects.select_for_update().select_related(
-            "micro_credential__organization").get(pk=member_id)
+            "micro_credential__organization").filter(pk=member_id).first()
+        if member is None:
+            raise NotFound(_("No such pool member."))
         _require_admin(actor, member.micro_credential.organization)
         if is_lead and member.status != PoolMember.Status.QUALIFIED:
             raise InvalidState(_("Only a qualified assessor can lead."), code="not_qualified")

@@ -140,7 +140,10 @@ def calibration(request: HttpRequest, slug: str) -> HttpResponse:
             calibration_restart(assessor=request.user, micro_credential=mc)
             return redirect("assessment:calibration", slug=slug)
         try:
-            calibration_record(assessor=request.user, anchor_id=int(request.POST["anchor"]),
+            anchor_id = request.POST.get("anchor", "")
+            if not anchor_id.isdigit():  # a missing or forged field: 400, never a 500
+                raise ValidationFailed(_("Choose a calibration sample to score."))
+            calibration_record(assessor=request.user, anchor_id=int(anchor_id),
                                scores=form.outcomes())
         except ValidationFailed as exc:
             for key, problem in exc.problems.items():
@@ -194,7 +197,10 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
             attempt_limit_set(actor=request.user, micro_credential=mc, attempt_limit=limit)
             messages.success(request, _("Attempt limit saved."))
         elif action == "set_lead":
-            pool_member_set_lead(actor=request.user, member_id=int(request.POST["member"]),
+            member_id = request.POST.get("member", "")
+            if not member_id.isdigit():
+                raise ValidationFailed(_("Choose a pool member."))
+            pool_member_set_lead(actor=request.user, member_id=int(member_id),
                                  is_lead=request.POST.get("is_lead") == "1")
             messages.success(request, _("Lead assessors updated."))
         return redirect("assessment:admin", org_slug=org.slug)

@@ -106,10 +106,11 @@ def _cors(response: HttpResponse) -> HttpResponse:
 
 
 def credential_page(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = credential_get_public(public_id=public_id)
-    rev = page_cache.revision(credential)
-    return page_cache.cached_page(request, credential, rev,
-                                  lambda: _credential_page(request, credential, rev))
+    rev = page_cache.revision(public_id)
+    if rev is None:
+        raise NotFound(_("No issued credential here."))
+    return page_cache.cached_page(request, public_id, rev, lambda: _credential_page(
+        request, credential_get_public(public_id=public_id), rev))
 
 
 def _credential_page(request: HttpRequest, credential: Credential, rev: str) -> HttpResponse:
@@ -251,9 +252,13 @@ def admin_credentials(request: HttpRequest) -> HttpResponse:
         raise NotAllowed(_("Only administrators of an issuing organization can manage "
                            "credentials."))
     return render(request, "issuance/admin_credentials.html", {
-        "credentials": credentials_for_admin(user=request.user), "organizations": orgs,
+        # The newest only: a bulk issuance can add a hundred thousand at once.
+        "credentials": credentials_for_admin(user=request.user)[:ADMIN_LIST_LIMIT],
+        "organizations": orgs,
     })
 
+
+ADMIN_LIST_LIMIT = 500
 
 _ACTIONS = {"revoke": credential_revoke, "suspend": credential_suspend,
             "unsuspend": credential_unsuspend}
