@@ -1,8 +1,8 @@
 """The whole journey in a real browser against the real server (gunicorn + task worker).
 
-sign up -> author writes, an administrator publishes -> learner drafts (autosave), uploads, submits ->
-assessor Not Yet -> learner resubmits -> assessor Pass -> the worker signs -> learner sees the
-credential, opens its public page and verifies it on the verify page.
+sign up -> author writes, an administrator publishes -> learner drafts (autosave), uploads,
+submits -> assessor Not Yet -> learner resubmits -> assessor Pass -> the worker signs ->
+learner sees the credential, opens its public page and verifies it on the verify page.
 A screenshot per step goes to test-artifacts/journey/.
 """
 
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "journey"
 DEMO_PASSWORD = "microcred-demo"
+QUESTION = "Describe the questions you asked and why."
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -101,15 +102,15 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     learner.goto(server + "/catalog/")
     learner.get_by_role("link", name=title).click()
     learner.get_by_role("button", name="Start").click()
-    answer = learner.get_by_label("Describe the questions you asked and why.", exact=False)
+    answer = learner.get_by_label(QUESTION, exact=False)
     answer.fill("I asked why the water cycle matters and waited five seconds.")
     expect(learner.locator("#autosave-status")).to_contain_text("Draft saved", timeout=10000)
     learner.reload()
-    expect(learner.get_by_label("Describe the questions you asked and why.", exact=False)).to_have_value(
+    expect(learner.get_by_label(QUESTION, exact=False)).to_have_value(
         "I asked why the water cycle matters and waited five seconds.")
     # Leaving the page straight after typing (before the autosave delay): the beacon saves it.
     attempt_url = learner.url
-    part1 = learner.get_by_label("Describe the questions you asked and why.", exact=False)
+    part1 = learner.get_by_label(QUESTION, exact=False)
     part1.press("Control+End")
     part1.press_sequentially(" Then more.")
     learner.goto(server + "/catalog/")
@@ -117,11 +118,11 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     # come back until the server has it (a lost save would fail after the last try).
     for _ in range(20):
         learner.goto(attempt_url)
-        saved = learner.get_by_label("Describe the questions you asked and why.", exact=False).input_value()
+        saved = learner.get_by_label(QUESTION, exact=False).input_value()
         if saved.endswith("Then more."):
             break
         learner.wait_for_timeout(250)
-    expect(learner.get_by_label("Describe the questions you asked and why.", exact=False)).to_have_value(
+    expect(learner.get_by_label(QUESTION, exact=False)).to_have_value(
         re.compile(r"waited five seconds\. Then more\.$"))
     learner.get_by_role("button", name="Submit for assessment").click()
     expect(learner.locator(".error-summary")).to_contain_text("Part 1, question 2")
@@ -157,7 +158,7 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     expect(learner.locator("main")).to_contain_text("Only one question is open")
     j.shot(learner, "feedback")
     learner.get_by_role("button", name="Revise and resubmit").click()
-    learner.get_by_label("Describe the questions you asked and why.", exact=False).fill(
+    learner.get_by_label(QUESTION, exact=False).fill(
         "I planned three open questions: why, what if, how do you know.")
     learner.get_by_label("I confirm this evidence is my own work", exact=False).check()
     learner.get_by_role("button", name="Submit for assessment").click()
