@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-fast bench load lint typecheck clean venv messages
+.PHONY: demo test test-fast bench bench-bulk load lint typecheck clean venv messages
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -38,10 +38,13 @@ test: $(STAMP)
 # npm are present, Digital Bazaar's JS stack; writes benchmarks/results.json. Then the catalog's
 # search and filter pages over 10,000 micro-credentials on SQLite and, when
 # MICROCRED_BENCH_POSTGRES_URL or MICROCRED_TEST_POSTGRES_URL is set, PostgreSQL (p50/p95 per
-# case; writes benchmarks/catalog_results.json; see docs/catalog.md).
+# case; writes benchmarks/catalog_results.json; see docs/catalog.md). Then the web: a
+# credential's public page and POST /credentials/verify under Locust load against the
+# framework's floor (/healthz) on `microcred serve` (writes benchmarks/web.json).
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/catalog.py
+	$(PY) benchmarks/web.py
 
 # Issue 8's load test (not part of `make test`): 200 Locust users (learners autosaving and
 # submitting, assessors scoring, visitors verifying) against `microcred serve` on PostgreSQL
@@ -50,6 +53,13 @@ bench: $(STAMP)
 # Writes benchmarks/load.json; see docs/performance.md.
 load: $(STAMP)
 	$(PY) benchmarks/load.py --users 200 --seconds 60 --workers 4
+
+# Issue 7's bulk issuance benchmark (not part of `make test`): one `microcred credentials
+# issue-bulk` of 100,000 rows against PostgreSQL (BENCH_POSTGRES_URL, default
+# postgres://postgres@127.0.0.1:5432/, database microcred_bench_bulk created and dropped): wall
+# time, peak RSS, counts, a verified sample. Writes benchmarks/bulk.json; see docs/performance.md.
+bench-bulk: $(STAMP)
+	$(PY) benchmarks/bulk.py --rows 100000
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
 # and compile the .mo files that ship (a test fails when they disagree).
