@@ -26,6 +26,7 @@ LEARNER = "jordan.ellis@demo.microcred.test"  # the demo learner with a Not Yet 
 HOLDER = "maya.chen@demo.microcred.test"  # the demo learner holding a credential
 ASSESSOR = "assessor@demo.microcred.test"
 ADMIN = "admin@demo.microcred.test"
+AUTHOR = "author@demo.microcred.test"
 FORMATIVE = "Formative Assessment: Checking for Understanding"
 
 try:
@@ -212,6 +213,17 @@ PAGES = [
     ("assessor-queue", ASSESSOR, "/assess/"),
     ("scoring", ASSESSOR, "scoring"),
     ("styleguide", ADMIN, "/styleguide/"),
+    ("search", None, "/catalog/?q=feedback"),
+    ("stacks", None, "/stacks/"),
+    ("stack", None, "/stacks/assessment-literate-teacher/"),
+    ("pathway", HOLDER, "/pathways/assessment-literate-teacher/"),
+    ("my-learning", HOLDER, "/me/learning/"),
+    ("account", HOLDER, "/accounts/me/"),
+    ("two-factor", HOLDER, "/accounts/me/two-factor/set-up/"),
+    ("author-home", AUTHOR, "/author/"),
+    ("author-stacks", AUTHOR, "/author/stacks/"),
+    ("manage-credentials", ADMIN, "/manage/credentials/"),
+    ("assessment-admin", ADMIN, "/assess/admin/riverbend-teaching-collaborative/"),
 ]
 
 
