@@ -114,7 +114,7 @@ counts = {
     "notifications": Notification.objects.filter(kind="credential.issued").count(),
 }
 with connection.cursor() as c:
-    c.execute("SELECT count(*), coalesce(sum(json_array_length(args_kwargs->'args'->0)), 0) "
+    c.execute("SELECT count(*), coalesce(sum(jsonb_array_length(args_kwargs->'args'->0)), 0) "
               "FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s",
               ["%bulk_issuance_emails"])
     counts["email_tasks"], counts["emails_enqueued"] = c.fetchone()
@@ -133,8 +133,10 @@ print("VERIFY:" + json.dumps(counts))
 
 
 def _run_python(code: str, env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,  # noqa: S603
                          capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr)
     return out.stdout
 
 
@@ -177,7 +179,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="microcred-bench-bulk-") as data_dir:
         env = _env(server, data_dir)
         try:
-            subprocess.run([*_microcred(), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+            subprocess.run([*_microcred(), "migrate", "-v0"], env=env, cwd=ROOT,  # noqa: S603
+                           check=True)
             setup = _tagged(_run_python(SETUP, env), "SETUP:")
             csv_path = Path(data_dir) / "learners.csv"
             _write_csv(csv_path, args.rows)
@@ -185,7 +188,8 @@ def main() -> None:
                        "--micro-credential", setup["slug"], "--as", setup["admin"]]
             print(f"running: microcred credentials issue-bulk ({args.rows:,} rows)", flush=True)
             started = time.monotonic()
-            child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+            child = subprocess.Popen(command, env=env, cwd=ROOT,  # noqa: S603
+                                     stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
             peak_main = peak_workers = 0
             while child.poll() is None:

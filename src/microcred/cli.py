@@ -26,6 +26,10 @@ commands:
   demo                          load demo content (safe to run again)
   credentials export DIR        write every issued credential to DIR/<id>.json as stored
   credentials retry-pending     enqueue signing again for credentials still pending
+  credentials issue-bulk --csv FILE --micro-credential SLUG --as EMAIL [--resume]
+                                award a micro-credential to every row of a CSV file
+                                (docs/bulk-issuance.md); --resume continues an
+                                interrupted file after its last committed row
   catalog import PATH --as EMAIL [--dry-run]
                                 create, update or version micro-credentials from a file
                                 or a folder of .yaml/.yml/.json files (all or nothing)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from microcred.accounts import two_factor_views, views
+from microcred.accounts.forms import ClaimingPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     # Password reset: Django's views (a signed, single-use, expiring link by email); the same
     # answer whether or not the address has an account.
     path("password-reset/", auth_views.PasswordResetView.as_view(
+        form_class=ClaimingPasswordResetForm,
         template_name="accounts/password_reset.html",
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +34,24 @@ class LearnerProfileForm(Form):
         help_text=_("Letters, digits and hyphens: your profile is at /people/<address>/."),
     )
     public = forms.BooleanField(label=_("Make my profile public"), required=False)
+
+
+class BulkIssuanceForm(Form):
+    """Start a bulk issuance: which micro-credential, and the CSV of recipients."""
+
+    micro_credential = forms.ModelChoiceField(
+        label=_("Micro-credential to award"), queryset=None, empty_label=None,
+        help_text=_("Its published version is issued."))
+    csv_file = forms.FileField(
+        label=_("Recipients (CSV file)"),
+        help_text=_("Columns: email (required), name, awarded_date (YYYY-MM-DD), evidence_url, "
+                    "note. The whole file is checked first; nothing is issued if a line has a "
+                    "problem."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def __init__(self, *args: Any, micro_credentials: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["micro_credential"]
+        field.queryset = micro_credentials  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda mc: f"{mc.title} ({mc.organization.name}, v{mc.version})")

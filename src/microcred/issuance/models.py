@@ -40,9 +40,70 @@ class IssuerKey(models.Model):
         return f"{self.organization}: {self.public_multibase[:16]}…"
 
 
+class BulkIssuance(models.Model):
+    """A bulk issuance job: one micro-credential version awarded to every row of a CSV file
+    (``issuance.bulk``; the format is in docs/bulk-issuance.md).
+
+    The file is kept in private storage until the job is done, so a job interrupted midway is
+    resumed from its own copy. Each row's credential names the job and the row
+    (``Credential.bulk_job`` / ``bulk_row``, unique together): a resumed job skips the rows
+    already committed and can never issue a row twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="bulk_issuances")
+    micro_credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT,
+                                         related_name="bulk_issuances")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    csv_file = models.FileField(upload_to="bulk-issuance/", max_length=200)
+    csv_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    issued_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Bumped with every committed chunk: a running job whose heartbeat is old has lost its
+    # process, and the task sweep resumes it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]),
+                name="bulkissuance_status_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(issued_count__lte=models.F("total")),
+                                   name="bulkissuance_issued_at_most_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"bulk issuance {self.public_id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.issued_count / self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 class Credential(models.Model):
     """An issued (or about to be issued) OpenBadgeCredential: for one passed attempt (a
-    micro-credential), or for a completed stack (``stack``; no attempt, no micro-credential).
+    micro-credential), for a completed stack (``stack``; no attempt, no micro-credential), or
+    for one row of a bulk issuance (``bulk_job`` and ``bulk_row``; a micro-credential awarded
+    without an attempt).
 
     ``signed_json`` holds the credential exactly as it was signed and serialized; it is served
     and exported byte for byte and never rebuilt from the other fields, which exist only to
@@ -94,6 +155,9 @@ class Credential(models.Model):
     # their public profile only when they say so. Both private by default.
     evidence_public = models.BooleanField(default=False)
     on_public_profile = models.BooleanField(default=False)
+    bulk_job = models.ForeignKey(BulkIssuance, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="credentials")
+    bulk_row = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -107,12 +171,23 @@ class Credential(models.Model):
                 condition=models.Q(renews__isnull=True, stack__isnull=False),
                 name="credential_one_per_stack_and_learner",
             ),
-            # Either a micro-credential's (an attempt, for that micro-credential) or a stack's.
+            # A bulk job issues each of its rows once (a renewal names the same row).
+            models.UniqueConstraint(
+                fields=["bulk_job", "bulk_row"], condition=models.Q(renews__isnull=True),
+                name="credential_one_per_bulk_row",
+            ),
+            # A micro-credential's (an attempt, for that micro-credential), a stack's, or a
+            # bulk row's (a micro-credential, no attempt).
             models.CheckConstraint(
                 condition=(models.Q(attempt__isnull=False, micro_credential__isnull=False,
-                                    stack__isnull=True)
+                                    stack__isnull=True, bulk_job__isnull=True,
+                                    bulk_row__isnull=True)
                            | models.Q(attempt__isnull=True, micro_credential__isnull=True,
-                                      stack__isnull=False)),
+                                      stack__isnull=False, bulk_job__isnull=True,
+                                      bulk_row__isnull=True)
+                           | models.Q(attempt__isnull=True, micro_credential__isnull=False,
+                                      stack__isnull=True, bulk_job__isnull=False,
+                                      bulk_row__isnull=False)),
                 name="credential_attempt_or_stack",
             ),
             models.CheckConstraint(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -108,6 +109,10 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
     signed credential never has to change when they change their mind."""
     from microcred.vc import openbadges as ob
 
+    if credential.attempt_id is None:
+        # A bulk row's renewal: the evidence its row named, as the renewed credential said it.
+        renewed = credential.renews
+        return list(json.loads(renewed.signed_json).get("evidence", [])) if renewed else []
     entries = []
     for answer in credential.attempt.answers.select_related("prompt").order_by("prompt__position"):
         if not answer.is_complete:
@@ -122,51 +127,96 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
     return entries
 
 
-def _recipient(credential: Credential) -> dict[str, Any]:
+def recipient_identity(*, email: str, did: str = "") -> dict[str, Any]:
+    """The credential subject's recipient: the learner's own DID when they gave one, else their
+    email as a salted hashed IdentityObject (OB 3.0 IdentityObject). Bulk issuance uses it too."""
     from microcred.vc import openbadges as ob
 
+    if did:
+        return {"id": did}
+    return {"identifier": [ob.identity_object(value=email)]}
+
+
+def _recipient(credential: Credential) -> dict[str, Any]:
     profile = LearnerProfile.objects.filter(user_id=credential.learner_id).first()
-    if profile is not None and profile.did:
-        return {"id": profile.did}
-    return {"identifier": [ob.identity_object(value=credential.learner.email)]}
+    return recipient_identity(email=credential.learner.email,
+                              did=profile.did if profile is not None else "")
+
+
+@dataclass(frozen=True)
+class CredentialTemplate:
+    """What every credential of one micro-credential, issuer key and language shares: built
+    once per credential here, once per job by bulk issuance (``issuance.bulk``)."""
+
+    title: str
+    issuer: dict[str, Any]
+    achievement: dict[str, Any]
+    results: list[dict[str, Any]]
+
+
+def credential_template(
+    *, micro_credential: Any, organization: Organization, issuer_key: IssuerKey, language: str,
+) -> CredentialTemplate:
+    from microcred.vc import openbadges as ob
+
+    mc = micro_credential
+    # Issued in the learner's language when the author translated it (else the author's), and
+    # says which (Achievement.inLanguage); the Achievement is the catalog's own
+    # (catalog.achievement), with this credential's issuer as its creator.
+    text = micro_credential_text(mc, language or mc.language)
+    issuer = ob.profile(id=identity.issuer_did(issuer_key), name=organization.name,
+                        url=organization.url or settings.PUBLIC_URL)
+    achievement = achievement_for(mc, language=text.language, creator=issuer,
+                                  image=badge_image_url_for(mc))
+    # Every criterion was judged Pass: each result is the level its description requires.
+    results = [ob.result(result_description=rd["id"], achieved_level=rd["requiredLevel"])
+               for rd in achievement["resultDescription"]]
+    return CredentialTemplate(title=text.title, issuer=issuer, achievement=achievement,
+                              results=results)
+
+
+def credential_document(
+    *, template: CredentialTemplate, public_id: Any, recipient: dict[str, Any],
+    status: list[dict[str, Any]], issued: datetime, valid_until: datetime | None,
+    awarded: str | None = None, evidence: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One unsigned OpenBadgeCredential from its template and this credential's own parts
+    (``awarded``: an ISO date or date-time; default the issue time)."""
+    from microcred.vc import openbadges as ob
+
+    subject = ob.achievement_subject(achievement=template.achievement, results=template.results,
+                                     **recipient)
+    issued_iso = issued.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document: dict[str, Any] = ob.open_badge_credential(
+        id=f"{settings.PUBLIC_URL}/credentials/{public_id}",
+        issuer=template.issuer, achievement=template.achievement, subject=subject,
+        valid_from=issued_iso, awarded_date=awarded or issued_iso,
+        valid_until=valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if valid_until else None,
+        name=template.title, evidence=evidence or [], credential_status=status,
+    )
+    ob.validate_or_raise(document)
+    return document
 
 
 def _build_credential(
     credential: Credential, issuer_key: IssuerKey, status: list[dict[str, Any]],
     issued: datetime, valid_until: datetime | None,
 ) -> dict[str, Any]:
-    from microcred.vc import openbadges as ob
-
     mc = credential.micro_credential
-    org = credential.organization
-    base = settings.PUBLIC_URL
-    # Issued in the learner's language when the author translated it (else the author's), and
-    # says which (Achievement.inLanguage); the Achievement is the catalog's own
-    # (catalog.achievement), with this credential's issuer as its creator.
-    text = micro_credential_text(mc, credential.learner.language or mc.language)
-    issuer = ob.profile(id=identity.issuer_did(issuer_key), name=org.name, url=org.url or base)
-    achievement = achievement_for(mc, language=text.language, creator=issuer,
-                                  image=badge_image_url(credential))
-    # Every criterion was judged Pass: each result is the level its description requires.
-    results = [ob.result(result_description=rd["id"], achieved_level=rd["requiredLevel"])
-               for rd in achievement["resultDescription"]]
-    subject = ob.achievement_subject(achievement=achievement, results=results,
-                                     **_recipient(credential))
-    issued_iso = issued.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document: dict[str, Any] = ob.open_badge_credential(
-        id=f"{base}/credentials/{credential.public_id}",
-        issuer=issuer, achievement=achievement, subject=subject, valid_from=issued_iso,
-        awarded_date=issued_iso,
-        valid_until=valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if valid_until else None,
-        name=text.title, evidence=_evidence(credential), credential_status=status,
-    )
-    ob.validate_or_raise(document)
-    return document
+    template = credential_template(micro_credential=mc, organization=credential.organization,
+                                   issuer_key=issuer_key,
+                                   language=credential.learner.language or mc.language)
+    return credential_document(template=template, public_id=credential.public_id,
+                               recipient=_recipient(credential), status=status, issued=issued,
+                               valid_until=valid_until, evidence=_evidence(credential))
+
+
+def badge_image_url_for(mc: Any) -> str:
+    return f"{settings.PUBLIC_URL}/badges/{mc.slug}/v{mc.version}.png"
 
 
 def badge_image_url(credential: Credential) -> str:
-    mc = credential.micro_credential
-    return f"{settings.PUBLIC_URL}/badges/{mc.slug}/v{mc.version}.png"
+    return badge_image_url_for(credential.micro_credential)
 
 
 def credential_sign(*, credential_id: int) -> Credential:
@@ -324,6 +374,7 @@ def credential_renew(*, actor: Any, credential_id: int) -> Credential:
             return existing
         renewal = Credential.objects.create(
             attempt_id=old.attempt_id, stack_id=old.stack_id, renews=old,
+            bulk_job_id=old.bulk_job_id, bulk_row=old.bulk_row,
             learner_id=old.learner_id,
             micro_credential_id=old.micro_credential_id, organization_id=old.organization_id,
             evidence_public=old.evidence_public, on_public_profile=old.on_public_profile,

@@ -34,6 +34,7 @@ from microcred.vc.status_list import StatusList as Bitstring
 __all__ = [
     "status_list_url",
     "status_entries_allocate",
+    "status_indexes_allocate",
     "status_list_mark_changed",
     "status_list_publish",
     "status_list_document",
@@ -97,9 +98,31 @@ def status_entries_allocate(
         status_list.full = allocator.free == 0
         status_list.save(update_fields=["allocated", "full"])
         entries.append(StatusEntry.objects.create(
-            credential=credential, status_list=status_list, purpose=purpose, index=index
+            # A plain str, as read back from the database: a TextChoices member in the document
+            # would send it down the slow (reference) JSON-LD path when it is signed.
+            credential=credential, status_list=status_list, purpose=str(purpose), index=index
         ))
     return entries
+
+
+def status_indexes_allocate(
+    *, issuer_key: IssuerKey, purpose: str, count: int
+) -> list[tuple[StatusList, int]]:
+    """``count`` fresh random indexes for ``purpose`` (call inside the caller's transaction):
+    bulk issuance's allocation for a whole chunk, one locked read and one write of the bitmap
+    per list instead of one per credential. Indexes are drawn as in
+    :func:`status_entries_allocate` (uniformly among the free ones, section 2.1); a list that
+    fills up is closed and the rest come from a new one."""
+    out: list[tuple[StatusList, int]] = []
+    while len(out) < count:
+        status_list = _open_list_locked(issuer_key=issuer_key, purpose=purpose)
+        allocator = IndexAllocator.from_bitmap(bytes(status_list.allocated), status_list.length)
+        take = min(count - len(out), allocator.free)
+        out.extend((status_list, allocator.allocate()) for _ in range(take))
+        status_list.allocated = allocator.to_bitmap()
+        status_list.full = allocator.free == 0
+        status_list.save(update_fields=["allocated", "full"])
+    return out
 
 
 def status_list_mark_changed(*, credential: Credential, purpose: str) -> None:

@@ -17,3 +17,20 @@ def status_list_publish_task(status_list_id: int) -> int:
     from microcred.issuance.status_lists import status_list_publish
 
     return status_list_publish(status_list_id=status_list_id).signed_version
+
+
+@task()
+def bulk_issuance_task(job_id: int) -> int:
+    """Run (or resume) a bulk issuance job; returns how many credentials it has issued."""
+    from microcred.issuance.bulk import bulk_issuance_run
+
+    return bulk_issuance_run(job_id=job_id).issued_count
+
+
+@task()
+def bulk_issuance_emails(notification_ids: list[int]) -> int:
+    """Email one bulk issuance chunk's learners: one task per chunk rather than one per
+    credential. Each email is sent once (``notification_send_email`` is idempotent)."""
+    from microcred.notifications.services import notification_send_email
+
+    return sum(notification_send_email(notification_id=pk) for pk in notification_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.issuance import views
+from microcred.issuance import bulk_views, views
 
 app_name = "issuance"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
          name="badge_svg_version"),
     path("status/<uuid:public_id>", views.status_list, name="status_list"),
     path("manage/credentials/", views.admin_credentials, name="admin_credentials"),
+    path("manage/credentials/bulk/", bulk_views.bulk_new, name="bulk_new"),
+    path("manage/credentials/bulk/<uuid:public_id>/", bulk_views.bulk_job, name="bulk_job"),
+    path("manage/credentials/bulk/<uuid:public_id>/progress", bulk_views.bulk_job_progress,
+         name="bulk_job_progress"),
     path("manage/orgs/<slug:slug>/rotate-key", views.admin_key_rotate, name="rotate_key"),
     path(".well-known/did.json", views.did_document, name="did_document"),
 ]

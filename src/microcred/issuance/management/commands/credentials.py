@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from argparse import ArgumentParser
+from argparse import SUPPRESS, ArgumentParser
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ def safe_filename(credential_id: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Work with credentials: `credentials export DIR`, `credentials retry-pending`."
+    help = ("Work with credentials: `credentials export DIR`, `credentials retry-pending`, "
+            "`credentials issue-bulk --csv FILE --micro-credential SLUG --as EMAIL [--resume]`.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,8 +32,37 @@ class Command(BaseCommand):
         sub.add_parser("retry-pending",
                        help="Enqueue signing again for credentials still pending (after a "
                             "failed task); signing is idempotent")
+        bulk = sub.add_parser("issue-bulk",
+                              help="Award a micro-credential to every row of a CSV file "
+                                   "(docs/bulk-issuance.md); validates the whole file first")
+        bulk.add_argument("--csv", required=True, dest="csv_path", metavar="FILE")
+        bulk.add_argument("--micro-credential", required=True, metavar="SLUG",
+                          help="its published version is issued")
+        bulk.add_argument("--as", required=True, dest="as_email", metavar="EMAIL",
+                          help="an administrator of the issuing organization")
+        bulk.add_argument("--resume", action="store_true",
+                          help="continue the unfinished job of this file after the last "
+                               "committed row (each row is issued once)")
+        bulk.add_argument("--chunk-size", type=int, default=None, help=SUPPRESS)
+        bulk.add_argument("--processes", type=int, default=None,
+                          help="signing worker processes (default: 2 on a multi-core machine "
+                               "for a large file, else signing in this process)")
+        sub.add_parser("resume-stale-bulk",
+                       help="Enqueue again the bulk issuance jobs whose worker stopped "
+                            "(no progress for 10 minutes); run it from cron")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "issue-bulk":
+            from microcred.issuance.bulk_command import issue_bulk
+
+            issue_bulk(self, **options)
+            return
+        if options["action"] == "resume-stale-bulk":
+            from microcred.issuance.bulk import bulk_issuance_sweep
+
+            stale = bulk_issuance_sweep()
+            self.stdout.write(f"Enqueued {len(stale)} stale bulk issuance job(s)")
+            return
         if options["action"] == "retry-pending":
             from microcred.issuance.tasks import credential_issue
 

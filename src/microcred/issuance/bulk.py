@@ -1,0 +1,791 @@
+"""Bulk issuance: one micro-credential awarded to every row of a CSV file (docs/bulk-issuance.md).
+
+Two phases. :func:`bulk_csv_validate` reads the whole file first, streaming, and reports every
+problem by line and column; nothing is issued from a file with a problem. Then
+:func:`bulk_issuance_run` issues in chunks of :data:`CHUNK_SIZE` rows, one transaction per chunk:
+the learners (found or created), the signed credentials, their revocation and suspension status
+entries, the in-app notifications, the task that emails them and the job's progress commit
+together or not at all. Each credential names its job and row (unique together), and a run
+starts after the last committed row, so a process killed midway loses at most the chunk it was
+on, and a resumed job issues every row exactly once.
+
+What is the same for every row (the issuer, the Achievement in each language, the signing key,
+the validity period) is built once per job; status list indexes are drawn for a whole chunk in
+one locked update of each list's bitmap (``status_lists.status_indexes_allocate``), and the
+lists are re-signed once at the end. Credentials are built by the same code as one-at-a-time
+issuance (``services.credential_template`` / ``credential_document`` /
+``recipient_identity``): a bulk credential differs only in having no attempt.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from microcred.audit.services import audit_record
+from microcred.catalog.models import MicroCredential
+from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+from microcred.issuance import identity
+from microcred.issuance.models import (
+    BulkIssuance,
+    Credential,
+    IssuerKey,
+    LearnerProfile,
+    StatusEntry,
+    StatusPurpose,
+    ValidityPeriod,
+)
+from microcred.orgs.models import Organization, Role
+from microcred.orgs.selectors import user_has_role
+
+__all__ = [
+    "CHUNK_SIZE",
+    "COLUMNS",
+    "MAX_ROWS",
+    "BulkProgress",
+    "CsvProblem",
+    "bulk_csv_validate",
+    "bulk_issuance_create",
+    "bulk_issuance_get",
+    "bulk_issuance_start",
+    "bulk_issuance_resumable",
+    "bulk_issuance_run",
+    "bulk_issuance_sweep",
+]
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1000
+MAX_ROWS = 1_000_000
+COLUMNS = ("email", "name", "awarded_date", "evidence_url", "note")
+MAX_PROBLEMS = 50
+NAME_MAX = 150
+NOTE_MAX = 2000
+URL_MAX = 2000
+# A running job whose last chunk committed longer ago than this has lost its process.
+STALE_AFTER = timedelta(minutes=10)
+
+_email_valid = EmailValidator()
+_url_valid = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line}
+        if self.column:
+            where += ", " + _("column %(column)s") % {"column": self.column}
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    row: int  # 1 for the first row after the header
+    line: int  # where it starts in the file
+    email: str
+    name: str
+    awarded_date: date | None
+    evidence_url: str
+    note: str
+
+
+# -- reading and validating the file ---------------------------------------------------------
+
+
+def _text_stream(raw: IO[bytes]) -> io.TextIOWrapper:
+    # utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a byte order mark.
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def _parse(raw: IO[bytes]) -> Iterator[BulkRow | CsvProblem]:
+    """The file's rows, or the problems that stop a row being one. Streams: one row in memory.
+
+    Problems are yielded in file order; rows that have them are not yielded."""
+    text = _text_stream(raw)
+    reader = csv.reader(text)
+    try:
+        try:
+            header = next(reader)
+        except StopIteration:
+            yield CsvProblem(1, "", _("The file is empty; the first line must name the "
+                                      "columns (email, name, awarded_date, evidence_url, note)."))
+            return
+        names = [h.strip().lower() for h in header]
+        for position, name in enumerate(names):
+            if name not in COLUMNS:
+                yield CsvProblem(1, name or str(position + 1),
+                                 _("Unknown column (the columns are %(columns)s).")
+                                 % {"columns": ", ".join(COLUMNS)})
+            elif names.index(name) != position:
+                yield CsvProblem(1, name, _("This column appears twice."))
+        if "email" not in names:
+            yield CsvProblem(1, "email", _("The email column is required."))
+        if any(n not in COLUMNS for n in names) or len(set(names)) != len(names) \
+                or "email" not in names:
+            return
+        at = {name: names.index(name) for name in COLUMNS if name in names}
+        today = timezone.localdate()
+        row_number = 0
+        previous_end = reader.line_num
+        for values in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num
+            if not any(v.strip() for v in values):
+                continue  # blank lines are not rows
+            row_number += 1
+            if row_number > MAX_ROWS:
+                yield CsvProblem(line, "", _("Too many rows: at most %(max)s per file.")
+                                 % {"max": f"{MAX_ROWS:,}"})
+                return
+            if len(values) != len(names):
+                yield CsvProblem(line, "", _("This line has %(found)s values; the header has "
+                                             "%(expected)s.")
+                                 % {"found": len(values), "expected": len(names)})
+                continue
+            yield from _row(values, at, row_number, line, today)
+    except csv.Error as exc:
+        yield CsvProblem(reader.line_num, "", _("Not readable as CSV: %(error)s")
+                         % {"error": exc})
+    except UnicodeDecodeError:
+        yield CsvProblem(reader.line_num + 1, "", _("The file is not UTF-8 text."))
+    finally:
+        text.detach()
+
+
+def _row(values: list[str], at: dict[str, int], row_number: int, line: int,
+         today: date) -> Iterator[BulkRow | CsvProblem]:
+    def get(name: str) -> str:
+        return values[at[name]].strip() if name in at else ""
+
+    problems = []
+    email = get("email").lower()
+    if not email:
+        problems.append(CsvProblem(line, "email", _("An email address is required.")))
+    else:
+        try:
+            _email_valid(email)
+        except ValidationError:
+            problems.append(CsvProblem(line, "email", _("Not an email address.")))
+    name = get("name")
+    if len(name) > NAME_MAX:
+        problems.append(CsvProblem(line, "name", _("At most %(n)s characters.") % {"n": NAME_MAX}))
+    awarded: date | None = None
+    if text := get("awarded_date"):
+        try:
+            awarded = date.fromisoformat(text)
+        except ValueError:
+            problems.append(CsvProblem(line, "awarded_date",
+                                       _("Not a date (write it as YYYY-MM-DD).")))
+        else:
+            if awarded > today:
+                problems.append(CsvProblem(line, "awarded_date",
+                                           _("The date is in the future.")))
+    evidence = get("evidence_url")
+    if evidence:
+        try:
+            if len(evidence) > URL_MAX:
+                raise ValidationError("too long")
+            _url_valid(evidence)
+        except ValidationError:
+            problems.append(CsvProblem(line, "evidence_url",
+                                       _("Not an http or https address.")))
+    note = get("note")
+    if len(note) > NOTE_MAX:
+        problems.append(CsvProblem(line, "note", _("At most %(n)s characters.") % {"n": NOTE_MAX}))
+    if problems:
+        yield from problems
+        return
+    yield BulkRow(row=row_number, line=line, email=email, name=name, awarded_date=awarded,
+                  evidence_url=evidence, note=note)
+
+
+def _email_key(email: str) -> int:
+    return int.from_bytes(hashlib.blake2b(email.encode(), digest_size=8).digest(), "big")
+
+
+def bulk_csv_validate(raw: IO[bytes]) -> int:
+    """Read the whole file and return its number of rows, or raise ``ValidationFailed`` whose
+    ``problems`` list the first :data:`MAX_PROBLEMS` problems, each naming its line and column.
+
+    Streams the file; the only thing kept per row is an 8-byte digest of its email address, to
+    find an address listed twice (which would award the same person twice)."""
+    problems: list[CsvProblem] = []
+    seen: set[int] = set()
+    count = 0
+    for item in _parse(raw):
+        if isinstance(item, CsvProblem):
+            problems.append(item)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
+        key = _email_key(item.email)
+        if key in seen:
+            problems.append(CsvProblem(item.line, "email",
+                                       _("This address is already on an earlier line.")))
+            if len(problems) >= MAX_PROBLEMS:
+                break
+        seen.add(key)
+        count += 1
+    if not problems and count == 0:
+        problems.append(CsvProblem(2, "", _("The file has a header but no rows.")))
+    if problems:
+        raise ValidationFailed(
+            _("The file has %(n)s problem(s); nothing was issued. %(first)s")
+            % {"n": f"{len(problems)}{'+' if len(problems) >= MAX_PROBLEMS else ''}",
+               "first": problems[0]},
+            code="invalid_csv",
+            problems={str(i): str(p) for i, p in enumerate(problems)},
+        )
+    return count
+
+
+# -- creating a job ---------------------------------------------------------------------------
+
+
+def _require_admin(actor: Any, organization: Organization) -> None:
+    if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
+        raise NotAllowed(_("Only an administrator of the issuing organization can issue "
+                           "credentials in bulk."))
+
+
+def bulk_issuance_create(
+    *, actor: Any, micro_credential: MicroCredential, csv_file: IO[bytes], file_name: str = "",
+) -> BulkIssuance:
+    """Validate ``csv_file`` and store a queued job for it (nothing is issued yet).
+
+    Only the issuing organization's administrators, only a published micro-credential. The
+    file is copied to private storage so the job can be resumed from it by any process."""
+    organization = micro_credential.organization
+    _require_admin(actor, organization)
+    if not micro_credential.is_published:
+        raise InvalidState(_("Only a published micro-credential can be issued."),
+                           code="not_published")
+    digest = hashlib.sha256()
+    csv_file.seek(0)
+    for block in iter(lambda: csv_file.read(1 << 20), b""):
+        digest.update(block)
+    csv_file.seek(0)
+    total = bulk_csv_validate(csv_file)
+    csv_file.seek(0)
+    with transaction.atomic():
+        job = BulkIssuance(organization=organization, micro_credential=micro_credential,
+                           created_by=actor, csv_sha256=digest.hexdigest(), total=total)
+        job.csv_file.save(f"{job.public_id}.csv", File(csv_file), save=False)
+        job.save()
+        audit_record(actor=actor, action="bulk_issuance.created", target=job,
+                     data={"micro_credential": micro_credential.pk, "rows": total,
+                           "sha256": job.csv_sha256})
+    return job
+
+
+def bulk_issuance_start(
+    *, actor: Any, micro_credential: MicroCredential, csv_file: IO[bytes],
+) -> BulkIssuance:
+    """Create the job and enqueue the task that runs it, in one transaction (the web flow: the
+    task worker issues, the job page shows its progress)."""
+    from microcred.issuance.tasks import bulk_issuance_task
+
+    with transaction.atomic():
+        job = bulk_issuance_create(actor=actor, micro_credential=micro_credential,
+                                   csv_file=csv_file)
+        job.heartbeat_at = timezone.now()  # the sweep's clock starts now
+        job.save(update_fields=["heartbeat_at"])
+        bulk_issuance_task.enqueue(job.pk)
+    return job
+
+
+def bulk_issuance_get(*, actor: Any, public_id: Any) -> BulkIssuance:
+    """A job, for an administrator of its organization."""
+    try:
+        job = BulkIssuance.objects.select_related("organization", "micro_credential").get(
+            public_id=public_id)
+    except (BulkIssuance.DoesNotExist, ValueError):
+        raise NotFound(_("No bulk issuance here.")) from None
+    _require_admin(actor, job.organization)
+    return job
+
+
+def bulk_issuance_resumable(*, actor: Any, micro_credential: MicroCredential,
+                            sha256: str) -> BulkIssuance:
+    """The unfinished job of this file for this micro-credential (``--resume``)."""
+    job = (BulkIssuance.objects.filter(micro_credential=micro_credential, csv_sha256=sha256)
+           .exclude(status=BulkIssuance.Status.DONE).order_by("-created_at").first())
+    if job is None:
+        raise NotFound(_("No unfinished bulk issuance of this file for this micro-credential."))
+    _require_admin(actor, job.organization)
+    return job
+
+
+# -- running a job ----------------------------------------------------------------------------
+
+
+@dataclass
+class BulkProgress:
+    issued: int
+    total: int
+    job: BulkIssuance
+
+
+@dataclass
+class _Context:
+    """Everything that is the same for every row of a job, built once."""
+
+    job: BulkIssuance
+    micro_credential: MicroCredential
+    issuer_key: IssuerKey
+    key: Any
+    verification_method: str
+    valid_for: timedelta | None
+    # The lineages of the other members of published stacks this micro-credential is in.
+    stack_lineages: list[Any]
+    single_member_stack: bool
+    templates: dict[str, Any] = field(default_factory=dict)
+    bases: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    path_pattern: str = ""
+    messages: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def template(self, language: str) -> Any:
+        from microcred.issuance.services import credential_template
+
+        language = language or self.micro_credential.language
+        if language not in self.templates:
+            self.templates[language] = credential_template(
+                micro_credential=self.micro_credential, organization=self.job.organization,
+                issuer_key=self.issuer_key, language=language)
+        return self.templates[language]
+
+    def credential_path(self, public_id: Any) -> str:
+        """The credential page's path (``reverse`` once per job, not per row)."""
+        if not self.path_pattern:
+            self.path_pattern = reverse("issuance:credential", args=[uuid.UUID(int=0)])
+        return self.path_pattern.replace(str(uuid.UUID(int=0)), str(public_id))
+
+    def message(self, language: str) -> tuple[str, str]:
+        """The notification's subject and body, in the learner's language."""
+        language = language or settings.LANGUAGE_CODE
+        if language not in self.messages:
+            with translation.override(language):
+                self.messages[language] = (
+                    _("You were awarded %(title)s") % {"title": self.micro_credential.title},
+                    _("%(organization)s issued you a credential. It is verifiable on its own: "
+                      "download it, share its page or add it to your wallet. New to %(site)s? "
+                      "Set a password with “Forgot your password?” on the sign-in page, using "
+                      "this email address.")
+                    % {"organization": self.job.organization.name, "site": "microcred"},
+                )
+        return self.messages[language]
+
+
+def _context(job: BulkIssuance) -> _Context:
+    from microcred.catalog.models import Stack
+    from microcred.issuance.services import issuer_key_get_or_create, issuer_key_load
+
+    mc = job.micro_credential
+    issuer_key = issuer_key_get_or_create(organization=job.organization)
+    validity = ValidityPeriod.objects.filter(micro_credential=mc).first()
+    stacks = list(Stack.objects.filter(status=Stack.Status.PUBLISHED, members__lineage=mc.lineage)
+                  .distinct().prefetch_related("members"))
+    return _Context(
+        job=job, micro_credential=mc, issuer_key=issuer_key,
+        key=issuer_key_load(issuer_key=issuer_key),
+        verification_method=identity.verification_method_id(issuer_key),
+        valid_for=timedelta(days=validity.valid_for_days) if validity else None,
+        stack_lineages=list({m.lineage for s in stacks for m in s.members.all()}
+                            - {mc.lineage}),
+        single_member_stack=any(s.members.count() == 1
+                                or (s.rule == Stack.Rule.ANY_N and (s.required_count or 2) <= 1)
+                                for s in stacks),
+    )
+
+
+def _rows_after(job: BulkIssuance, done: int) -> Iterator[BulkRow]:
+    with default_storage.open(job.csv_file.name, "rb") as raw:
+        for item in _parse(raw):
+            if isinstance(item, CsvProblem):
+                # Validated when the job was created; a changed file is a different file.
+                raise InvalidState(_("The stored file no longer validates: %(problem)s")
+                                   % {"problem": item}, code="csv_changed")
+            if item.row > done:
+                yield item
+
+
+def _chunks(rows: Iterable[BulkRow], size: int) -> Iterator[list[BulkRow]]:
+    chunk: list[BulkRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _learners(rows: list[BulkRow]) -> dict[str, tuple[int, str, str]]:
+    """email -> (user id, language, DID) for every row: existing accounts looked up, missing
+    ones created (no usable password; the person claims the account by resetting it)."""
+    User = get_user_model()
+    emails = [r.email for r in rows]
+
+    def lookup(among: list[str]) -> dict[str, tuple[int, str]]:
+        return {e: (pk, lang) for pk, e, lang in
+                User.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=among).values_list("pk", "email_lower", "language")}
+
+    found = lookup(emails)
+    missing = [r for r in rows if r.email not in found]
+    if missing:
+        now = timezone.now()
+        # One unusable password for the chunk: like set_unusable_password(), "!" and random
+        # text no hash can match.
+        unusable = make_password(None)
+        User.objects.bulk_create(
+            [User(email=r.email, display_name=r.name or r.email.split("@", 1)[0],
+                  password=unusable, date_joined=now) for r in missing],
+            ignore_conflicts=True)  # another process created one meanwhile: use theirs
+        found.update(lookup([r.email for r in missing]))
+    dids = dict(LearnerProfile.objects.filter(user_id__in=[v[0] for v in found.values()])
+                .exclude(did="").values_list("user_id", "did"))
+    return {email: (pk, lang, dids.get(pk, "")) for email, (pk, lang) in found.items()}
+
+
+def _may_complete_stacks(ctx: _Context, credentials: list[Credential]) -> list[Credential]:
+    """The credentials that might complete a published stack, for the same hook one-at-a-time
+    issuance runs (``stack_credentials_after_issue``). Without a stack of one member, only a
+    learner who already holds another member's credential can complete one: one query finds
+    them, instead of working out every learner's progress."""
+    if ctx.single_member_stack:
+        return credentials
+    if not ctx.stack_lineages:
+        return []
+    holders = set(Credential.objects.filter(
+        learner_id__in=[c.learner_id for c in credentials], status=Credential.Status.ISSUED,
+        stack__isnull=True, micro_credential__lineage__in=ctx.stack_lineages,
+    ).exclude(bulk_job_id=ctx.job.pk).values_list("learner_id", flat=True))
+    return [c for c in credentials if c.learner_id in holders]
+
+
+@dataclass
+class _Plan:
+    """One chunk, ready to sign: its rows, their unsigned credentials and documents, and the
+    status indexes drawn for them."""
+
+    rows: list[BulkRow]
+    credentials: list[Credential]
+    documents: list[dict[str, Any]]
+    allocated: dict[str, list[tuple[Any, int]]]
+    languages: list[str]
+
+
+def _document(ctx: _Context, *, language: str, recipient: dict[str, Any],
+              has_evidence: bool, issued: Any, valid_until: Any) -> dict[str, Any]:
+    """The chunk's base document for a kind of row, built and validated by the same code as a
+    one-at-a-time credential (``services.credential_document``) with placeholder values in the
+    per-row places; :func:`_fill` puts each row's own values there (same keys, same order)."""
+    from microcred.issuance.services import credential_document
+    from microcred.vc import openbadges as ob
+    from microcred.vc.status_list import status_entry
+
+    kind = "id" if "id" in recipient else "identifier"
+    cache_key = (language, kind, has_evidence, issued)
+    if cache_key not in ctx.bases:
+        placeholder = [status_entry(list_credential_url="https://placeholder.invalid/status",
+                                    index=i, purpose=p)
+                       for i, p in enumerate(("revocation", "suspension"))]
+        if len(ctx.bases) > 64:  # bases of earlier chunks (another issue time)
+            ctx.bases.clear()
+        ctx.bases[cache_key] = credential_document(
+            template=ctx.template(language), public_id=uuid.UUID(int=0), recipient=recipient,
+            status=placeholder, issued=issued, valid_until=valid_until,
+            evidence=[ob.evidence(id="https://placeholder.invalid/")] if has_evidence else None)
+    return ctx.bases[cache_key]
+
+
+def _fill(base: dict[str, Any], *, credential_id: str, recipient: dict[str, Any],
+          status: list[dict[str, Any]], awarded: str | None,
+          evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    document = dict(base)
+    document["id"] = credential_id
+    subject = dict(base["credentialSubject"])
+    subject.update(recipient)
+    document["credentialSubject"] = subject
+    document["credentialStatus"] = status
+    if awarded:
+        document["awardedDate"] = awarded
+    if evidence:
+        document["evidence"] = evidence
+    return document
+
+
+def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
+    """Find or create the chunk's learners and draw its status indexes (committed now, in
+    their own transaction: a learner account is found again on a retry, and an index drawn for
+    a credential that is then never written stays unused, as section 2.1 allows), then build
+    its unsigned documents."""
+    from microcred.issuance.services import recipient_identity
+    from microcred.issuance.status_lists import status_indexes_allocate, status_list_url
+    from microcred.vc import openbadges as ob
+    from microcred.vc.status_list import status_entry
+
+    job_id = ctx.job.pk
+    done = set(Credential.objects.filter(
+        bulk_job_id=job_id, renews__isnull=True,
+        bulk_row__gte=rows[0].row, bulk_row__lte=rows[-1].row,
+    ).values_list("bulk_row", flat=True))
+    rows = [r for r in rows if r.row not in done]
+    if not rows:
+        return None
+    with transaction.atomic():
+        learners = _learners(rows)
+        # Plain strings: the TextChoices members would send the document down the slow
+        # (reference) JSON-LD path, which takes only JSON types.
+        allocated = {purpose.value: status_indexes_allocate(issuer_key=ctx.issuer_key,
+                                                            purpose=purpose, count=len(rows))
+                     for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)}
+    urls: dict[int, str] = {}
+    issued = timezone.now().replace(microsecond=0)
+    valid_until = issued + ctx.valid_for if ctx.valid_for else None
+    base_url = f"{settings.PUBLIC_URL}/credentials/"
+    credentials: list[Credential] = []
+    documents: list[dict[str, Any]] = []
+    languages: list[str] = []
+    for i, row in enumerate(rows):
+        user_id, language, did = learners[row.email]
+        status = []
+        for purpose, pairs in allocated.items():
+            status_list, index = pairs[i]
+            url = urls.get(status_list.pk) or urls.setdefault(status_list.pk,
+                                                              status_list_url(status_list))
+            status.append(status_entry(list_credential_url=url, index=index, purpose=purpose))
+        evidence = [ob.evidence(id=row.evidence_url or None, narrative=row.note or None)] \
+            if row.evidence_url or row.note else []
+        recipient = recipient_identity(email=row.email, did=did)
+        base = _document(ctx, language=language, recipient=recipient,
+                         has_evidence=bool(evidence), issued=issued, valid_until=valid_until)
+        public_id = uuid.uuid4()
+        documents.append(_fill(
+            base, credential_id=base_url + str(public_id), recipient=recipient, status=status,
+            awarded=row.awarded_date.isoformat() + "T00:00:00Z" if row.awarded_date else None,
+            evidence=evidence))
+        languages.append(language)
+        credentials.append(Credential(
+            public_id=public_id, learner_id=user_id, micro_credential=ctx.micro_credential,
+            organization_id=ctx.job.organization_id, status=Credential.Status.ISSUED,
+            credential_id=documents[-1]["id"], issuer_key_id=ctx.issuer_key.pk,
+            issued_at=issued, valid_until=valid_until, bulk_job_id=job_id, bulk_row=row.row,
+            requested_at=timezone.now()))
+    # Every document is built from a validated base; check one whole document per chunk too.
+    ob.validate_or_raise(documents[0])
+    return _Plan(rows=rows, credentials=credentials, documents=documents,
+                 allocated=allocated, languages=languages)
+
+
+def _write(ctx: _Context, plan: _Plan, signed: list[str]) -> int:
+    """Store a signed chunk in one transaction: the credentials, their status entries, the
+    notifications, the task that emails them and the job's progress. Returns how many were
+    stored (rows another process committed meanwhile are skipped)."""
+    from microcred.issuance.stack_credentials import stack_credentials_after_issue
+    from microcred.issuance.tasks import bulk_issuance_emails
+    from microcred.notifications.models import Notification
+
+    job_id = ctx.job.pk
+    with transaction.atomic():
+        # The job's row lock serializes two processes running the same job, and the check
+        # below, under it, skips what the other one committed.
+        job = BulkIssuance.objects.select_for_update().get(pk=job_id)
+        done = set(Credential.objects.filter(
+            bulk_job_id=job_id, renews__isnull=True,
+            bulk_row__gte=plan.rows[0].row, bulk_row__lte=plan.rows[-1].row,
+        ).values_list("bulk_row", flat=True))
+        keep = [i for i, r in enumerate(plan.rows) if r.row not in done]
+        if not keep:
+            return 0
+        credentials = [plan.credentials[i] for i in keep]
+        for i in keep:
+            plan.credentials[i].signed_json = signed[i]
+        insert_many(credentials)
+        insert_many([
+            StatusEntry(credential_id=plan.credentials[i].pk, status_list_id=pairs[i][0].pk,
+                        purpose=purpose, index=pairs[i][1])
+            for purpose, pairs in plan.allocated.items() for i in keep])
+        now = timezone.now()
+        notes = [Notification(user_id=c.learner_id, kind="credential.issued",
+                              subject=ctx.message(plan.languages[i])[0][:200],
+                              body=ctx.message(plan.languages[i])[1],
+                              url=ctx.credential_path(c.public_id), created_at=now)
+                 for i, c in zip(keep, credentials, strict=True)]
+        insert_many(notes)
+        # One task per chunk sends the chunk's emails (each once: ``emailed_at``).
+        bulk_issuance_emails.enqueue([n.pk for n in notes])
+        for credential in _may_complete_stacks(ctx, credentials):
+            stack_credentials_after_issue(credential=credential)
+        job.issued_count += len(credentials)
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["issued_count", "heartbeat_at"])
+        audit_record(actor=None, action="bulk_issuance.chunk_issued", target=job,
+                     data={"first_row": plan.rows[keep[0]].row,
+                           "last_row": plan.rows[keep[-1]].row,
+                           "credentials": len(credentials)})
+    return len(credentials)
+
+
+def insert_many(objects: list[Any]) -> None:
+    """Insert model instances and set their primary keys. On PostgreSQL with ``COPY`` (ids
+    drawn from the table's sequence first), several times faster than ``bulk_create`` for
+    rows as large as signed credentials; elsewhere ``bulk_create``."""
+    if not objects:
+        return
+    model = type(objects[0])
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields]
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        if not hasattr(cursor.cursor, "copy"):  # not psycopg 3
+            model.objects.bulk_create(objects)
+            return
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, len(objects)])
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for obj in objects:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection)
+                                for f in fields])
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _signer_processes(total: int) -> int:
+    """Worker processes for signing: none for a small job (starting them costs more than they
+    save) or on one core; else one per core, at most two (the database needs the rest)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    return 0 if total < 5000 or cores < 2 else min(2, cores)
+
+
+def bulk_issuance_run(
+    *, job_id: int, chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[BulkProgress], None] | None = None,
+    after_chunk: Callable[[int], None] | None = None,
+    processes: int | None = None,
+) -> BulkIssuance:
+    """Issue the job's remaining rows (all of them, or those after the last committed chunk).
+
+    Chunk n+1 is prepared while chunk n is being signed. ``after_chunk(n)`` is called after the
+    n-th committed chunk of this run (tests use it to interrupt a run). A failure marks the job
+    failed with its message and re-raises; running it again resumes."""
+    from microcred.issuance.bulk_signer import Signer
+    from microcred.issuance.status_lists import status_list_publish
+
+    with transaction.atomic():
+        job = (BulkIssuance.objects.select_for_update()
+               .select_related("organization", "micro_credential").get(pk=job_id))
+        if job.status == BulkIssuance.Status.DONE:
+            return job
+        job.status = BulkIssuance.Status.RUNNING
+        job.started_at = job.started_at or timezone.now()
+        job.heartbeat_at = timezone.now()
+        job.error = ""
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "error"])
+    signer = None
+    try:
+        ctx = _context(job)
+        done = max(Credential.objects.filter(bulk_job=job, renews__isnull=True)
+                   .order_by("-bulk_row").values_list("bulk_row", flat=True)[:1], default=0)
+        issued = Credential.objects.filter(bulk_job=job, renews__isnull=True).count()
+        if progress:
+            progress(BulkProgress(issued, job.total, job))
+        signer = Signer(key=ctx.key, verification_method=ctx.verification_method,
+                        processes=_signer_processes(job.total - issued)
+                        if processes is None else processes)
+        pending: tuple[_Plan, Callable[[], list[str]]] | None = None
+        number = 0
+
+        def commit(plan: _Plan, result: Callable[[], list[str]]) -> None:
+            nonlocal issued, number
+            issued += _write(ctx, plan, result())
+            number += 1
+            if progress:
+                progress(BulkProgress(issued, job.total, job))
+            if after_chunk:
+                after_chunk(number)
+
+        for chunk in _chunks(_rows_after(job, done), chunk_size):
+            plan = _prepare(ctx, chunk)
+            if plan is None:
+                continue
+            result = signer.submit(plan.documents)
+            plan.documents = []
+            if pending is not None:
+                commit(*pending)
+            pending = (plan, result)
+        if pending is not None:
+            commit(*pending)
+        # New entries leave every bit as it was; a list is re-signed here only if it has no
+        # current signed copy (a list opened by this job), once, not per credential.
+        for list_id in set(StatusEntry.objects.filter(credential__bulk_job=job)
+                           .values_list("status_list_id", flat=True).distinct()):
+            status_list_publish(status_list_id=list_id)
+    except BaseException as exc:
+        BulkIssuance.objects.filter(pk=job_id).update(
+            status=BulkIssuance.Status.FAILED, error=str(exc)[:2000] or type(exc).__name__,
+            finished_at=timezone.now())
+        raise
+    finally:
+        if signer is not None:
+            signer.close()
+    with transaction.atomic():
+        job = BulkIssuance.objects.select_for_update().get(pk=job_id)
+        job.status = BulkIssuance.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        audit_record(actor=None, action="bulk_issuance.finished", target=job,
+                     data={"issued": job.issued_count})
+    return job
+
+
+def bulk_issuance_sweep(*, now: Any = None) -> list[int]:
+    """Re-enqueue jobs whose process died: queued or running with no chunk committed for
+    :data:`STALE_AFTER` (the task resumes after the last committed row)."""
+    from microcred.issuance.tasks import bulk_issuance_task
+
+    now = now or timezone.now()
+    stale = list(BulkIssuance.objects.filter(
+        status__in=[BulkIssuance.Status.QUEUED, BulkIssuance.Status.RUNNING],
+        heartbeat_at__lt=now - STALE_AFTER).values_list("pk", flat=True))
+    for pk in stale:
+        BulkIssuance.objects.filter(pk=pk).update(heartbeat_at=now)
+        bulk_issuance_task.enqueue(pk)
+    return stale
