@@ -21,9 +21,12 @@ USAGE = """usage: microcred <command> [options]
 
 commands:
   serve [--host H] [--port P]   migrate, then serve the site (gunicorn) with a task worker
+                                and the sweep
   worker                        run the background task worker (credential signing)
   migrate                       create or update the database
   demo                          load demo content (safe to run again)
+  sweep [--every SECONDS]       periodic housekeeping (serve runs it every 15 minutes):
+                                deadlines and reminders, stopped bulk jobs, statistics
   credentials export DIR        write every issued credential to DIR/<id>.json as stored
   credentials retry-pending     enqueue signing again for credentials still pending
   credentials issue-bulk --csv FILE --micro-credential SLUG --as EMAIL [--resume]

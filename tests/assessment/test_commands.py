@@ -20,3 +20,13 @@ def test_sweep_and_pool_commands(world: World) -> None:
     out = io.StringIO()
     call_command("assessment", "pool", world.mc.slug, person.email, "--lead", stdout=out)
     assert "qualified (lead)" in out.getvalue()
+
+
+def test_the_housekeeping_sweep_runs_every_periodic_job(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("sweep", stdout=out)
+    assert out.getvalue().startswith("reminded 0, expired 0, reassigned 0; bulk jobs resumed 0")

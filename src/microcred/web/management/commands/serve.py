@@ -53,9 +53,9 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_task_worker"]:
             # Child processes, not threads: gunicorn forks and handles signals itself. The task
-            # worker signs and mails; the sweep sends decision reminders, expires claims and
-            # reassigns overdue work every 15 minutes.
-            for command in (["worker"], ["assessment", "sweep", "--every", "900"]):
+            # worker signs and mails; the sweep sends decision reminders, expires claims,
+            # reassigns overdue work and resumes stopped bulk jobs every 15 minutes.
+            for command in (["worker"], ["sweep", "--every", "900"]):
                 children.append(
                     subprocess.Popen([sys.executable, "-m", "microcred.cli", *command])  # noqa: S603
                 )
