@@ -283,6 +283,9 @@ MATRIX: dict[str, Entry] = {
     "api:privacy": Entry({"GET": PUBLIC}),
     # -- issuance ------------------------------------------------------------------------------
     "issuance:mine": Entry({"GET": signed_in()}),
+    "issuance:transcript": Entry({"GET": only("learner", denied="404")},
+                                 kwargs={"org_slug": "org.slug"},
+                                 note="only the requester's own credentials; others hold none"),
     "issuance:profile_edit": Entry({"GET": signed_in(), "POST": signed_in("400")},
                                    note="POST with no data: the form again"),
     "issuance:profile": Entry({"GET": PUBLIC}, kwargs={"handle": "public_handle"},

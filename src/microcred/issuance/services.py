@@ -114,13 +114,15 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
         renewed = credential.renews
         return list(json.loads(renewed.signed_json).get("evidence", [])) if renewed else []
     entries = []
-    for answer in credential.attempt.answers.select_related("prompt").order_by("prompt__position"):
+    answers = credential.attempt.answers.select_related("prompt__part").prefetch_related(
+        "prompt__part__prompts").order_by("prompt__position")
+    for answer in answers:
         if not answer.is_complete:
             continue
         prompt = answer.prompt
         entries.append(ob.evidence(
             id=evidence_url(credential, prompt.position),
-            name=str(_("Part %(n)s") % {"n": prompt.position}),
+            name=str(prompt.label),
             description=prompt.prompt,
             genre="File" if prompt.kind == "file" else "Written answer",
         ))

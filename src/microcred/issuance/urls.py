@@ -5,6 +5,7 @@ from microcred.issuance import bulk_views, views
 app_name = "issuance"
 urlpatterns = [
     path("me/credentials/", views.my_credentials, name="mine"),
+    path("me/transcripts/<slug:org_slug>.json", views.transcript, name="transcript"),
     path("me/profile/", views.learner_profile_edit, name="profile_edit"),
     path("people/<slug:handle>/", views.learner_profile_page, name="profile"),
     path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),

@@ -45,11 +45,30 @@ from microcred.verification.summary import credential_summary
 
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
+    from microcred.issuance.transcripts import transcript_organizations
+
     return render(request, "issuance/my_credentials.html", {
         "credentials": credentials_for_learner(learner=request.user),
+        "transcripts": transcript_organizations(learner=request.user),
         "profile": learner_profile_for(user=request.user),
         "held": held_credentials(user=request.user),
     })
+
+
+@login_required
+def transcript(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The learner's CLR 2.0 transcript from one organization, signed now, as a download."""
+    from microcred.issuance.transcripts import transcript_signed
+
+    organization = Organization.objects.filter(slug=org_slug).first()
+    if organization is None:
+        raise NotFound(_("No such organization."))
+    signed = transcript_signed(learner=request.user, organization=organization)
+    response = HttpResponse(json.dumps(signed, ensure_ascii=False, indent=2).encode("utf-8"),
+                            content_type="application/ld+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{organization.slug}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
