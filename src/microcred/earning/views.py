@@ -115,16 +115,24 @@ def _criteria_with_feedback(attempt: Attempt, previous: Any) -> list[tuple[Any, 
     return [(c, scores.get(c.pk)) for c in attempt.micro_credential.criteria.all()]
 
 
+def _numbered(data: Any, prefix: str) -> dict[int, str]:
+    return {int(key[len(prefix):]): value for key, value in data.items()
+            if key.startswith(prefix) and key[len(prefix):].isdigit()}
+
+
 @login_required
 @require_POST
 def autosave(request: HttpRequest, public_id: str) -> HttpResponse:
     """Saves the written answers as the learner types (htmx) or as the tab closes (beacon)."""
     attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
-    form = AttemptForm(request.POST, items=attempt_prompts_with_answers(attempt=attempt))
+    # The fields by name (``prompt_<id>``, ``link_<id>``), without building the whole form:
+    # this runs every few seconds while someone types. The service checks each id belongs to
+    # this attempt and is the right kind.
+    texts = _numbered(request.POST, "prompt_")
+    links = _numbered(request.POST, "link_")
     try:
-        attempt_save_draft(learner=request.user, attempt_id=attempt.pk, texts=form.texts(),
-                           links=form.links(),
-                           resubmission_note=request.POST.get("resubmission_note"))
+        attempt_save_draft(learner=request.user, attempt_id=attempt.pk, texts=texts,
+                           links=links, resubmission_note=request.POST.get("resubmission_note"))
     except ValidationFailed as exc:
         return HttpResponse(exc.message)
     now = time_format(timezone.localtime(), "H:i:s")
