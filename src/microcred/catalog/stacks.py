@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential, Stack, StackMember
@@ -272,12 +272,12 @@ def rule_sentence(stack: Stack, count: int) -> str:
                         "Earn any %(n)s of these %(count)s micro-credentials:",
                         n) % {"n": n, "count": count}
     if stack.rule == Stack.Rule.IN_ORDER:
-        return ngettext("Earn this micro-credential:",
-                        "Earn these %(count)s micro-credentials, in this order:",
-                        count) % {"count": count}
-    return ngettext("Earn this micro-credential:",
-                    "Earn all %(count)s of these micro-credentials, in any order:",
-                    count) % {"count": count}
+        return npgettext("stack rule: in order", "Earn this micro-credential:",
+                         "Earn these %(count)s micro-credentials, in this order:",
+                         count) % {"count": count}
+    return npgettext("stack rule: all", "Earn this micro-credential:",
+                     "Earn all %(count)s of these micro-credentials, in any order:",
+                     count) % {"count": count}
 
 
 # -- a learner's progress ----------------------------------------------------------------------
