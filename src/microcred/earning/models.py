@@ -116,7 +116,7 @@ class Answer(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)
     # What the content turned out to be (sniffed from its bytes, never from its name).
-    file_type = models.CharField(max_length=64, blank=True)
+    file_type = models.CharField(max_length=128, blank=True)
     link = models.URLField(_("link to the artifact"), blank=True, max_length=1000)
     updated_at = models.DateTimeField(auto_now=True)
 
