@@ -95,10 +95,6 @@ def credential_request_issue(*, actor: Any, attempt: Attempt) -> Credential:
     return credential
 
 
-def _achievement_id(mc: Any) -> str:
-    return f"{settings.PUBLIC_URL}/catalog/{mc.slug}/#achievement-v{mc.version}"
-
-
 def evidence_url(credential: Credential, position: int) -> str:
     return f"{settings.PUBLIC_URL}/credentials/{credential.public_id}/evidence/{position}"
 

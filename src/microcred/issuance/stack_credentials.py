@@ -39,16 +39,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
-from microcred.catalog.models import MicroCredential, Stack
+from microcred.catalog.achievement import achievement_id
+from microcred.catalog.models import Stack
 from microcred.issuance.models import Credential, IssuerKey
 
-__all__ = ["member_achievement_id", "stack_achievement_id", "stack_associations",
+__all__ = ["stack_achievement_id", "stack_associations",
            "stack_credential_document", "stack_credential_request", "stack_credentials_after_issue"]
-
-
-def member_achievement_id(mc: MicroCredential) -> str:
-    """The Achievement id a member's credentials carry (as ``issuance.services`` writes it)."""
-    return f"{settings.PUBLIC_URL}/catalog/{mc.slug}/#achievement-v{mc.version}"
 
 
 def stack_page_url(stack: Stack) -> str:
@@ -72,7 +68,7 @@ def _achievement(stack: Stack, issuer: dict[str, Any]) -> dict[str, Any]:
     with translation.override(stack.language or settings.LANGUAGE_CODE):
         lines = [rule_sentence(stack, len(members))]
         lines += [f"{m.position}. {m.micro_credential.title} "
-                  f"({member_achievement_id(m.micro_credential)})" for m in members]
+                  f"({achievement_id(m.micro_credential)})" for m in members]
         lines.append(_("Any version of each micro-credential counts. Each was assessed "
                        "against its own rubric by a trained assessor."))
     hours = [m.micro_credential.credit_hours for m in members
@@ -84,7 +80,7 @@ def _achievement(stack: Stack, issuer: dict[str, Any]) -> dict[str, Any]:
         image=stack_badge_url(stack), in_language=stack.language or None,
         alignments=[ob.alignment(
             target_name=m.micro_credential.title,
-            target_url=member_achievement_id(m.micro_credential),
+            target_url=achievement_id(m.micro_credential),
             target_description=m.micro_credential.competency,
             target_code=str(m.position), target_type="ceterms:Credential",
         ) for m in members],
@@ -98,7 +94,7 @@ def stack_associations(stack: Stack) -> list[dict[str, Any]]:
     from microcred.vc import openbadges as ob
 
     return [ob.association(association_type="isParentOf", source_id=stack_achievement_id(stack),
-                           target_id=member_achievement_id(m.micro_credential))
+                           target_id=achievement_id(m.micro_credential))
             for m in stack.members.select_related("micro_credential").order_by("position")]
 
 
