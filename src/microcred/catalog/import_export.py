@@ -36,7 +36,7 @@ from microcred.catalog.services import (
 )
 from microcred.errors import MicrocredError, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import user_has_role, user_may_author
 from microcred.web.database import refresh_planner_statistics
 
 __all__ = ["ImportFailed", "ImportReport", "authoring_files", "catalog_export",
@@ -84,8 +84,7 @@ def authoring_files(path: Path) -> list[Path]:
 
 
 def _may_author(actor: Any, org: Organization) -> bool:
-    return any(user_has_role(user=actor, organization=org, role=role)
-               for role in (Role.AUTHOR, Role.ADMIN))
+    return user_may_author(user=actor, organization=org)
 
 
 def _check_all(actor: Any, files: list[Path], root: Path | None,

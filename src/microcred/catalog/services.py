@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -42,22 +42,22 @@ from microcred.catalog.spec import (
 from microcred.catalog.versions import version_published
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import user_has_role, user_may_author
 
 
 def _may_author(actor: Any, organization: Organization) -> bool:
-    return (user_has_role(user=actor, organization=organization, role=Role.AUTHOR)
-            or user_has_role(user=actor, organization=organization, role=Role.ADMIN))
+    return user_may_author(user=actor, organization=organization)
 
 
 def _may_review(actor: Any, organization: Organization) -> bool:
     return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "micro-credential"
+def unique_slug(model: type[models.Model], title: str, *, fallback: str) -> str:
+    """A slug from ``title`` that no row of ``model`` uses yet (``-2``, ``-3``... appended)."""
+    base = slugify(title)[:100] or fallback
     slug, n = base, 2
-    while MicroCredential.objects.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -181,7 +181,9 @@ def micro_credential_write(
                     _("The address %(slug)s is taken by another micro-credential.")
                     % {"slug": spec.slug}, problems={"slug": _("This address is taken.")})
             mc = MicroCredential.objects.create(
-                organization=organization, slug=spec.slug or _unique_slug(spec.title),
+                organization=organization,
+                slug=spec.slug or unique_slug(MicroCredential, spec.title,
+                                              fallback="micro-credential"),
                 created_by=actor, **_scalars(spec))
             action = "micro_credential.created"
         else:
@@ -436,8 +438,7 @@ def micro_credential_translate(
             pk=micro_credential_id
         )
         org = mc.organization
-        if not (user_has_role(user=actor, organization=org, role=Role.AUTHOR)
-                or user_has_role(user=actor, organization=org, role=Role.ADMIN)):
+        if not _may_author(actor, org):
             raise NotAllowed(_("Only an author of %(org)s can translate it.") % {"org": org.name})
         if mc.is_published:
             raise InvalidState(_("A published micro-credential is frozen; translate it before "

@@ -29,7 +29,7 @@ from microcred.catalog.stacks import (
 )
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import user_has_role, user_may_author
 
 # -- public pages -------------------------------------------------------------------------------
 
@@ -44,8 +44,7 @@ def _badge_src(obj: MicroCredential | Stack) -> str:
 
 
 def _may_author(user: Any, organization: Organization) -> bool:
-    return (user_has_role(user=user, organization=organization, role=Role.AUTHOR)
-            or user_has_role(user=user, organization=organization, role=Role.ADMIN))
+    return user_may_author(user=user, organization=organization)
 
 
 def _stack(slug: str, request: HttpRequest) -> Stack:

@@ -38,9 +38,10 @@ from django.utils.translation import ngettext, npgettext
 
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential, Stack, StackMember
+from microcred.catalog.services import unique_slug
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import user_has_role, user_may_author
 
 __all__ = [
     "ACHIEVEMENT_TYPES",
@@ -62,20 +63,11 @@ ACHIEVEMENT_TYPES = ("Certificate", "Certification", "CertificateOfCompletion", 
 
 
 def _may_author(actor: Any, organization: Organization) -> bool:
-    return (user_has_role(user=actor, organization=organization, role=Role.AUTHOR)
-            or user_has_role(user=actor, organization=organization, role=Role.ADMIN))
+    return user_may_author(user=actor, organization=organization)
 
 
 def _is_admin(actor: Any, organization: Organization) -> bool:
     return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "stack"
-    slug, n = base, 2
-    while Stack.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _problems(
@@ -151,7 +143,8 @@ def stack_create(
     try:
         with transaction.atomic():
             stack = Stack.objects.create(
-                organization=organization, slug=slug or _unique_slug(title), title=title,
+                organization=organization, title=title,
+                slug=slug or unique_slug(Stack, title, fallback="stack"),
                 description=description, language=language or "en", rule=rule,
                 required_count=required_count if rule == Stack.Rule.ANY_N else None,
                 achievement_type=achievement_type, created_by=actor,

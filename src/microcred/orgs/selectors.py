@@ -17,3 +17,12 @@ def user_has_role(*, user: Any, organization: Organization, role: Role | str) ->
     if not getattr(user, "is_authenticated", False):
         return False
     return organization.memberships.filter(user=user, role=role).exists()
+
+
+def user_may_author(*, user: Any, organization: Organization) -> bool:
+    """Authors write an organization's micro-credentials and stacks; its administrators may too
+    (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return organization.memberships.filter(user=user,
+                                           role__in=[Role.AUTHOR, Role.ADMIN]).exists()
