@@ -115,8 +115,3 @@ class AttemptForm(Form):
         return {item.prompt.pk: self.data.get(item.link_field_name, "")
                 for item in self.items if item.prompt.kind == EvidencePrompt.Kind.FILE
                 and item.link_field_name in self.data}
-
-    @property
-    def file_field_names(self) -> str:
-        return ",".join(i.field_name for i in self.items
-                        if i.prompt.kind == EvidencePrompt.Kind.FILE)

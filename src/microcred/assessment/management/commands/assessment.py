@@ -26,12 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from microcred.assessment.services import assignments_sweep, pool_member_add
-        from microcred.web.database import refresh_planner_statistics
 
         if options["action"] == "sweep":
             while True:
                 report = assignments_sweep()
-                refresh_planner_statistics()
                 self.stdout.write(f"reminded {report.reminded}, expired {report.expired}, "
                                   f"reassigned {report.reassigned}")
                 if not options["every"]:
