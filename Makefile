@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-fast bench bench-bulk load lint typecheck clean venv messages
+.PHONY: demo test test-fast bench bench-bulk load lint typecheck clean venv messages native
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -14,20 +14,30 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,native]'
 	@rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
 
+# The credential core's hot modules compiled to C with mypyc (same source, ~1.3x faster
+# verification; docs/performance.md). Without a C compiler it records pure Python and goes on.
+NATIVE_SOURCES := src/microcred/vc/_internal/fastld.py src/microcred/vc/_internal/rdfc10.py \
+	src/microcred/vc/_internal/nquads.py src/microcred/vc/multibase.py
+NATIVE := src/microcred/vc/_native.json
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES) scripts/build_native.py
+	$(PY) scripts/build_native.py $(NATIVE_SOURCES)
+
+native: $(NATIVE)
+
 # Debug is on for the demo only (MICROCRED_DEBUG); production leaves it unset.
-demo: $(STAMP)
+demo: $(STAMP) $(NATIVE)
 	$(BIN)/microcred migrate --noinput
 	MICROCRED_DEBUG=1 $(BIN)/microcred demo
 	MICROCRED_DEBUG=1 $(BIN)/microcred serve --host 127.0.0.1 --port 8000
 
 # The whole suite on SQLite; then the database tests again on PostgreSQL when
 # MICROCRED_TEST_POSTGRES_URL is set (.ci/run sets it).
-test: $(STAMP)
+test: $(STAMP) $(NATIVE)
 	$(PY) -m pytest
 	@if [ -n "$$MICROCRED_TEST_POSTGRES_URL" ]; then \
 	  echo "== database tests again on PostgreSQL ($$MICROCRED_TEST_POSTGRES_URL)"; \
@@ -41,7 +51,7 @@ test: $(STAMP)
 # case; writes benchmarks/catalog_results.json; see docs/catalog.md). Then the web: a
 # credential's public page and POST /credentials/verify under Locust load against the
 # framework's floor (/healthz) on `microcred serve` (writes benchmarks/web.json).
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/catalog.py
 	$(PY) benchmarks/web.py
@@ -51,14 +61,14 @@ bench: $(STAMP)
 # (MICROCRED_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/, database
 # microcred_bench_load created and dropped), then a check that no acknowledged write was lost.
 # Writes benchmarks/load.json; see docs/performance.md.
-load: $(STAMP)
+load: $(STAMP) $(NATIVE)
 	$(PY) benchmarks/load.py --users 200 --seconds 60 --workers 4
 
 # Issue 7's bulk issuance benchmark (not part of `make test`): one `microcred credentials
 # issue-bulk` of 100,000 rows against PostgreSQL (BENCH_POSTGRES_URL, default
 # postgres://postgres@127.0.0.1:5432/, database microcred_bench_bulk created and dropped): wall
 # time, peak RSS, counts, a verified sample. Writes benchmarks/bulk.json; see docs/performance.md.
-bench-bulk: $(STAMP)
+bench-bulk: $(STAMP) $(NATIVE)
 	$(PY) benchmarks/bulk.py --rows 100000
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
@@ -74,4 +84,5 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info $(NATIVE)
+	find src -name '*.so' -delete

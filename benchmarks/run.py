@@ -115,6 +115,12 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"Digital Bazaar @digitalbazaar/vc (node), ob-2kb verify: {_rate(js)}/s")
     else:
         lines.append(f"Digital Bazaar JS: {results['digitalbazaar_js'].get('skipped')}")
+    compiled = results["native"]["compiled"]
+    lines.append(
+        f"compiled with mypyc (make native): {len(compiled)} modules"
+        if compiled
+        else f"pure Python, not compiled: {results['native']['reason']}"
+    )
     stats = results["fastld"]
     lines.append(
         f"fast JSON-LD path: {stats['fast']} documents, {stats['fallbacks']} fallbacks"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -615,3 +616,11 @@ def test_odd_documents_match_pyld(seed):
         [[VC2], [VC1], [VC2, OB3], [VC1, DI2], VC2, [VC2, {"@vocab": None}], gen.context(1)]
     )
     assert_same(document)
+
+
+@given(value=st.floats(allow_nan=True, allow_infinity=True))
+@settings(max_examples=3000, deadline=None)
+def test_doubles_are_written_as_pyld_writes_them(value):
+    """``fastld._double`` is pyld's ``_canonicalize_double`` without its regular expression."""
+    expected = re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{value:1.15E}")
+    assert fastld._double(value) == expected

@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import jsonld
+from . import jsonld, native
 from . import openbadges as ob
 from ._internal import fastld
 from .data_integrity import sign, verify_proofs
@@ -305,6 +305,7 @@ def run(
         ):
             if field in main:
                 out[field] = main[field]
+    out["native"] = native.status().as_dict()
     out["fastld"] = fastld.STATS.as_dict()
     out["fallbacks"] = out["fastld"]["fallbacks"]
     return out

@@ -98,7 +98,7 @@ SENTINEL: Final = "urn:microcred:undefined-term:"
 _ABSOLUTE: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 #: Characters an N-Quads IRIREF cannot hold (``nquads._IRI_FORBIDDEN``): the reference path
 #: raises on them, so the fast path hands such documents back.
-_IRI_FORBIDDEN: Final = re.compile('[\x00-\x20<>"{}|^`\\\\\ud800-\udfff]')
+_IRI_FORBIDDEN: Final = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
 _LANGUAGE: Final = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
 _DOUBLE_EXPONENT: Final = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 
@@ -110,6 +110,7 @@ _PYLD_SERIES: Final = "3.3."
 _MAX_ROOTS: Final = 128
 _MAX_DERIVED: Final = 256
 _MAX_TERMS: Final = 4096
+_MAX_WRAPPERS: Final = 1024
 
 _SUPPORTED_CONTAINERS: Final = frozenset({"@set", "@list", "@graph", "@language"})
 _NODE_KEYWORDS: Final = frozenset({"@id", "@type"})
@@ -275,7 +276,6 @@ class _Context:
         "plans",
         "shapes",
         "types",
-        "__weakref__",
     )
 
     def __init__(self, raw: dict[str, Any], loader_cache: _LoaderCache) -> None:
@@ -442,7 +442,9 @@ class _LoaderCache:
         }
         # Oldest first; evicted in insertion order once full.
         self.roots: OrderedDict[Any, _Context] = OrderedDict()
-        self.wrappers: weakref.WeakValueDictionary[int, _Context] = weakref.WeakValueDictionary()
+        # Keyed by id(raw); each wrapper holds its raw context, so an id is not reused while
+        # its entry lives. Bounded, and cleared when full (wrappers are cheap to rebuild).
+        self.wrappers: dict[int, _Context] = {}
         self.lock = threading.Lock()
 
     def wrap(self, raw: dict[str, Any]) -> _Context:
@@ -451,6 +453,8 @@ class _LoaderCache:
         found = self.wrappers.get(id(raw))
         if found is None or found.raw is not raw:
             found = _Context(raw, self)
+            if len(self.wrappers) >= _MAX_WRAPPERS:
+                self.wrappers.clear()
             self.wrappers[id(raw)] = found
         return found
 
@@ -504,8 +508,19 @@ def _valid_iri(iri: str) -> bool:
 
 
 def _double(value: float) -> str:
-    """pyld's canonical ``xsd:double`` lexical form (``_canonicalize_double``)."""
-    return _DOUBLE_EXPONENT.sub(r"\1E\2\3", f"{value:1.15E}")
+    r"""pyld's canonical ``xsd:double`` lexical form (``_canonicalize_double``): its
+    ``(\d)0*E\+?(-)?0*(\d)`` -> ``\1E\2\3`` done with string methods (the mantissa loses its
+    trailing zeros but keeps a digit after the point; the exponent loses its ``+`` and leading
+    zeros). ``tests/vc/test_fastld.py`` checks the two agree."""
+    text = f"{value:1.15E}"
+    mantissa, marker, exponent = text.partition("E")
+    if not marker:
+        return _DOUBLE_EXPONENT.sub(r"\1E\2\3", text)  # inf and nan: no exponent
+    mantissa = mantissa.rstrip("0")
+    if mantissa.endswith("."):
+        mantissa += "0"
+    sign = "-" if exponent.startswith("-") else ""
+    return mantissa + "E" + sign + (exponent.lstrip("+-").lstrip("0") or "0")
 
 
 def _literal(value: Any, datatype: str | None, language: str | None) -> Term:

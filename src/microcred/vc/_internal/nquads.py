@@ -70,7 +70,7 @@ _LITERAL_ESCAPES: dict[int, str] = {
     0xFFFE: "\\uFFFE",
     0xFFFF: "\\uFFFF",
 }
-_NEEDS_ESCAPE: Final = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff\ufffe\uffff]')
+_NEEDS_ESCAPE: Final = re.compile(r'[\x00-\x1f"\\\x7f\ud800-\udfff\ufffe\uffff]')
 
 
 def _escape_lexical(value: str) -> str:
@@ -149,7 +149,7 @@ _UNESCAPE_ECHAR: Final = {
 }
 # What IRIREF forbids unescaped; a UCHAR must not smuggle these in either, or the canonical
 # (unescaped) form of the IRI would not be an IRIREF any more and quads could collide.
-_IRI_FORBIDDEN: Final = re.compile('[\x00-\x20<>"{}|^`\\\\\ud800-\udfff]')
+_IRI_FORBIDDEN: Final = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
 _LANGUAGE: Final = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
 
 
