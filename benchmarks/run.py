@@ -1,10 +1,11 @@
 """``make bench``: throughput of every case, against pyld, raw Ed25519 and Digital Bazaar's JS.
 
-Runs :func:`microcred.vc.benchmark.run` (one core, best of three rounds per figure), then, when
-``node`` and ``npm`` are on PATH, Digital Bazaar's ``@digitalbazaar/vc`` +
+Runs :func:`microcred.vc.benchmark.run` (one core, best of five interleaved rounds per
+figure), and, when ``node`` and ``npm`` are on PATH, Digital Bazaar's ``@digitalbazaar/vc`` +
 ``@digitalbazaar/eddsa-rdfc-2022-cryptosuite`` verifying the same signed ~2 KB sample credential
-in the same run (benchmarks/js, the pinned versions of tests/vc/js, installed once into a cache
-folder). Writes ``benchmarks/results.json`` and prints a table.
+just before and just after, the faster of the two counting (benchmarks/js, the pinned versions
+of tests/vc/js, installed once into a cache folder). Writes ``benchmarks/results.json`` and
+prints a table.
 
     python benchmarks/run.py [--n 300] [--out benchmarks/results.json]
 """
@@ -135,13 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results.json"))
     parser.add_argument("--no-js", action="store_true", help="skip Digital Bazaar's JS stack")
     args = parser.parse_args(argv)
+    key = benchmark.bench_key()
+    signed = sign(benchmark.sample_credential(key), key=key, created="2026-01-15T09:30:00Z")
+    js_n = max(20, args.n // 5)
+    # The JavaScript stack runs in its own process, so its rounds cannot be interleaved with
+    # Python's: it runs before and after them, and the faster of the two counts (the figure
+    # most favourable to the reference).
+    before = {"skipped": "--no-js"} if args.no_js else js_verify_rate(signed, js_n)
     results = benchmark.run(args.n)
-    if args.no_js:
-        results["digitalbazaar_js"] = {"skipped": "--no-js"}
+    after = before if "skipped" in before else js_verify_rate(signed, js_n)
+    runs = [run for run in (before, after) if "verify_per_s" in run]
+    if runs:
+        results["digitalbazaar_js"] = {
+            **max(runs, key=lambda run: run["verify_per_s"]),
+            "runs_verify_per_s": [run["verify_per_s"] for run in runs],
+        }
     else:
-        key = benchmark.bench_key()
-        signed = sign(benchmark.sample_credential(key), key=key, created="2026-01-15T09:30:00Z")
-        results["digitalbazaar_js"] = js_verify_rate(signed, max(20, args.n // 5))
+        results["digitalbazaar_js"] = after
     results["machine"] = {
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -28,6 +28,18 @@ def test_bench_json_reports_every_rate():
     assert set(results["cases"]) == {"ob-2kb", "ob-10kb", "clr-20", "ob-2kb-jcs", "ob-2kb-jwt"}
     for entry in results["cases"].values():
         assert entry["sign_per_s"] > 0 and entry["verify_per_s"] > 0
+    assert set(results["native"]) == {"compiled", "stale", "reason"}
+
+
+def test_interleaved_rounds_time_every_operation_every_round():
+    from microcred.vc.benchmark import measure_together
+
+    calls: list[str] = []
+    rates = measure_together(
+        {"a": (lambda: calls.append("a"), 2), "b": (lambda: calls.append("b"), 1)}, rounds=3
+    )
+    assert calls == ["a", "a", "b"] * 3
+    assert set(rates) == {"a", "b"} and all(rate > 0 for rate in rates.values())
 
 
 def test_bench_refuses_an_unknown_case():

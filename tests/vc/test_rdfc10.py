@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pyld import jsonld
 
 from microcred.vc._internal.nquads import (
+    _NEEDS_ESCAPE,
     BNODE,
     IRI,
     LITERAL,
@@ -26,6 +27,7 @@ from microcred.vc._internal.nquads import (
     Quad,
     Term,
     from_pyld_dataset,
+    needs_escape,
     parse_nquads,
     serialize_quad,
     serialize_term,
@@ -134,6 +136,19 @@ def test_serialize_literal_escapes_follow_rdfc10_appendix_a() -> None:
         + r'\uFFFE"'
     )
     assert serialize_term((LITERAL, lexical, XSD_STRING, None)) == expected
+
+
+def test_needs_escape_agrees_with_the_expression_for_every_character() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        for text in (char, "plain " + char + " text", "\u00e9" + char):
+            assert needs_escape(text) == (_NEEDS_ESCAPE.search(text) is not None), hex(code)
+
+
+@given(st.text())
+@settings(max_examples=2000, deadline=None)
+def test_needs_escape_agrees_with_the_expression_on_any_text(text: str) -> None:
+    assert needs_escape(text) == (_NEEDS_ESCAPE.search(text) is not None)
 
 
 def test_serialize_datatypes_and_language_tags() -> None:

@@ -3,7 +3,8 @@
 The sample credentials are built with :mod:`microcred.vc.openbadges` from fixed inputs (a fixed
 seed, fixed ids and dates), so every run measures the same bytes. Rates are operations per
 second of CPU time on one core, each the best of five timed rounds (the least disturbed by the
-rest of the machine). ``reference_*`` rates run the same operation through pyld (the reference
+rest of the machine), with the rounds of all figures interleaved so that the ratios between
+them are measured under the same conditions. ``reference_*`` rates run the same operation through pyld (the reference
 JSON-LD path), and ``ed25519_verify_per_s`` is the raw rate of ``cryptography``'s Ed25519 verify
 of a 64-byte message in the same run: the ceiling no cryptosuite can pass.
 """
@@ -31,7 +32,7 @@ __all__ = [
     "bench_key",
     "clr",
     "large_credential",
-    "measure",
+    "measure_together",
     "profile_verify",
     "run",
     "sample_credential",
@@ -182,19 +183,25 @@ def clr(key: Ed25519Multikey | None = None, *, count: int = 20) -> dict[str, Any
     )
 
 
-def measure(operation: Callable[[], object], n: int, *, rounds: int = 5) -> float:
-    """Operations per second of CPU time on one core: the best of ``rounds`` runs of ``n`` calls.
+def measure_together(
+    operations: Mapping[str, tuple[Callable[[], object], int]], *, rounds: int = 5
+) -> dict[str, float]:
+    """Operations per second of CPU time on one core, for each operation: the best of
+    ``rounds`` runs of ``n`` calls.
 
     CPU time of the measuring thread (``time.thread_time``), not wall time: on a machine shared
-    with other work, wall time measures the scheduler as much as the code.
+    with other work, wall time measures the scheduler as much as the code. Each round times
+    every operation once (``n`` calls each), so a spell of interference from the rest of the
+    machine falls on all of them alike and the ratios between them hold.
     """
-    best = float("inf")
+    best = dict.fromkeys(operations, float("inf"))
     for _ in range(rounds):
-        start = time.thread_time()
-        for _ in range(n):
-            operation()
-        best = min(best, time.thread_time() - start)
-    return n / best if best > 0 else float("inf")
+        for name, (operation, n) in operations.items():
+            start = time.thread_time()
+            for _ in range(n):
+                operation()
+            best[name] = min(best[name], (time.thread_time() - start) / n)
+    return {name: 1 / seconds if seconds > 0 else float("inf") for name, seconds in best.items()}
 
 
 @contextmanager
@@ -232,12 +239,20 @@ def _documents(key: Ed25519Multikey) -> dict[str, dict[str, Any]]:
     }
 
 
-def _ed25519_rate(key: Ed25519Multikey, n: int) -> float:
+def _ed25519_verify(key: Ed25519Multikey) -> Callable[[], object]:
     """``cryptography``'s own Ed25519 verify of a 64-byte message (what ``hashData`` is)."""
     message = bytes(64)
     signature = key.sign(message)
     public = Ed25519PublicKey.from_public_bytes(key.public_bytes)
-    return measure(lambda: public.verify(signature, message), n)
+    return lambda: public.verify(signature, message)
+
+
+def _on_reference_path(operation: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        with _reference_path():
+            return operation()
+
+    return run
 
 
 def run(
@@ -246,21 +261,25 @@ def run(
     """Measure every case; the top-level keys describe the ~2 KB sample (issue 7's figures).
 
     ``n`` is the number of operations per timed round; the reference (pyld) path and CLR
-    verification run a tenth as many (at least 3), since each takes far longer.
+    verification run a tenth as many (at least 3), since each takes far longer. Every figure's
+    rounds are interleaved with every other's (:func:`measure_together`).
     """
     key = bench_key()
     resolver = Resolver()
     documents = _documents(key)
     fastld.STATS.reset()
-    ed25519 = _ed25519_rate(key, max(n, 1000))
-    out: dict[str, Any] = {"n": n, "ed25519_verify_per_s": ed25519, "cases": {}}
+    operations: dict[str, tuple[Callable[[], object], int]] = {
+        "ed25519_verify": (_ed25519_verify(key), max(n, 1000))
+    }
     slow_n = max(3, n // 10)
+    entries: dict[str, dict[str, Any]] = {}
     for name in cases or tuple(CASES):
         description, suite = CASES[name]
         document = documents[name]
         case_n = slow_n if name == "clr-20" else n
         entry: dict[str, Any] = {"description": description, "cryptosuite": suite}
         entry["bytes"] = len(_json_bytes(document))
+        entries[name] = entry
         if suite == "jwt-eddsa":
             token = sign_jwt(document, key=key)
 
@@ -270,32 +289,38 @@ def run(
             def jwt_verify(t: str = token) -> object:
                 return verify_jwt(t, resolver=resolver)
 
-            entry["sign_per_s"] = measure(jwt_sign, case_n)
-            entry["verify_per_s"] = measure(jwt_verify, case_n)
-        else:
-            signed = sign(document, key=key, cryptosuite=suite, created=_CREATED)
-            _checked(verify_proofs(signed, resolver=resolver))
+            operations[f"{name}/sign"] = (jwt_sign, case_n)
+            operations[f"{name}/verify"] = (jwt_verify, case_n)
+            continue
+        signed = sign(document, key=key, cryptosuite=suite, created=_CREATED)
+        _checked(verify_proofs(signed, resolver=resolver))
 
-            def do_sign(d: dict[str, Any] = document, s: str = suite) -> object:
-                return sign(d, key=key, cryptosuite=s, created=_CREATED)
+        def do_sign(d: dict[str, Any] = document, s: str = suite) -> object:
+            return sign(d, key=key, cryptosuite=s, created=_CREATED)
 
-            def do_verify(d: dict[str, Any] = signed) -> object:
-                return verify_proofs(d, resolver=resolver)
+        def do_verify(d: dict[str, Any] = signed) -> object:
+            return verify_proofs(d, resolver=resolver)
 
-            entry["sign_per_s"] = measure(do_sign, case_n)
-            entry["verify_per_s"] = measure(do_verify, case_n)
-            if reference and suite == "eddsa-rdfc-2022":
-                with _reference_path():
-                    _checked(verify_proofs(signed, resolver=resolver))
-                    ref_n = max(3, case_n // 10)
-                    entry["reference_sign_per_s"] = measure(do_sign, ref_n)
-                    entry["reference_verify_per_s"] = measure(do_verify, ref_n)
+        operations[f"{name}/sign"] = (do_sign, case_n)
+        operations[f"{name}/verify"] = (do_verify, case_n)
+        if reference and suite == "eddsa-rdfc-2022":
+            with _reference_path():
+                _checked(verify_proofs(signed, resolver=resolver))
+            ref_n = max(3, case_n // 10)
+            operations[f"{name}/reference_sign"] = (_on_reference_path(do_sign), ref_n)
+            operations[f"{name}/reference_verify"] = (_on_reference_path(do_verify), ref_n)
+    rates = measure_together(operations)
+    ed25519 = rates["ed25519_verify"]
+    out: dict[str, Any] = {"n": n, "ed25519_verify_per_s": ed25519, "cases": entries}
+    for name, entry in entries.items():
+        for field in ("sign", "verify", "reference_sign", "reference_verify"):
+            if f"{name}/{field}" in rates:
+                entry[f"{field}_per_s"] = rates[f"{name}/{field}"]
         entry["verify_vs_ed25519"] = entry["verify_per_s"] / ed25519
         if "reference_verify_per_s" in entry:
             entry["verify_vs_reference"] = entry["verify_per_s"] / entry["reference_verify_per_s"]
             entry["sign_vs_reference"] = entry["sign_per_s"] / entry["reference_sign_per_s"]
-        out["cases"][name] = entry
-    main = out["cases"].get("ob-2kb")
+    main = entries.get("ob-2kb")
     if main is not None:
         for field in (
             "sign_per_s",

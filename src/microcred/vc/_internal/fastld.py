@@ -64,7 +64,6 @@ from pyld.jsonld import JsonLdProcessor, LRUCache
 from pyld.jsonld import canonicalize as _jcs
 
 from .nquads import (
-    _NEEDS_ESCAPE,
     BNODE,
     IRI,
     LITERAL,
@@ -73,6 +72,7 @@ from .nquads import (
     Quad,
     Term,
     _escape_lexical,  # the escaping serialize_term applies to lexical forms
+    needs_escape,
     serialize_term,
 )
 
@@ -480,18 +480,25 @@ _LOADER_CACHES: weakref.WeakKeyDictionary[Any, _LoaderCache] = weakref.WeakKeyDi
 _LOADER_LOCK: Final = threading.Lock()
 
 
+#: The last loader asked for (weakly) and its cache: nearly every call uses the default loader.
+_LAST_LOADER: tuple[weakref.ref[Any], _LoaderCache] | None = None
+
+
 def _loader_cache(loader: Any) -> _LoaderCache:
+    global _LAST_LOADER
+    last = _LAST_LOADER
+    if last is not None and last[0]() is loader:
+        return last[1]
     found = _LOADER_CACHES.get(loader)
-    if found is not None:
-        return found
-    with _LOADER_LOCK:
-        found = _LOADER_CACHES.get(loader)
-        if found is None:
-            found = _LOADER_CACHES[loader] = _LoaderCache(loader)
-        return found
+    if found is None:
+        with _LOADER_LOCK:
+            found = _LOADER_CACHES.get(loader)
+            if found is None:
+                found = _LOADER_CACHES[loader] = _LoaderCache(loader)
+    _LAST_LOADER = (weakref.ref(loader), found)
+    return found
 
 
-_needs_escape: Final = _NEEDS_ESCAPE.search
 _VALID_IRIS: dict[str, bool] = {}
 
 
@@ -699,7 +706,7 @@ class _Walker:
         return _literal(value, None, None)
 
     def plan(
-        self, ctx: _Context, key: str | None, element: Mapping[str, Any], top: bool
+        self, ctx: _Context, key: str | None, element: dict[str, Any], top: bool
     ) -> tuple[_Context, str | None]:
         """The first steps of ``_expand`` for an object: its context before type-scoped
         contexts, and the key that holds its types. A function of the keys alone."""
@@ -727,7 +734,7 @@ class _Walker:
         return active, type_key
 
     def shape(
-        self, active: _Context, element: Mapping[str, Any], type_key: str | None
+        self, active: _Context, element: dict[str, Any], type_key: str | None
     ) -> tuple[dict[str, str], list[tuple[str, _Term]], bool]:
         """The object's keys as expanded in its final context: keywords, properties, and
         whether it is a node object (no keyword but ``@id`` and ``@type``)."""
@@ -754,7 +761,7 @@ class _Walker:
         self,
         ctx: _Context,
         key: str | None,
-        element: Mapping[str, Any],
+        element: dict[str, Any],
         graph: Term | None,
         inside_list: bool,
         top: bool,
@@ -808,7 +815,7 @@ class _Walker:
         active: _Context,
         type_ctx: _Context,
         key: str | None,
-        element: Mapping[str, Any],
+        element: dict[str, Any],
         graph: Term | None,
         inside_list: bool,
         top: bool,
@@ -836,7 +843,7 @@ class _Walker:
 
     def value_object(
         self,
-        element: Mapping[str, Any],
+        element: dict[str, Any],
         keywords: dict[str, str],
         properties: list[tuple[str, _Term]],
         type_ctx: _Context,
@@ -873,7 +880,7 @@ class _Walker:
         self,
         active: _Context,
         type_ctx: _Context,
-        element: Mapping[str, Any],
+        element: dict[str, Any],
         keywords: dict[str, str],
         properties: list[tuple[str, _Term]],
         types: list[str],
@@ -935,7 +942,7 @@ class _Walker:
                     # The common case: a string literal of a named node, written directly.
                     if term.datatype_undefined is not None:
                         self.terms.add(term.datatype_undefined)
-                    if _needs_escape(value) is not None:
+                    if needs_escape(value):
                         value = _escape_lexical(value)
                     direct.append(subject_text + term.string_head + value + term.string_tail)
                 else:
@@ -1039,7 +1046,7 @@ class _Walker:
         self,
         ctx: _Context,
         term: _Term,
-        value: Mapping[str, Any],
+        value: dict[str, Any],
         subject: Term,
         predicate: Term,
         graph: Term | None,

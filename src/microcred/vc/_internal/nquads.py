@@ -73,8 +73,20 @@ _LITERAL_ESCAPES: dict[int, str] = {
 _NEEDS_ESCAPE: Final = re.compile(r'[\x00-\x1f"\\\x7f\ud800-\udfff\ufffe\uffff]')
 
 
+def needs_escape(value: str) -> bool:
+    """Whether ``value`` holds a character that :data:`_NEEDS_ESCAPE` matches.
+
+    For ASCII text (most literals) three C-level scans answer it: an ASCII character is
+    printable exactly when it is not U+0000-U+001F or U+007F, which leaves the quote and the
+    backslash (``tests/vc/test_nquads.py`` checks it against the expression).
+    """
+    if value.isascii():
+        return not value.isprintable() or '"' in value or "\\" in value
+    return _NEEDS_ESCAPE.search(value) is not None
+
+
 def _escape_lexical(value: str) -> str:
-    if _NEEDS_ESCAPE.search(value) is None:
+    if not needs_escape(value):
         return value
     return value.translate(_LITERAL_ESCAPES)
 

@@ -513,6 +513,20 @@ def canonicalize(
     if max_deep_iterations < 0 or max_recursion_depth < 0:
         raise ValueError("RDFC-1.0 work limits must not be negative")
     unique = list(dict.fromkeys(quads))
+    singles = singles if isinstance(singles, list) else list(singles)
+    if not unique:
+        labels = {single[1] for single in singles}
+        if len(labels) == 1:
+            # One blank node, mentioned only by quads that name no other (a proof
+            # configuration): what run() does for it without building the state.
+            label = labels.pop()
+            canonical_lines = set(lines)
+            canonical_lines.update(
+                before + "_:" + _CANONICAL_PREFIX + "0" + after for before, _, after in singles
+            )
+            return CanonicalResult(
+                nquads="".join(sorted(canonical_lines)), issued={label: _CANONICAL_PREFIX + "0"}
+            )
     try:
         return _Canonicalizer(
             unique,
