@@ -2,11 +2,12 @@
 
 The sample credentials are built with :mod:`microcred.vc.openbadges` from fixed inputs (a fixed
 seed, fixed ids and dates), so every run measures the same bytes. Rates are operations per
-second of CPU time on one core, each the best of five timed rounds (the least disturbed by the
-rest of the machine), with the rounds of all figures interleaved so that the ratios between
-them are measured under the same conditions. ``reference_*`` rates run the same operation through pyld (the reference
-JSON-LD path), and ``ed25519_verify_per_s`` is the raw rate of ``cryptography``'s Ed25519 verify
-of a 64-byte message in the same run: the ceiling no cryptosuite can pass.
+second of CPU time on one core, each the best of several timed rounds (five by default, nine in
+``make bench``: the least disturbed by the rest of the machine), with the rounds of all figures
+interleaved so that the ratios between them are measured under the same conditions.
+``reference_*`` rates run the same operation through pyld (the reference JSON-LD path), and
+``ed25519_verify_per_s`` is the raw rate of ``cryptography``'s Ed25519 verify of a 64-byte
+message in the same run: the ceiling no cryptosuite can pass.
 """
 
 from __future__ import annotations
@@ -256,7 +257,11 @@ def _on_reference_path(operation: Callable[[], object]) -> Callable[[], object]:
 
 
 def run(
-    n: int = 200, *, cases: tuple[str, ...] | None = None, reference: bool = True
+    n: int = 200,
+    *,
+    cases: tuple[str, ...] | None = None,
+    reference: bool = True,
+    rounds: int = 5,
 ) -> dict[str, Any]:
     """Measure every case; the top-level keys describe the ~2 KB sample (issue 7's figures).
 
@@ -309,9 +314,14 @@ def run(
             ref_n = max(3, case_n // 10)
             operations[f"{name}/reference_sign"] = (_on_reference_path(do_sign), ref_n)
             operations[f"{name}/reference_verify"] = (_on_reference_path(do_verify), ref_n)
-    rates = measure_together(operations)
+    rates = measure_together(operations, rounds=rounds)
     ed25519 = rates["ed25519_verify"]
-    out: dict[str, Any] = {"n": n, "ed25519_verify_per_s": ed25519, "cases": entries}
+    out: dict[str, Any] = {
+        "n": n,
+        "rounds": rounds,
+        "ed25519_verify_per_s": ed25519,
+        "cases": entries,
+    }
     for name, entry in entries.items():
         for field in ("sign", "verify", "reference_sign", "reference_verify"):
             if f"{name}/{field}" in rates:
