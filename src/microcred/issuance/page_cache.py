@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -51,6 +52,36 @@ def _revision_sql() -> str:
 _REVISION_SQL = _revision_sql()
 
 
+def _fetch_one(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
+    """One round trip where Django would make two.
+
+    With ``CONN_HEALTH_CHECKS`` a connection kept from an earlier request is checked with
+    ``SELECT 1`` before its first query in this one: on PostgreSQL a round trip as long as the
+    query itself. Here the query is the check: if it fails and the connection turns out to be
+    dead, it is closed and the query runs again on a new one, which is what the check would
+    have done; any other error is raised as it is.
+    """
+    reused = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if reused:
+        connection.health_check_done = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        except DatabaseError:
+            if connection.is_usable():
+                raise
+            connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def revision(public_id: Any) -> str | None:
     """The state of an issued credential's page, in one small query (``None``: no such issued
     credential)."""
@@ -61,9 +92,7 @@ def revision(public_id: Any) -> str | None:
     except ValueError:
         return None
     issued = Credential.Status.ISSUED.value
-    with connection.cursor() as cursor:
-        cursor.execute(_REVISION_SQL, [issued, key, issued])
-        row = cursor.fetchone()
+    row = _fetch_one(connection, _REVISION_SQL, [issued, key, issued])
     if row is None:
         return None
     return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:24]
