@@ -89,9 +89,10 @@ def build(paths: list[Path], *, quiet: bool = True) -> str | None:
                 ),
                 script_args=["build_ext", "--inplace", "--build-temp", str(BUILD / "temp")],
             )
-    except BaseException as exc:  # setuptools exits with SystemExit on compiler errors
-        tail = output.getvalue().strip().splitlines()[-5:]
-        return f"the build failed ({type(exc).__name__}: {exc}): " + " | ".join(tail)
+    except (Exception, SystemExit) as exc:  # setuptools and mypyc exit with SystemExit
+        lines = output.getvalue().strip().splitlines()
+        detail = lines[-1] if lines else str(exc)
+        return f"the C build failed ({type(exc).__name__}): {detail[:300]}"
     finally:
         os.chdir(previous)
     return None

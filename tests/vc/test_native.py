@@ -8,8 +8,10 @@ is imported, so with a build they check the compiled code.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +57,15 @@ def test_without_a_record_nothing_is_claimed(tmp_path):
     state = native.status(tmp_path / "missing.json")
     assert state.compiled == () and state.stale == ()
     assert "make native" in (state.reason or "")
+
+
+def test_a_build_that_cannot_compile_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[2]
+    script = root / "scripts" / "build_native.py"
+    spec = importlib.util.spec_from_file_location("build_native", script)
+    assert spec and spec.loader
+    build_native = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_native)
+    monkeypatch.setenv("CC", "/bin/false")  # a compiler that always fails
+    reason = build_native.build([root / "src" / "microcred" / "vc" / "multibase.py"])
+    assert reason is not None and reason.startswith("the C build failed")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["NativeStatus", "status"]
@@ -29,7 +29,6 @@ class NativeStatus:
     compiled: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()
     reason: str | None = None
-    expected: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -64,4 +63,4 @@ def status(record_path: Path = _RECORD) -> NativeStatus:
     reason = record.get("reason")
     if not compiled and reason is None:
         reason = "the compiled modules were built for another Python or are missing"
-    return NativeStatus(compiled, tuple(stale), reason, tuple(modules))
+    return NativeStatus(compiled, tuple(stale), reason)
