@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,6 +102,46 @@ def all_scores(mc: MicroCredential, outcome: str = "pass", feedback: str = "") -
 def pass_attempt(*, assessor: User, attempt: Attempt) -> Any:
     return assessment_record(assessor=assessor, attempt_id=attempt.pk,
                              scores=all_scores(attempt.micro_credential))
+
+
+def did_presentation(*, key: Any, challenge: str | None, domain: str | None = None,
+                     holder: str | None = None) -> dict[str, Any]:
+    """A DID Authentication presentation, as a wallet makes one: signed by ``key`` for the
+    platform's ``challenge`` and domain (this deployment's public host unless given)."""
+    from django.conf import settings
+
+    from microcred.vc.presentation import present
+
+    return present([], key=key, holder=holder, challenge=challenge,
+                   domain=settings.PUBLIC_HOST if domain is None else domain)
+
+
+def did_key_proven(learner: User) -> Any:
+    """Give ``learner`` a new did:key on their profile and prove it, through the same page flow
+    (challenge, signed presentation) a wallet uses. Returns the key."""
+    from microcred.issuance.did_auth import did_challenge_issue, learner_did_prove
+    from microcred.issuance.services import learner_profile_update
+    from microcred.vc.keys import Ed25519Multikey
+
+    key = Ed25519Multikey.generate()
+    learner_profile_update(actor=learner, did=key.did, handle=None, public=False)
+    challenge = did_challenge_issue(actor=learner)
+    assert challenge is not None
+    learner_did_prove(actor=learner, presentation=json.dumps(
+        did_presentation(key=key, challenge=challenge.nonce)))
+    return key
+
+
+def did_proven(learner: User, did: str) -> None:
+    """Put ``did`` on ``learner``'s profile as proven, for DIDs no key can sign for
+    (``did:example``); a test of the proof itself uses :func:`did_key_proven`."""
+    from django.utils import timezone
+
+    from microcred.issuance.models import LearnerProfile
+    from microcred.issuance.services import learner_profile_update
+
+    learner_profile_update(actor=learner, did=did, handle=None, public=False)
+    LearnerProfile.objects.filter(user=learner).update(did_proven_at=timezone.now())
 
 
 class World:

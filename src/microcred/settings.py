@@ -11,7 +11,7 @@ Production differs only by environment:
 - ``MICROCRED_SECRET_KEY``: the secret key (otherwise ``$MICROCRED_DATA_DIR/secret_key``).
 - ``MICROCRED_DEBUG``: ``1`` turns debug on (``microcred demo`` servers set it).
 - ``MICROCRED_ALLOWED_HOSTS``: comma-separated host names (derived from the public URL otherwise).
-- ``MICROCRED_UPLOAD_MAX_BYTES``: the largest evidence file accepted (default 10 MB).
+- ``MICROCRED_UPLOAD_MAX_BYTES``: the largest file any form accepts (default 10 MB).
 - ``MICROCRED_HTTPS``, ``MICROCRED_SSL_REDIRECT``, ``MICROCRED_HSTS_*``, ``MICROCRED_RATE_LIMIT_*``,
   ``MICROCRED_LOCKOUT_*``, ``MICROCRED_REQUIRE_2FA_FOR``: see docs/security.md.
 """
@@ -174,12 +174,28 @@ else:
         }
     }
 
+# "default" holds what each process may keep for itself (page and catalog caches). "throttle"
+# holds the sign-in lockout's and the rate limits' counts, which every worker process must
+# share, or each gunicorn worker would allow the whole limit again: Redis when REDIS_URL is
+# set, otherwise Django's database cache in a table created by `microcred migrate`
+# (accounts migration 0004).
+THROTTLE_CACHE_TABLE = "microcred_throttle_cache"
 if redis_url := env.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": redis_url},
+        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                     "LOCATION": redis_url},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                     "LOCATION": THROTTLE_CACHE_TABLE,
+                     # Counts expire by themselves; cull rarely (each cull is a query).
+                     "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4}},
+    }
+RATELIMIT_USE_CACHE = "throttle"  # django-ratelimit's counts (microcred.web.rate_limits)
 
 TASKS = {
     "default": {
@@ -266,10 +282,21 @@ if env.get("MICROCRED_STORAGE", "filesystem") == "s3":
 EVIDENCE_LINK_MAX_AGE = int(env.get("MICROCRED_EVIDENCE_LINK_MAX_AGE", "300"))
 
 # The Open Badges 3.0 API's OAuth 2.0 server (django-oauth-toolkit): authorization code with
-# PKCE S256 only, open RFC 7591 dynamic client registration (OB 3.0 §6.1), and the four OB 3.0
-# scopes (plus ``vc.issue`` for the VC-API issuer endpoint).
+# PKCE S256 only, open RFC 7591 dynamic client registration (OB 3.0 §6.1) for such clients
+# only, https redirect URIs (http on a loopback address only, RFC 8252), and the four OB 3.0
+# scopes (plus ``vc.issue`` for the VC-API issuer endpoint). No other grant exists: the rules
+# are in ``microcred.api.oauth_server``.
 OB_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
 OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.WebApplicationServer",
+    "OAUTH2_VALIDATOR_CLASS": "microcred.api.oauth_server.Validator",
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    # RFC 8414 metadata: only what the server does.
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic", "client_secret_post", "none"],
     "SCOPES": {
         OB_SCOPE + "credential.readonly": "Read your Open Badges credentials",
         OB_SCOPE + "credential.upsert": "Add or replace Open Badges credentials in your account",
@@ -279,6 +306,8 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": [OB_SCOPE + "credential.readonly"],
     "PKCE_REQUIRED": True,
+    # http stays a scheme the toolkit allows for RFC 8252 loopback redirects; the validator
+    # and registration refuse it on any other host (oauth_server.redirect_uri_problem).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client, override_settings
 
 from microcred.accounts import lockout
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 def three_strikes() -> Iterator[None]:
     with override_settings(SIGN_IN_LOCKOUT_FAILURES=3, SIGN_IN_LOCKOUT_WINDOW=900,
                            SIGN_IN_LOCKOUT_SECONDS=900):
-        cache.clear()
+        caches["throttle"].clear()
         yield
-        cache.clear()
+        caches["throttle"].clear()
 
 
 def _sign_in(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]

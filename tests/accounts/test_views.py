@@ -9,11 +9,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sign_up_creates_account_and_signs_in(client: Client) -> None:
-    response = client.post(reverse("accounts:sign_up"), {
-        "display_name": "Grace", "email": "grace@example.test",
-        "password": "a long passphrase 42"})
+    """A new address: "check your email", then the emailed link creates the account."""
+    from tests.accounts.test_sign_up import emailed_link, sign_up
+
+    response = sign_up(client, "grace@example.test")
+    assert response.status_code == 200 and "Check your email" in response.content.decode()
+    assert not User.objects.filter(email="grace@example.test").exists()
+    page = client.get(emailed_link())
+    assert page.status_code == 200 and "grace@example.test" in page.content.decode()
+    assert not User.objects.filter(email="grace@example.test").exists()  # a GET creates nothing
+    response = client.post(emailed_link())
     assert response.status_code == 302
-    assert User.objects.filter(email="grace@example.test").exists()
+    grace = User.objects.get(email="grace@example.test")
+    assert grace.display_name == "Grace" and grace.check_password("a long passphrase 42")
     assert client.get(reverse("web:home")).context["user"].is_authenticated
 
 

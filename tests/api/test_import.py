@@ -45,6 +45,11 @@ def test_verify_by_url_checks_what_it_fetched(client: Client, monkeypatch) -> No
 
 
 def test_import_keeps_a_verified_badge_apart_from_ours(client: Client, world: World) -> None:
+    from tests.factories import did_proven
+
+    # Only a credential awarded to the learner is kept: the badge names did:example:ana, a DID
+    # the learner has proven is theirs.
+    did_proven(world.learner, "did:example:ana")
     client.force_login(world.learner)
     badge = outside_credential("Elsewhere Badge")
     forged = client.post(reverse("api:import"),

@@ -130,7 +130,8 @@ def test_a_badge_for_someone_else_is_refused(client: Client, world: World,
     response = client.post(reverse("api:import"), {"credential_text": json.dumps(assertion)})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "awarded to another email address" in html
+    assert "This badge was awarded to someone else" in html
+    assert "email: sha256$" in html and world.learner.email in html
     assert not HeldCredential.objects.exists()
 
 

@@ -123,6 +123,11 @@ def test_full_flow_every_endpoint(client: Client, world: World) -> None:
     assert ours.signed_json in listed.content.decode()  # the stored text, spliced as is
     assert listed.json()["credential"][0] == json.loads(ours.signed_json)
 
+    from tests.factories import did_proven
+
+    # Only a credential awarded to the learner is kept: the badge names did:example:ana, a DID
+    # the learner has proven is theirs.
+    did_proven(world.learner, "did:example:ana")
     badge = outside_credential()
     created = client.post("/ims/ob/v3p0/credentials", data=json.dumps(badge),
                           content_type="application/json", **bearer(tok))

@@ -147,3 +147,302 @@ def test_presentations_verify_checks_challenge_and_domain(client: Client) -> Non
     assert _post_vp(client, edited, challenge="c-456").status_code == 400
     assert _post_vp(client, signed, challenge=7).status_code == 400
     assert _post_vp(client, signed, domain=[]).status_code == 400
+
+
+# -- issue 14: the VC-API issuer, verifier and status endpoint --------------------------------
+
+EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
+
+
+def _admin_of(org):  # type: ignore[no-untyped-def]
+    admin = user("Admin")
+    membership_grant(actor=None, organization=org, user=admin, role=Role.ADMIN)
+    return admin, token_for(admin, "vc.issue")
+
+
+def _did(org) -> str:  # type: ignore[no-untyped-def]
+    from microcred.issuance import identity
+    from microcred.issuance.services import issuer_key_get_or_create
+
+    return identity.issuer_did(issuer_key_get_or_create(organization=org))
+
+
+def plain_vc(issuer: object) -> dict:
+    """A plain VC 2.0 credential, as the W3C vc-data-model-2.0 test suite sends them."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", EXAMPLES],
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "issuer": issuer,
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+                              "alumniOf": "The School of Examples"},
+    }
+
+
+def _issue(client: Client, tok: str, credential: object, **options: object):  # type: ignore[no-untyped-def]
+    body: dict[str, object] = {"credential": credential}
+    if options:
+        body["options"] = options
+    return client.post("/credentials/issue", data=json.dumps(body),
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tok}")
+
+
+def _verify(client: Client, vc: object):  # type: ignore[no-untyped-def]
+    return client.post("/credentials/verify", data=json.dumps({"verifiableCredential": vc}),
+                       content_type="application/json")
+
+
+def test_issue_keeps_a_string_issuer_and_the_callers_fields(client: Client, world: World) -> None:
+    """Finding 11: a string issuer stays a string (no OB Profile without the OB context)."""
+    _admin, tok = _admin_of(world.org)
+    did = _did(world.org)
+    sent = plain_vc(did)
+    issued = _issue(client, tok, sent)
+    assert issued.status_code == 201, issued.json()
+    vc = issued.json()["verifiableCredential"]
+    assert vc["issuer"] == did
+    for name in ("@context", "type", "validFrom", "credentialSubject"):
+        assert vc[name] == sent[name]
+    verified = _verify(client, vc)
+    assert verified.status_code == 200, verified.json()
+
+
+def test_issue_keeps_an_object_issuer_with_the_organizations_profile(
+    client: Client, world: World,
+) -> None:
+    """Finding 11 and finding 6 (VC-API half): the issuer profile comes from the organization.
+    A name or description the caller sends is checked for shape (VC 2.0 section 4.6) and then
+    replaced by the organization's own, so an admin of one organization cannot sign "Org B"."""
+    _admin, tok = _admin_of(world.org)
+    did = _did(world.org)
+    issued = _issue(client, tok, plain_vc({"id": did, "name": world.org.name}))
+    assert issued.status_code == 201, issued.json()
+    assert issued.json()["verifiableCredential"]["issuer"] == {"id": did, "name": world.org.name}
+    borrowed = _issue(client, tok, plain_vc(
+        {"id": did, "name": {"@value": "Org B", "@language": "en"}, "description": "Org B's"}))
+    assert borrowed.status_code == 201, borrowed.json()
+    issuer = borrowed.json()["verifiableCredential"]["issuer"]
+    assert issuer["name"] == world.org.name
+    assert issuer.get("description", world.org.description) == world.org.description
+    malformed = _issue(client, tok, plain_vc(
+        {"id": did, "name": {"@value": "Org B", "@language": "en", "extra": 1}}))
+    assert malformed.status_code == 400, malformed.json()
+    extra = _issue(client, tok, plain_vc({"id": did, "url": "https://org-b.example"}))
+    assert extra.status_code == 400 and any("issuer.url" in e for e in extra.json()["errors"])
+    assert not Credential.objects.filter(via_vc_api=True, signed_json__contains="Org B").exists()
+
+
+def test_a_vc_1_1_credential_is_signed_without_a_status_entry(
+    client: Client, world: World,
+) -> None:
+    """The W3C Data Integrity suites issue a VC 1.1 credential: it is signed as sent (the 1.1
+    context defines no Bitstring Status List terms), and asking for a status entry is refused."""
+    _admin, tok = _admin_of(world.org)
+    did = _did(world.org)
+    v1 = {"@context": ["https://www.w3.org/2018/credentials/v1"],
+          "type": ["VerifiableCredential"], "issuer": did,
+          "issuanceDate": "2020-03-16T22:37:26.544Z",
+          "credentialSubject": {"id": "did:example:subject"}}
+    issued = _issue(client, tok, v1)
+    assert issued.status_code == 201, issued.json()
+    vc = issued.json()["verifiableCredential"]
+    assert "credentialStatus" not in vc and vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert _verify(client, vc).status_code == 200
+    refused = _issue(client, tok, v1, credentialStatus={"type": "BitstringStatusListEntry"})
+    assert refused.status_code == 400
+    assert any("VC 1.1" in e for e in refused.json()["errors"])
+
+
+def test_issue_refuses_another_organizations_issuer(client: Client, world: World) -> None:
+    from tests.factories import organization
+
+    _admin, tok = _admin_of(world.org)
+    other = organization()
+    other_did = _did(other)
+    for issuer in (other_did, {"id": other_did}, "https://elsewhere.example/issuer"):
+        refused = _issue(client, tok, plain_vc(issuer))
+        assert refused.status_code == 400, issuer
+        assert any("not an issuer you may sign as" in e for e in refused.json()["errors"])
+    assert not Credential.objects.filter(via_vc_api=True).exists()
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"credentialSubject": None}, "credentialSubject"),
+    ({"credentialSubject": {}}, "credentialSubject"),
+    ({"credentialSubject": []}, "credentialSubject"),
+    ({"validFrom": "Sat 25 Feb 2023 07:16:31 PM CST"}, "validFrom"),
+    ({"validUntil": "2022-01-01T00:00:00Z"}, "validUntil"),
+    ({"credentialStatus": {"id": "https://status.example/1"}}, "credentialStatus.type"),
+    ({"evidence": [{"id": "https://evidence.example/1"}]}, "evidence[0].type"),
+    ({"termsOfUse": {"id": "https://terms.example/1"}}, "termsOfUse.type"),
+    ({"refreshService": {"id": "https://refresh.example/1"}}, "refreshService.type"),
+    ({"credentialSchema": {"id": "https://schema.example/1"}}, "credentialSchema.type"),
+    ({"relatedResource": [{"id": "https://x.example/a.png"}]}, "digestSRI or digestMultibase"),
+    ({"relatedResource": {"digestSRI": "sha384-abc"}}, "relatedResource.id"),
+    ({"issuer": {"id": None}}, "issuer.id"),
+    ({"@context": [EXAMPLES, "https://www.w3.org/ns/credentials/v2"]}, "@context"),
+    ({"type": ["ExampleAlumniCredential"]}, "VerifiableCredential"),
+    ({"id": "not a url"}, "$.id"),
+    ({"name": 7}, "$.name"),
+])
+def test_issue_refuses_what_vc2_forbids(client: Client, world: World, change: dict,
+                                        named: str) -> None:
+    """Finding 12: the issuer validates the VC 2.0 data model before signing."""
+    _admin, tok = _admin_of(world.org)
+    credential = plain_vc(_did(world.org))
+    for key, value in change.items():
+        if value is None and key == "credentialSubject":
+            del credential[key]
+        else:
+            credential[key] = value
+    refused = _issue(client, tok, credential)
+    assert refused.status_code == 400, refused.json()
+    assert any(named in e for e in refused.json()["errors"]), refused.json()
+    assert not Credential.objects.filter(via_vc_api=True).exists()
+
+
+def test_issue_names_every_problem_not_only_the_first(client: Client, world: World) -> None:
+    _admin, tok = _admin_of(world.org)
+    credential = {**plain_vc({"id": None}), "validFrom": "yesterday", "credentialSubject": {},
+                  "evidence": {"id": "https://e.example"}}
+    errors = _issue(client, tok, credential).json()["errors"]
+    for named in ("issuer.id", "validFrom", "credentialSubject", "evidence"):
+        assert any(named in e for e in errors), (named, errors)
+
+
+def test_issue_accepts_language_names_and_related_resources(client: Client,
+                                                            world: World) -> None:
+    _admin, tok = _admin_of(world.org)
+    credential = {**plain_vc(_did(world.org)),
+                  "name": [{"@value": "Alumni", "@language": "en"},
+                           {"@value": "Alumnos", "@language": "es"}],
+                  "relatedResource": [{"id": "https://x.example/a.png",
+                                       "digestSRI": "sha384-" + "A" * 64}]}
+    issued = _issue(client, tok, credential)
+    assert issued.status_code == 201, issued.json()
+
+
+def test_verify_refuses_a_secured_document_that_is_not_a_map(client: Client) -> None:
+    """Finding 13: a string is not a secured credential or presentation."""
+    badge = outside_credential()
+    as_text = client.post("/credentials/verify",
+                          data=json.dumps({"verifiableCredential": json.dumps(badge)}),
+                          content_type="application/json")
+    assert as_text.status_code == 400
+    assert "verifiableCredential must be a JSON object" in as_text.json()["errors"][0]
+    for value in (None, 7, [badge]):
+        response = client.post("/credentials/verify",
+                               data=json.dumps({"verifiableCredential": value}),
+                               content_type="application/json")
+        assert response.status_code == 400 and response.json()["errors"]
+    vp = client.post("/presentations/verify",
+                     data=json.dumps({"verifiablePresentation": json.dumps({"type": "x"})}),
+                     content_type="application/json")
+    assert vp.status_code == 400
+    assert "verifiablePresentation must be a JSON object" in vp.json()["errors"][0]
+
+
+def test_vc_api_errors_share_one_shape(client: Client, world: World) -> None:
+    """401 (no token), 405, a body that is not JSON: all ``{"errors": [...]}``."""
+    for path in ("/credentials/issue", "/credentials/status"):
+        anonymous = client.post(path, data="{}", content_type="application/json")
+        assert anonymous.status_code == 401
+        assert anonymous.json() == {"errors": [anonymous.json()["errors"][0]]}
+        assert anonymous["WWW-Authenticate"].startswith("Bearer")
+        assert client.get(path).json()["errors"]
+    _admin, tok = _admin_of(world.org)
+    for path in ("/credentials/issue", "/credentials/status", "/credentials/verify",
+                 "/presentations/verify"):
+        for body in ("not json", "[1, 2]"):
+            response = client.post(path, data=body, content_type="application/json",
+                                   HTTP_AUTHORIZATION=f"Bearer {tok}")
+            assert response.status_code == 400, (path, body)
+            assert set(response.json()) == {"errors"} and response.json()["errors"][0]
+
+
+def test_issued_credentials_are_stored_with_a_status_entry(client: Client, world: World) -> None:
+    """Finding 15: stored as signed, with the platform's status entry."""
+    _admin, tok = _admin_of(world.org)
+    vc = _issue(client, tok, plain_vc(_did(world.org))).json()["verifiableCredential"]
+    row = Credential.objects.get(via_vc_api=True)
+    assert json.loads(row.signed_json) == vc and row.credential_id == vc["id"]
+    assert row.organization == world.org and row.learner is None and row.is_issued
+    status = vc["credentialStatus"]
+    entries = status if isinstance(status, list) else [status]
+    assert entries and all(e["type"] == "BitstringStatusListEntry" for e in entries)
+    assert row.status_entries.count() == len(entries)
+
+
+def test_issue_lets_the_caller_choose_the_status_purpose(client: Client, world: World) -> None:
+    _admin, tok = _admin_of(world.org)
+    vc = _issue(client, tok, plain_vc(_did(world.org)),
+                credentialStatus={"type": "BitstringStatusListEntry",
+                                  "statusPurpose": "suspension"}).json()["verifiableCredential"]
+    assert vc["credentialStatus"]["statusPurpose"] == "suspension"
+    bad = _issue(client, tok, plain_vc(_did(world.org)),
+                 credentialStatus={"type": "BitstringStatusListEntry", "statusPurpose": "gone"})
+    assert bad.status_code == 400 and "statusPurpose" in bad.json()["errors"][0]
+
+
+def test_issue_refuses_an_id_the_platform_uses(client: Client, world: World,
+                                               settings) -> None:  # type: ignore[no-untyped-def]
+    _admin, tok = _admin_of(world.org)
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    pass_attempt(assessor=world.assessor, attempt=attempt)
+    platform_id = Credential.objects.get(attempt=attempt).credential_id
+    taken = _issue(client, tok, {**plain_vc(_did(world.org)), "id": platform_id})
+    assert taken.status_code == 409 and platform_id in taken.json()["errors"][0]
+    in_our_space = f"{settings.PUBLIC_URL}/credentials/00000000-0000-4000-8000-000000000000"
+    assert _issue(client, tok, {**plain_vc(_did(world.org)),
+                                "id": in_our_space}).status_code == 409
+    mine = {**plain_vc(_did(world.org)), "id": "urn:uuid:7f3c1e8a-1111-4e2b-9c1d-2a3b4c5d6e7f"}
+    assert _issue(client, tok, mine).status_code == 201
+    again = _issue(client, tok, mine)
+    assert again.status_code == 409
+    assert Credential.objects.filter(credential_id=mine["id"]).count() == 1
+
+
+def _status(client: Client, tok: str, body: object):  # type: ignore[no-untyped-def]
+    return client.post("/credentials/status", data=json.dumps(body),
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tok}")
+
+
+def test_status_endpoint_suspends_and_revokes(client: Client, world: World) -> None:
+    """Finding 15: POST /credentials/status, then the verifier sees the change."""
+    from tests.factories import organization
+
+    _admin, tok = _admin_of(world.org)
+    vc = _issue(client, tok, plain_vc(_did(world.org))).json()["verifiableCredential"]
+    assert _verify(client, vc).status_code == 200
+    _other_admin, other_tok = _admin_of(organization())
+    stranger = _status(client, other_tok, {"credentialId": vc["id"], "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "status": "revoked"}]})
+    assert stranger.status_code == 404
+    suspended = _status(client, tok, {
+        "credentialId": vc["id"],
+        "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"},
+        "status": True})
+    assert suspended.status_code == 200, suspended.json()
+    assert suspended.json()["suspended"] is True
+    assert _verify(client, vc).status_code == 400
+    lifted = _status(client, tok, {"credentialId": vc["id"], "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "status": "active"}]})
+    assert lifted.status_code == 200 and lifted.json()["suspended"] is False
+    assert _verify(client, vc).status_code == 200
+    revoked = _status(client, tok, {"credentialId": vc["id"], "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "status": "revoked"}]})
+    assert revoked.status_code == 200 and revoked.json()["revoked"] is True
+    after = _verify(client, vc)
+    assert after.status_code == 400 and any(e.startswith("status") for e in after.json()["errors"])
+    final = _status(client, tok, {
+        "credentialId": vc["id"],
+        "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+        "status": False})
+    assert final.status_code == 409 and final.json()["errors"]
+    for bad in ({}, {"credentialId": vc["id"]},
+                {"credentialId": vc["id"],
+                 "credentialStatus": [{"type": "X", "status": "revoked"}]},
+                {"credentialId": vc["id"], "credentialStatus": [
+                    {"type": "BitstringStatusListEntry", "status": "gone"}]}):
+        response = _status(client, tok, bad)
+        assert response.status_code == 400 and response.json()["errors"], bad

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -167,3 +169,67 @@ def test_the_overall_outcome_follows_the_pass_rule(client: Client, world: World)
         f"criterion_{second.pk}_feedback": "Name one change you made.",
     })
     assert Assessment.objects.get(attempt=attempt).outcome == "pass"
+
+
+def _org_admin(client: Client, world: World) -> str:
+    from tests.factories import user
+
+    admin = user("Admin")
+    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    client.force_login(admin)
+    return reverse("assessment:admin", args=[world.org.slug])
+
+
+def test_adding_to_a_pool_does_not_tell_whether_an_email_has_an_account(
+        client: Client, world: World) -> None:
+    """An org admin learns nothing about people outside the organization: an unknown address
+    and someone else's account get the same answer, word for word, and no name."""
+    from microcred.accounts.models import User
+    from microcred.assessment.models import PoolMember
+
+    url = _org_admin(client, world)
+    User.objects.create_user("outsider@example.test", "correct horse battery staple",
+                             display_name="Olwen Outsider-Secret")
+    pages = {}
+    for email in ("outsider@example.test", "nobody-here@example.test"):
+        response = client.post(url, {"action": "add_member", "micro_credential": world.mc.pk,
+                                     "email": email}, follow=True)
+        assert response.status_code == 200
+        # Each render masks the CSRF token differently; everything else must be the same.
+        pages[email] = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "",
+                              response.content.decode().replace(email, "EMAIL"))
+    assert pages["outsider@example.test"] == pages["nobody-here@example.test"]
+    assert "Olwen" not in pages["outsider@example.test"]
+    assert "If EMAIL belongs to an assessor of" in pages["nobody-here@example.test"]
+    assert not PoolMember.objects.filter(assessor__email="outsider@example.test").exists()
+
+    # The organization's own assessor is added, with the same sentence.
+    from tests.factories import user
+
+    colleague = user("Colleague")
+    membership_grant(actor=None, organization=world.org, user=colleague, role=Role.ASSESSOR)
+    response = client.post(url, {"action": "add_member", "micro_credential": world.mc.pk,
+                                 "email": colleague.email.upper()}, follow=True)
+    assert "If " + colleague.email.upper() + " belongs to an assessor of" in (
+        response.content.decode())
+    assert PoolMember.objects.filter(micro_credential=world.mc, assessor=colleague).exists()
+
+
+@pytest.mark.parametrize("limit", [str(10**30), "0", "101", "-3", "many"])
+def test_an_attempt_limit_out_of_range_is_refused_not_a_500(client: Client, world: World,
+                                                           limit: str) -> None:
+    from microcred.earning.models import EarningPolicy
+    from microcred.earning.services import policy_for
+
+    url = _org_admin(client, world)
+    before = policy_for(micro_credential=world.mc).attempt_limit
+    response = client.post(url, {"action": "attempt_limit", "micro_credential": world.mc.pk,
+                                 "attempt_limit": limit})
+    assert response.status_code == 400
+    assert "The attempt limit must be a whole number from 1 to 100." in (
+        response.content.decode())
+    assert EarningPolicy.objects.get(micro_credential=world.mc).attempt_limit == before
+    response = client.post(url, {"action": "attempt_limit", "micro_credential": world.mc.pk,
+                                 "attempt_limit": "100"})
+    assert response.status_code == 302
+    assert EarningPolicy.objects.get(micro_credential=world.mc).attempt_limit == 100

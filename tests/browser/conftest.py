@@ -37,7 +37,7 @@ AXE_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mi
 FAILING_IMPACTS = {"serious", "critical"}
 
 try:
-    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
@@ -63,6 +63,44 @@ def _require_browser() -> None:
         pytest.skip("playwright is not installed (pip install playwright)")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium not found at {CHROMIUM} (set MICROCRED_CHROMIUM)")
+
+
+# Each running server's data folder, by URL: its console email goes to serve.log there.
+_DATA_DIRS: dict[str, Path] = {}
+
+
+def emailed_link(server: str, email: str, path: str = "/accounts/sign-up/") -> str:
+    """The newest link to ``server + path`` in an email to ``email``, as printed by the
+    server's console email backend (``microcred serve`` without an SMTP host)."""
+    import email as email_parser
+    import re
+
+    log = _DATA_DIRS[server] / "serve.log"
+    pattern = re.compile(re.escape(server + path) + r"[^\s<>\"]+")
+    for _ in range(100):
+        found = None
+        for chunk in log.read_text(encoding="utf-8", errors="replace").split("-" * 79):
+            start = chunk.find("Content-Type:")
+            if start < 0:
+                continue
+            message = email_parser.message_from_string(chunk[start:].lstrip("\n"))
+            if email not in str(message.get("To", "")):
+                continue
+            payload = message.get_payload(decode=True)
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else chunk
+            match = pattern.search(text)
+            found = match.group(0) if match else found
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"no email to {email} with a link to {path} in {log}")
+
+
+def sign_up_confirmed(page: Page, server: str, email: str) -> None:
+    """After the sign-up form: open the emailed link and create the account."""
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(emailed_link(server, email))
+    page.get_by_role("button", name="Create account").click()
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +129,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if proc.poll() is not None:
                     pytest.fail((data_dir / "serve.log").read_text())
                 time.sleep(0.2)
+        _DATA_DIRS[url] = data_dir
         yield url
     finally:
+        _DATA_DIRS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=15)

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import sign_up_confirmed
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +72,7 @@ class People:
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill("a long assessment passphrase")
         page.get_by_role("button", name="Create account").click()
+        sign_up_confirmed(page, self.base, email)
         expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_attached()
         self.pages[email] = page
         return page
@@ -298,6 +301,7 @@ def test_without_javascript_on_a_phone(browser: Any, server: str, tmp_path: Path
     page.get_by_label("Email address").fill("kai.noor@example.test")
     page.get_by_label("Password").fill("a long assessment passphrase")
     page.get_by_role("button", name="Create account").click()
+    sign_up_confirmed(page, server, "kai.noor@example.test")
     page.goto(server + "/catalog/")
     page.get_by_role("link", name=FEEDBACK_MC).first.click()
     page.get_by_role("button", name="Start").click()

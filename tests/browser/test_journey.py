@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import sign_up_confirmed
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +69,8 @@ def test_earn_assess_issue_verify(browser: Browser, server: str, tmp_path: Path)
     learner.get_by_label("Password").fill("a long journey passphrase")
     j.shot(learner, "sign-up")
     learner.get_by_role("button", name="Create account").click()
+    j.shot(learner, "check-your-email")
+    sign_up_confirmed(learner, server, "sam.rivera@example.test")
     expect(learner.get_by_role("button", name="Sign out (Sam Rivera)")).to_be_visible()
 
     # 2. The author creates and publishes a micro-credential.

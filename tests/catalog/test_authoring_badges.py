@@ -122,3 +122,79 @@ def test_badge_services(world: World) -> None:
     with pytest.raises(InvalidState):  # a published version is frozen
         micro_credential_badge_set(actor=world.author, micro_credential_id=world.mc.pk,
                                    upload=SimpleUploadedFile("b.png", _png()))
+
+
+def _img_src(html: str, css_class: str = "badge-image") -> str:
+    import re
+
+    match = re.search(r'<img class="' + css_class + r'"[^>]*src="([^"]+)"', html)
+    assert match, html[:2000]
+    return match[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "body", "media_type"), [
+    ("badge.png", _png((120, 120)), "image/png"),
+    ("badge.svg", SVG % b'<circle cx="5" cy="5" r="4" fill="#123456"/>', "image/svg+xml"),
+])
+def test_an_uploaded_badge_is_served_where_it_is_linked(world: World, name: str, body: bytes,
+                                                        media_type: str) -> None:
+    """The catalog page, the stack page and the Achievement name URLs that answer with the
+    image (never ``/media-not-served/...``), served as an image only."""
+    import json
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from microcred.catalog.services import micro_credential_publish
+    from microcred.catalog.stacks import stack_create
+    from tests.factories import reviewer_of
+
+    draft = micro_credential(org=world.org, author=world.author, publish=False)
+    micro_credential_badge_set(actor=world.author, micro_credential_id=draft.pk,
+                               upload=SimpleUploadedFile(name, body))
+    client = Client()
+    client.force_login(world.author)
+    preview = client.get(reverse("catalog:author_preview", args=[draft.public_id])).content
+    src = _img_src(preview.decode())
+    assert client.get(src).status_code == 200  # the draft's, to its author
+    assert client.get(reverse("catalog:badge", args=[draft.slug, 1])).status_code == 404
+    mc = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=draft.pk)
+
+    anonymous = Client()
+    src = _img_src(anonymous.get(reverse("catalog:detail", args=[mc.slug])).content.decode())
+    assert "media-not-served" not in src
+    image = anonymous.get(src)
+    assert image.status_code == 200
+    assert image["Content-Type"] == media_type
+    assert "sandbox" in image["Content-Security-Policy"]
+    assert image["X-Content-Type-Options"] == "nosniff"
+    if media_type == "image/png":
+        assert Image.open(io.BytesIO(image.content)).size == (120, 120)
+    else:
+        assert b"#123456" in image.content
+
+    stack = stack_create(actor=reviewer_of(world.org), organization=world.org,
+                         title="Two badges", description="Both.", rule="all",
+                         members=[mc, world.mc])
+    page = client.get(reverse("catalog:stack_detail", args=[stack.slug])).content.decode()
+    assert src in page
+
+    achievement = json.loads(anonymous.get(reverse("catalog:achievement",
+                                                   args=[mc.slug])).content)
+    image_url = achievement["image"]["id"] if isinstance(achievement["image"], dict) else (
+        achievement["image"])
+    served = anonymous.get(image_url.replace("http://127.0.0.1:8000", ""))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    if media_type == "image/png":
+        assert Image.open(io.BytesIO(served.content)).size == (120, 120)  # the upload itself
+
+
+@pytest.mark.django_db
+def test_a_badge_address_with_a_huge_version_is_not_found(world: World) -> None:
+    from django.test import Client
+
+    response = Client().get(f"/catalog/{world.mc.slug}/v{10**30}/badge")
+    assert response.status_code == 404
+    for url in (f"/badges/{world.mc.slug}/v{10**30}.png", f"/badges/{world.mc.slug}/v{10**30}.svg"):
+        assert Client().get(url).status_code == 404

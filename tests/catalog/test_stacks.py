@@ -234,10 +234,10 @@ def test_rule_in_order_locks_later_members_and_refuses_out_of_order(sw: StackWor
     # Renewing the second counts it again, after the first: then the third is out of order
     # still (earned before the renewal), and renewing it too completes the stack.
     second = Credential.objects.get(learner=sw.learner, micro_credential=sw.mcs[1])
-    credential_renew(actor=sw.learner, credential_id=second.pk)
+    credential_renew(actor=sw.admin, credential_id=second.pk)
     assert not stack_progress(learner=sw.learner, stack=stack).complete
     third = Credential.objects.get(learner=sw.learner, micro_credential=sw.mcs[2])
-    credential_renew(actor=sw.learner, credential_id=third.pk)
+    credential_renew(actor=sw.admin, credential_id=third.pk)
     assert stack_progress(learner=sw.learner, stack=stack).complete
     assert len(stack_credentials(stack, sw.learner)) == 1
 
@@ -343,7 +343,7 @@ def test_stack_credential_renews(sw: StackWorld) -> None:
     stack = sw.stack("any_n", required_count=1)
     sw.earn(sw.mcs[0])
     [credential] = stack_credentials(stack, sw.learner)
-    renewal = credential_renew(actor=sw.learner, credential_id=credential.pk)
+    renewal = credential_renew(actor=sw.admin, credential_id=credential.pk)
     renewal.refresh_from_db()
     assert renewal.stack == stack and renewal.renews == credential and renewal.is_issued
     assert credential_verify(data=renewal.signed_json).verdict == "passed"

@@ -38,3 +38,103 @@ def test_cli_errors_are_one_line_and_nonzero(capsys: pytest.CaptureFixture[str])
 def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "credentials export DIR" in capsys.readouterr().out
+
+
+# -- microcred vc verify --proof-only (issue 14, finding 16) ---------------------------------
+
+_TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+_VECTORS = _TESTDATA / "w3c-vc-di-eddsa" / "TestVectors"
+# The eddsa vectors of W3C vc-di-eddsa (Ed25519Signature2020 is the legacy suite, which the
+# core does not implement). Each names the example context the bundle now carries.
+_EDDSA_VECTORS = ("eddsa-rdfc-2022/signedDataInt.json", "eddsa-jcs-2022/signedJCS.json",
+                  "proof-set-chain/signedProofSet1.json", "proof-set-chain/signedProofSet2.json",
+                  "eddsa-rdfc-2022/employ/signedDataInt.json")
+
+
+def test_vc_verify_proof_only_passes_the_w3c_eddsa_vectors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not _VECTORS.is_dir():
+        pytest.skip(f"W3C vc-di-eddsa test vectors not found at {_VECTORS}")
+    citizenship = _TESTDATA / "w3c-contexts" / "citizenship-v4rc1.jsonld"
+    files = [str(_VECTORS / name) for name in _EDDSA_VECTORS]
+    # Without --proof-only the vectors fail: their issuer (https://vc.example/...) is not the
+    # did:key that signed.
+    assert main(["vc", "verify", "--context", f"https://w3id.org/citizenship/v4rc1={citizenship}",
+                 *files]) == 1
+    capsys.readouterr()
+    assert main(["vc", "verify", "--proof-only", "--json", "--context",
+                 f"https://w3id.org/citizenship/v4rc1={citizenship}", *files]) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert len(reports) == len(files)
+    for report in reports:
+        assert report["verdict"] == "passed", report
+        assert [c["name"] for c in report["checks"]] == ["format", "proof"]
+
+
+def test_vc_verify_proof_only_still_fails_a_tampered_vector(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    signed = _VECTORS / "eddsa-rdfc-2022" / "signedDataInt.json"
+    if not signed.is_file():
+        pytest.skip(f"W3C vc-di-eddsa test vectors not found at {_VECTORS}")
+    document = json.loads(signed.read_text("utf-8"))
+    document["credentialSubject"]["alumniOf"] = "Forged University"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(document), "utf-8")
+    assert main(["vc", "verify", "--proof-only", str(tampered)]) == 1
+    assert "FAILED   proof" in capsys.readouterr().out
+
+
+# -- JSON-LD safe mode through `microcred vc sign` / `verify` (issue 14, finding A) -----------
+
+
+def _vocab_null_credential(did: str) -> dict:
+    """A credential whose context switches @vocab off: its `degree` is defined by nothing."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                     {"@vocab": None}],
+        "id": "urn:uuid:2b0d1c5e-7a41-4f0e-9d55-3c1f6a9e8b21",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Riverside"},
+        "validFrom": "2026-01-15T09:30:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner-42", "type": ["AchievementSubject"], "degree": "BSc",
+            "achievement": {"id": "https://microcred.example/achievements/1",
+                            "type": ["Achievement"], "name": "A", "description": "B",
+                            "criteria": {"narrative": "C"}},
+        },
+    }
+
+
+def test_vc_sign_refuses_a_document_safe_mode_refuses_and_names_the_term(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from microcred.vc.keys import Ed25519Multikey
+
+    key = Ed25519Multikey.generate(bytes(32))
+    key_file, credential = tmp_path / "key.json", tmp_path / "degree.json"
+    key_file.write_text(json.dumps(key.to_json()), "utf-8")
+    credential.write_text(json.dumps(_vocab_null_credential(key.did)), "utf-8")
+    out = tmp_path / "signed.json"
+    assert main(["vc", "sign", "--key", str(key_file), "--out", str(out), str(credential)]) != 0
+    err = capsys.readouterr().err
+    assert "degree" in err and "[undefined_terms]" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_vc_verify_refuses_a_tampered_credential_signed_without_safe_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from microcred.vc.keys import Ed25519Multikey
+    from tests.vc.test_safe_mode import _signed_without_safe_mode
+
+    key = Ed25519Multikey.generate(bytes(32))
+    signed = _signed_without_safe_mode(_vocab_null_credential(key.did), key, monkeypatch)
+    signed["credentialSubject"]["degree"] = "PhD"  # outside what the old signature covered
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(signed), "utf-8")
+    assert main(["vc", "verify", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED   proof" in out and "degree" in out and "safe mode" in out

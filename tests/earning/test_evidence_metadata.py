@@ -28,6 +28,18 @@ from tests.factories import World
 NAME = b"Jane Learner"
 
 
+def _png() -> bytes:
+    """A small real PNG as Pillow writes it (no metadata): re-encoding it gives it back."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
 def _strip(data: bytes) -> bytes:
     stream = io.BytesIO(data)
     return strip_metadata(stream, sniff(stream)).read()
@@ -173,7 +185,7 @@ _DOCX_PARTS = {
         + NAME + b'"><w15:presenceInfo w15:providerId="AD" w15:userId="S::jane@example.org"/>'
         b'</w15:person></w15:people>'),
     "word/styles.xml": b'<?xml version="1.0"?>\n<w:styles ' + _W + b"/>",
-    "word/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
+    "word/media/image1.png": PNG,
 }
 
 
@@ -289,7 +301,7 @@ def test_odt_loses_meta_and_keeps_mimetype_first_and_stored() -> None:
         "mimetype": b"application/vnd.oasis.opendocument.text",
         "content.xml": content,
         "meta.xml": meta,
-        "Pictures/a.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
+        "Pictures/a.png": PNG,
         "META-INF/manifest.xml": b"<manifest:manifest/>",
     }
     clean = _strip(_zip_of(parts, stored="mimetype"))

@@ -135,29 +135,33 @@ def test_a_small_job_issues_verifiable_credentials(world: World) -> None:
     admin = reviewer_of(world.org)
     existing = User.objects.create_user("Known@Example.test", "pw", display_name="Known")
     with_did = User.objects.create_user("did@example.test", "pw", display_name="Did")
-    LearnerProfile.objects.create(user=with_did, did="did:example:learner-1")
+    LearnerProfile.objects.create(user=with_did, did="did:example:learner-1",
+                                  did_proven_at=timezone.now())
+    typed = User.objects.create_user("typed@example.test", "pw", display_name="Typed")
+    LearnerProfile.objects.create(user=typed, did="did:example:someone-else")
     raw = _csv(
         "known@example.test,,,,",
         "did@example.test,,2026-01-15,https://portfolio.example.test/1,Great work",
         "new1@example.test,New One,,,",
         "new2@example.test,,,,A note only",
+        "typed@example.test,,,,",
     )
     mail.outbox.clear()
     job = bulk_issuance_create(actor=admin, micro_credential=world.mc, csv_file=raw)
-    assert (job.status, job.total) == ("queued", 4)
+    assert (job.status, job.total) == ("queued", 5)
     job = bulk_issuance_run(job_id=job.pk, chunk_size=3)
-    assert (job.status, job.issued_count) == ("done", 4)
+    assert (job.status, job.issued_count) == ("done", 5)
 
     credentials = list(Credential.objects.filter(bulk_job=job).order_by("bulk_row"))
-    assert [c.bulk_row for c in credentials] == [1, 2, 3, 4]
+    assert [c.bulk_row for c in credentials] == [1, 2, 3, 4, 5]
     assert credentials[0].learner == existing
     assert all(c.attempt_id is None and c.micro_credential == world.mc for c in credentials)
     for credential in credentials:
         assert credential.is_issued
         report = credential_verify(data=credential.signed_json)
         assert report.verdict == "passed", report.summary
-        assert {e.purpose for e in credential.status_entries.all()} == {"revocation",
-                                                                        "suspension"}
+        # One entry for revocation and suspension, as one at a time (status_lists.STANDING).
+        assert [e.purpose for e in credential.status_entries.all()] == ["message"]
     documents = [json.loads(c.signed_json) for c in credentials]
     assert "known@example.test" not in credentials[0].signed_json
     identity = documents[0]["credentialSubject"]["identifier"][0]
@@ -168,13 +172,17 @@ def test_a_small_job_issues_verifiable_credentials(world: World) -> None:
     assert documents[1]["evidence"][0]["narrative"] == "Great work"
     assert "evidence" not in documents[2]
     assert documents[3]["evidence"] == [{"type": ["Evidence"], "narrative": "A note only"}]
-    assert len({d["id"] for d in documents}) == 4
+    # A DID typed on a profile but never proven is not where credentials go.
+    assert "id" not in documents[4]["credentialSubject"]
+    assert "someone-else" not in credentials[4].signed_json
+    assert len({d["id"] for d in documents}) == 5
 
     new = User.objects.get(email="new1@example.test")
     assert new.display_name == "New One" and not new.has_usable_password()
-    assert Notification.objects.filter(kind="credential.issued").count() == 4
+    assert Notification.objects.filter(kind="credential.issued").count() == 5
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        ["known@example.test", "did@example.test", "new1@example.test", "new2@example.test"])
+        ["known@example.test", "did@example.test", "new1@example.test", "new2@example.test",
+         "typed@example.test"])
     # A new recipient claims the account by setting a password (Django's own form would
     # skip an account with no usable password).
     assert not list(PasswordResetForm().get_users("new1@example.test"))
@@ -186,8 +194,8 @@ def test_status_lists_stay_signed_and_revocation_works(world: World) -> None:
     job = bulk_issuance_create(actor=admin, micro_credential=world.mc, csv_file=_rows(3))
     bulk_issuance_run(job_id=job.pk)
     entries = StatusEntry.objects.filter(credential__bulk_job=job)
-    assert entries.count() == 6
-    assert len({(e.status_list_id, e.index) for e in entries}) == 6
+    assert entries.count() == 3  # one entry each, for revocation and suspension
+    assert len({(e.status_list_id, e.index) for e in entries}) == 3
     for status_list_id in set(entries.values_list("status_list_id", flat=True)):
         status_list = entries.filter(status_list_id=status_list_id).first().status_list
         assert status_list.signed_json and status_list.signed_version == status_list.version
@@ -354,6 +362,67 @@ def test_an_invalid_upload_lists_its_problems(world: World, client: Client) -> N
     assert response.status_code == 400
     assert "line 3, column email: Not an email address." in response.content.decode()
     assert not BulkIssuance.objects.exists()
+
+
+def _boundary_csv(limit: int, *, past: int = 5) -> bytes:
+    """A CSV whose first ``limit`` bytes end exactly at the end of a row, with ``past`` more
+    rows after them: cut at the limit, it is a valid file that silently lacks those rows (the
+    reviewer's 2,663 rows of which 5 were never issued, at 10 MB)."""
+    row_size = 3945
+    rows_in_limit, first = divmod(limit - len(HEADER), row_size)
+    rows_in_limit += 1  # the first row is the remainder
+    assert 2100 < first <= row_size
+
+    def row(i: int, size: int) -> bytes:  # every column near its longest, all valid
+        url = "https://example.org/" + "e" * 1880
+        start = f"cut{i:05d}@example.test,{f'Person {i}':<150},,{url},".encode()
+        return start + b"n" * (size - len(start) - 1) + b"\n"
+
+    rows = [row(0, first)] + [row(i, row_size) for i in range(1, rows_in_limit + past)]
+    data = HEADER.encode() + b"".join(rows)
+    assert len(HEADER.encode() + b"".join(rows[:rows_in_limit])) == limit  # a row boundary
+    assert len(rows) == rows_in_limit + past
+    return data
+
+
+def test_a_csv_cut_at_the_upload_limit_on_a_row_boundary_is_refused_not_truncated() -> None:
+    """The cut itself: the upload handler keeps what fits (in the 64 KiB chunks Django hands
+    it), and what it kept is a valid CSV with 5 rows fewer; reading it through the one upload
+    reader refuses it as too large instead."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    from microcred.earning.uploads import BoundedTemporaryFileUploadHandler
+    from microcred.web.uploads import FileTooLarge, read_upload
+
+    limit = settings.UPLOAD_MAX_BYTES
+    data = _boundary_csv(limit)
+    assert bulk_csv_validate(io.BytesIO(data[:limit])) == 2658  # looks fine when cut
+    assert bulk_csv_validate(io.BytesIO(data)) == 2663
+    handler = BoundedTemporaryFileUploadHandler()
+    handler.new_file("csv_file", "people.csv", "text/csv", len(data))
+    for at in range(0, len(data), 64 * 1024):
+        handler.receive_data_chunk(data[at:at + 64 * 1024], at)
+    upload = handler.file_complete(len(data))
+    assert isinstance(upload, TemporaryUploadedFile) and upload.size == len(data)
+    with pytest.raises(FileTooLarge, match="larger than 10 MB"):
+        read_upload(upload, limit=limit)
+    upload.size = None  # by its bytes alone too: the handler kept one byte past the limit
+    with pytest.raises(FileTooLarge, match="larger than 10 MB"):
+        read_upload(upload, limit=limit)
+    upload.close()
+
+
+def test_the_web_form_refuses_a_csv_past_the_limit_and_issues_nothing(world: World,
+                                                                       client: Client) -> None:
+    client.force_login(reviewer_of(world.org))
+    upload = io.BytesIO(_boundary_csv(settings.UPLOAD_MAX_BYTES))
+    upload.name = "people.csv"
+    response = client.post(reverse("issuance:bulk_new"),
+                           {"micro_credential": world.mc.pk, "csv_file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The file is larger than 10 MB" in html
+    assert not BulkIssuance.objects.exists() and not Credential.objects.exists()
 
 
 def test_only_administrators_reach_the_pages(world: World, client: Client) -> None:

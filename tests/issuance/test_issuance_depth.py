@@ -61,14 +61,21 @@ def test_the_credential_carries_the_achievement_results_and_evidence(world: Worl
 
 
 @pytest.mark.django_db
-def test_recipient_is_the_learners_did_when_they_gave_one(world: World) -> None:
+def test_recipient_is_the_learners_did_once_they_proved_it(world: World) -> None:
+    """A typed DID is only a claim (anyone could type another person's): credentials name it
+    once the account proved it controls it, and the hashed email until then."""
+    from tests.factories import did_key_proven
+
     with pytest.raises(ValidationFailed):
         learner_profile_update(actor=world.learner, did="not a did", handle=None, public=False)
-    learner_profile_update(actor=world.learner, did="did:example:ana-123", handle=None,
-                           public=False)
+    typed = user("Typed")
+    learner_profile_update(actor=typed, did="did:example:ana-123", handle=None, public=False)
+    unproven = json.loads(issue(world, learner=typed).signed_json)["credentialSubject"]
+    assert "id" not in unproven and unproven["identifier"][0]["hashed"] is True
+    key = did_key_proven(world.learner)
     credential = issue(world)
     subject = json.loads(credential.signed_json)["credentialSubject"]
-    assert subject["id"] == "did:example:ana-123" and "identifier" not in subject
+    assert subject["id"] == key.did and "identifier" not in subject
     assert credential_verify(data=credential.signed_json).verdict == "passed"
 
 
@@ -112,7 +119,7 @@ def test_a_worker_dying_midway_leaves_nothing_and_the_retry_issues_once(
     first = credential_sign(credential_id=credential.pk)
     again = credential_sign(credential_id=credential.pk)
     assert first.is_issued and again.signed_json == first.signed_json
-    assert StatusEntry.objects.filter(credential=credential).count() == 2
+    assert StatusEntry.objects.filter(credential=credential).count() == 1  # one "message" entry
     attempt.refresh_from_db()
     assert credential_request_issue(actor=None, attempt=attempt) == first
     assert Credential.objects.filter(attempt=attempt).count() == 1
@@ -247,6 +254,6 @@ def test_concurrent_signers_never_share_a_status_index() -> None:
 
     results = _race(sign_next, n=4)
     assert all(isinstance(r, int) for r in results), results
-    indexes = list(StatusEntry.objects.filter(purpose="revocation").values_list("index",
-                                                                              flat=True))
+    indexes = list(StatusEntry.objects.filter(purpose="message").values_list("index",
+                                                                           flat=True))
     assert len(indexes) == len(set(indexes)) == 4

@@ -107,3 +107,126 @@ def test_profile_form(client: Client, world: World) -> None:
                      {"did": "did:example:123", "handle": "ana-b", "public": "on"})
     assert ok.status_code == 302
     assert json.loads(json.dumps(client.get(reverse("issuance:profile_edit")).status_code)) == 200
+
+
+def _images(pdf: bytes) -> list[tuple[int, int]]:
+    """The raster images drawn on the certificate's page (pypdf: XObjects of subtype Image,
+    also inside form XObjects)."""
+    from pypdf import PdfReader
+
+    found: list[tuple[int, int]] = []
+
+    def walk(resources) -> None:  # type: ignore[no-untyped-def]
+        xobjects = (resources or {}).get("/XObject") or {}
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found.append((int(obj["/Width"]), int(obj["/Height"])))
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"))
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    walk(page.get("/Resources"))
+    return found
+
+
+def test_pdf_certificate_draws_the_badge(client: Client, world: World, credential: Credential,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        response = client.get(reverse("issuance:credential_pdf", args=[credential.public_id]))
+    assert response.status_code == 200
+    assert (400, 400) in _images(response.content)  # the badge, as the Achievement's PNG
+    assert not [r for r in caplog.records if "Failed to load" in r.getMessage()]
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import weasyprint
+
+    renders: list[str] = []
+    original = weasyprint.HTML.write_pdf
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        renders.append("render")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    return renders
+
+
+def test_pdf_certificate_is_rendered_once_per_state(client: Client, world: World,
+                                                    credential: Credential,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+
+    from microcred.issuance.services import credential_suspend, credential_unsuspend
+    from tests.factories import reviewer_of
+
+    cache.clear()
+    renders = _count_renders(monkeypatch)
+    url = reverse("issuance:credential_pdf", args=[credential.public_id])
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert len(renders) == 1  # the second request was served without rendering
+    admin = reviewer_of(world.org)
+    credential_suspend(actor=admin, credential_id=credential.pk, reason="Checking")
+    assert client.get(url).status_code == 200
+    assert len(renders) == 2  # a state change renders again
+    credential_unsuspend(actor=admin, credential_id=credential.pk, reason="Checked")
+    client.get(url)
+    client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert len(renders) == 4  # and so does another language
+
+
+def test_pdf_certificate_renders_are_limited(client: Client, world: World,
+                                             credential: Credential,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every renderer busy, a request that would have to render is told to come back;
+    it never queues for ever."""
+    from django.core.cache import cache
+
+    from microcred.issuance import sharing
+
+    cache.clear()
+    renders = _count_renders(monkeypatch)
+    monkeypatch.setattr(sharing, "CERTIFICATE_WAIT_SECONDS", 0.05)
+    url = reverse("issuance:credential_pdf", args=[credential.public_id])
+    held = [sharing._renderers.acquire(timeout=1) for _ in range(sharing.CERTIFICATE_RENDERS)]
+    try:
+        assert all(held)
+        busy = client.get(url)
+        assert busy.status_code == 503
+        assert busy["Retry-After"] == "5"
+        assert "try again in a moment" in busy.content.decode()
+        assert renders == []
+    finally:
+        for _ in held:
+            sharing._renderers.release()
+    assert client.get(url).status_code == 200
+    assert len(renders) == 1
+
+
+def test_profile_shows_a_suspended_or_expired_credentials_status(
+        client: Client, world: World, credential: Credential) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from microcred.issuance.services import credential_revoke, credential_suspend
+    from tests.factories import reviewer_of
+
+    learner_profile_update(actor=world.learner, did="", handle="ana", public=True)
+    Credential.objects.filter(pk=credential.pk).update(on_public_profile=True)
+    page = client.get("/people/ana/").content.decode()
+    assert world.mc.title in page and "Suspended" not in page and "Expired" not in page
+    admin = reviewer_of(world.org)
+    credential_suspend(actor=admin, credential_id=credential.pk, reason="Checking")
+    page = client.get("/people/ana/").content.decode()
+    assert world.mc.title in page and "Suspended" in page
+    Credential.objects.filter(pk=credential.pk).update(
+        suspended_at=None, valid_until=timezone.now() - timedelta(days=1))
+    page = client.get("/people/ana/").content.decode()
+    assert "Expired" in page and "Suspended" not in page
+    credential_revoke(actor=admin, credential_id=credential.pk, reason="Issued in error")
+    assert world.mc.title not in client.get("/people/ana/").content.decode()  # left out

@@ -25,10 +25,11 @@ def test_pass_enqueues_in_the_database_and_the_worker_signs() -> None:
     credential.refresh_from_db()
     assert credential.is_issued
     assert DBTaskResult.objects.get(task_path=SIGNING).status == "SUCCESSFUL"
-    # Signing created the organization's two status lists; publishing them was enqueued too.
+    # Signing created the organization's status list (one, for revocation and suspension);
+    # publishing it was enqueued too.
     publishing = DBTaskResult.objects.filter(
         task_path="microcred.issuance.tasks.status_list_publish_task")
-    assert publishing.count() == 2 and {t.status for t in publishing} == {"SUCCESSFUL"}
+    assert publishing.count() == 1 and {t.status for t in publishing} == {"SUCCESSFUL"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -185,8 +185,6 @@ def _build_scene() -> SimpleNamespace:
             b"email,name,awarded_date,evidence_url,note\nbulk2@example.test,Bulk Two,,,\n"))
 
     s.reset_uid, s.reset_token = "MQ", "not-a-token"
-    s.oauth_issuer_path, s.oauth_resource_path = "elsewhere", "ims/ob/v3p0"
-    s.device_user_code = "NOCODE"
 
     # OAuth: the learner's wallet with one token per OB 3.0 scope; the admin's issuing client.
     app = Application.objects.create(
@@ -208,7 +206,6 @@ def _build_scene() -> SimpleNamespace:
         AccessToken.objects.create(user=owner, application=app, token=value, scope=full,
                                    expires=expires)
         s.tokens[role] = value
-    s.access_token = AccessToken.objects.get(token="matrix-credential.readonly-token")
     s.users = {role: getattr(s, role) for role in ROLES if role != "anonymous"}
     # Nobody holds a membership the roles do not say.
     assert not s.staff.memberships.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import socket
 import ssl
 import threading
 import time
@@ -198,13 +199,18 @@ def test_an_untrusted_certificate_is_refused(server):
     assert "CERTIFICATE" in caught.value.message.upper()
 
 
-def test_loopback_and_private_addresses_are_refused_by_default(server):
+def test_loopback_and_private_addresses_are_refused_by_default(server, caplog):
     site, port, context = server
     _, did, _, url_path = _publish(site, port, "private")
-    with pytest.raises(ResolutionError) as caught:
-        Resolver(allow_network=True, ssl_context=context).document(did)
+    with caplog.at_level("INFO", logger="microcred.vc.fetch"):
+        with pytest.raises(ResolutionError) as caught:
+            Resolver(allow_network=True, ssl_context=context).document(did)
     assert caught.value.code == "address_refused"
-    assert "127.0.0.1" in caught.value.message
+    # Whoever gave the URL learns that it is not reachable, not what the name resolves to;
+    # the log keeps the address, under the code.
+    assert caught.value.message.startswith("localhost is not reachable from here")
+    assert "127.0.0.1" not in caught.value.message
+    assert "127.0.0.1" in caplog.text and "address_refused" in caplog.text
     assert site.hits.get(url_path, 0) == 0  # refused before any request was sent
 
 
@@ -243,3 +249,67 @@ def test_redirects_are_followed_over_https_only(server):
             did
         )
     assert caught.value.code == "insecure_url"
+
+
+def _fetch(port: int, context: ssl.SSLContext, path: str) -> bytes:
+    from microcred.vc.fetch import fetch_bytes
+
+    return fetch_bytes(
+        f"https://localhost:{port}{path}",
+        accept="application/json",
+        ssl_context=context,
+        allow_private=True,
+    )
+
+
+def test_three_redirects_are_followed_and_a_fourth_is_refused(server):
+    from microcred.vc.fetch import MAX_REDIRECTS
+
+    assert MAX_REDIRECTS == 3
+    site, port, context = server
+    base = f"https://localhost:{port}"
+    site.pages["/hops/end"] = (b'{"arrived": true}', 0.0)
+    for hop in range(4):  # /hops/0 -> 1 -> 2 -> 3 -> end: four redirects from 0, three from 1
+        site.redirects[f"/hops/{hop}"] = f"{base}/hops/{hop + 1}" if hop < 3 else f"{base}/hops/end"
+    assert _fetch(port, context, "/hops/1") == b'{"arrived": true}'
+    assert site.hits["/hops/end"] == 1
+    with pytest.raises(ResolutionError) as caught:
+        _fetch(port, context, "/hops/0")
+    assert caught.value.code == "fetch_failed"
+    assert "redirects more than 3 times" in caught.value.message
+    assert site.hits["/hops/3"] == 2  # its redirect was the fourth: refused, not followed
+    assert site.hits["/hops/end"] == 1
+
+
+def test_a_redirect_loop_is_followed_three_times_only(server):
+    site, port, context = server
+    site.redirects["/loop"] = f"https://localhost:{port}/loop"
+    with pytest.raises(ResolutionError) as caught:
+        _fetch(port, context, "/loop")
+    assert caught.value.code == "fetch_failed"
+    assert "redirects more than 3 times" in caught.value.message
+    assert site.hits["/loop"] == 4  # the request and three redirects (urllib alone made five)
+
+
+def test_a_refused_name_is_not_told_what_it_resolves_to(server, monkeypatch):
+    # An internal name resolving to a private address: the message names what was asked for,
+    # not where it leads.
+    site, port, context = server
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    from microcred.vc.fetch import fetch_bytes
+
+    with pytest.raises(ResolutionError) as caught:
+        fetch_bytes("https://intranet.example/did.json", accept="application/json")
+    assert caught.value.code == "address_refused"
+    assert caught.value.message == (
+        "intranet.example is not reachable from here: it is a private or local address, and "
+        "microcred does not fetch from those"
+    )
+    assert "10.20" not in str(caught.value.as_dict())

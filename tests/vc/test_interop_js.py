@@ -360,3 +360,57 @@ def test_microcred_verifies_js_presentation(
     cli = microcred("verify-presentation", "--challenge", CHALLENGE, "--domain", DOMAIN,
                     str(vp_path))
     assert cli.returncode == 0, _output(cli)
+
+
+# -- JSON-LD safe mode: the same documents refused on both sides ---------------------------------
+
+
+def _safe_mode_event(proc: subprocess.CompletedProcess[str]) -> str | None:
+    """The jsonld.js safe-mode event that made ``canonize`` fail, if that is why it failed."""
+    if proc.returncode != 2 or "Safe mode validation error" not in proc.stderr:
+        return None
+    report = json.loads(proc.stderr.split(":", 1)[1])
+    code: str = report["details"]["event"]["code"]
+    return code
+
+
+def test_jsonld_js_safe_mode_refuses_every_document_microcred_refuses(
+    js_stack: Path, workdir: Path, key_data: dict[str, Any]
+) -> None:
+    """Each of test_safe_mode's documents is refused by jsonld.js's own safe mode (with the
+    options eddsa-rdfc-2022 canonicalizes with), for the event class microcred names."""
+    from microcred.vc import jsonld
+    from microcred.vc.errors import UndefinedTermsError
+
+    from .test_safe_mode import CASES
+
+    events = {}
+    for case, change, kind, name in CASES:
+        document = open_badge(key_data["did"])
+        change(document)
+        path = write_json(workdir / "safe-mode-case.json", document)
+        with pytest.raises(UndefinedTermsError) as caught:
+            jsonld.canonicalize(document)
+        assert name in caught.value.details[kind], case
+        events[case] = _safe_mode_event(harness(js_stack, "canonize", str(path)))
+    assert all(events.values()), events
+    assert {events["@vocab null"], events["a term mapped to null"]} == {"invalid property"}
+    assert events["a @type that stays relative"] == "relative @type reference"
+    assert events["a relative @id, no base"] == "relative @id reference"
+    assert events["a property that is a blank node"] == "blank node predicate"
+
+
+def test_a_base_direction_canonicalizes_as_jsonld_js_does(
+    js_stack: Path, workdir: Path, key_data: dict[str, Any]
+) -> None:
+    document = open_badge(key_data["did"])
+    document["name"] = {"@value": "شهادة", "@language": "AR-eg", "@direction": "rtl"}
+    document["credentialSubject"]["achievement"]["description"] = {
+        "@value": "left to right", "@direction": "ltr"}
+    path = write_json(workdir / "direction.json", document)
+    js = harness(js_stack, "canonize", str(path))
+    assert js.returncode == 0, _output(js)
+    py = microcred("canonicalize", str(path))
+    assert py.returncode == 0, _output(py)
+    assert "^^<https://www.w3.org/ns/i18n#ar-eg_rtl>" in py.stdout
+    assert py.stdout == js.stdout

@@ -424,7 +424,7 @@ def test_status_entry_with_two_bit_messages() -> None:
         ({"index": -1}, "invalid_index"),
         ({"index": "3"}, "invalid_index"),
         ({"purpose": "refresh"}, "invalid_purpose"),
-        ({"purpose": "message"}, "invalid_purpose"),
+        ({"purpose": "message"}, "invalid_status_size"),  # a message needs statusSize 2+
         ({"list_credential_url": "status/3"}, "invalid_url"),
         ({"status_size": 2}, "invalid_status_message"),
         ({"status_size": 2, "status_message": MESSAGES[:3]}, "invalid_status_message"),

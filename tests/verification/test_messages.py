@@ -119,5 +119,7 @@ def test_the_public_credential_page_reports_in_spanish(credential: Credential) -
     url = reverse("issuance:credential", args=[credential.public_id])
     html = Client(headers={"accept-language": "es"}).get(url).content.decode()
     assert "La firma es válida." in html
-    assert "La credencial no ha sido revocada." in html
+    # One status entry says revoked or suspended (issuance.status_lists).
+    assert ("La lista de estado del emisor dice que la credencial es válida: no ha sido "
+            "revocada ni suspendida.") in html
     assert 'lang="en"' not in _report(html)

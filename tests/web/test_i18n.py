@@ -187,10 +187,17 @@ def test_the_switcher_refuses_other_sites_and_unknown_languages() -> None:
 
 
 @pytest.mark.django_db
-def test_sign_up_keeps_the_language_it_happened_in() -> None:
+def test_sign_up_keeps_the_language_it_happened_in(mailoutbox: list) -> None:
+    """Signed up in Spanish, confirmed from the emailed link: the account speaks Spanish."""
+    import re
+
     client = Client(headers={"accept-language": "es"})
     client.post(reverse("accounts:sign_up"), {"display_name": "Lucía", "email": "l@example.test",
                                               "password": "una frase larga de paso"})
+    (sent,) = mailoutbox
+    link = re.search(r"https?://\S+/accounts/sign-up/\S+/", sent.body)
+    assert link, sent.body
+    Client().post(link.group(0))
     from microcred.accounts.models import User
     assert User.objects.get(email="l@example.test").language == "es"
 

@@ -1,5 +1,6 @@
-"""Rate limits: 429 with Retry-After in the platform's error shapes, counted in the local cache
-and (when MICROCRED_TEST_REDIS_URL names a server) in Redis, as production does."""
+"""Rate limits: 429 with Retry-After in the platform's error shapes, counted in the embedded
+default's database cache (shared by every worker process: two processes count together) and
+(when MICROCRED_TEST_REDIS_URL names a server) in Redis, as production does."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client, RequestFactory, override_settings
 
 REDIS_URL = os.environ.get("MICROCRED_TEST_REDIS_URL", "")
@@ -33,22 +34,22 @@ def _redis_unreachable() -> str | None:
 
 @pytest.fixture(params=["local", pytest.param("redis", marks=pytest.mark.redis)])
 def low_limits(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Low limits, counted in the local memory cache or in Redis."""
-    caches = None
+    """Low limits, counted in the embedded default's database cache or in Redis."""
+    redis_caches = None
     if request.param == "redis":
         reason = _redis_unreachable()
         if reason:
             pytest.skip(reason)
-        caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                              "LOCATION": REDIS_URL}}
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_caches = {"default": redis, "throttle": redis}
     prefix = f"rl-test-{uuid.uuid4().hex}:"  # each test counts from zero, even in a shared Redis
     overrides = {"RATE_LIMITS": LOW, "RATELIMIT_CACHE_PREFIX": prefix}
-    if caches:
-        overrides["CACHES"] = caches
+    if redis_caches:
+        overrides["CACHES"] = redis_caches
     with override_settings(**overrides):
         yield request.param
         if request.param == "local":
-            cache.clear()
+            caches["throttle"].clear()
 
 
 def _sign_in(client: Client, **headers: str):  # type: ignore[no-untyped-def]

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +106,44 @@ class ClaimingPasswordResetForm(PasswordResetForm):
         from django.contrib.auth import get_user_model
 
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The link is built from ``settings.PUBLIC_URL``, never from the request's Host header:
+        a forged Host would otherwise put the attacker's site, with the reset token, in a real
+        email from us."""
+        public = urlsplit(settings.PUBLIC_URL)
+        kwargs["domain_override"] = public.netloc
+        kwargs["use_https"] = public.scheme == "https"
+        kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}),
+                                         "public_url": settings.PUBLIC_URL}
+        super().save(*args, **kwargs)
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choosing a new password from a reset link: through ``user_password_set``, which also
+    revokes the person's OAuth tokens (whoever made them may be who the reset is about)."""
+
+    def save(self, commit: bool = True) -> Any:
+        from microcred.accounts.services import user_password_set
+
+        if commit:
+            user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
+                              reason="reset")
+        else:
+            self.user.set_password(self.cleaned_data["new_password1"])
+        return self.user
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Changing the password while signed in (the old one asked again); revokes OAuth tokens
+    like a reset."""
+
+    def save(self, commit: bool = True) -> Any:
+        from microcred.accounts.services import user_password_set
+
+        if commit:
+            user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
+                              reason="change")
+        else:
+            self.user.set_password(self.cleaned_data["new_password1"])
+        return self.user

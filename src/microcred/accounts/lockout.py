@@ -5,8 +5,9 @@ for one email address within ``SIGN_IN_LOCKOUT_WINDOW`` seconds lock that addres
 ``SIGN_IN_LOCKOUT_SECONDS``; while it is locked even the right password is refused. The count
 is kept per address typed, whether or not an account has it, so the lockout message reveals
 nothing about which accounts exist (OWASP ASVS 4.0 §2.2.1). Model-free: the counts live in the
-default cache (Redis in production, shared by all workers); they are security throttles, not
-records, and losing them on a cache flush only resets the counts.
+``throttle`` cache, which every worker process shares (Redis with ``REDIS_URL``, otherwise the
+database cache table); they are security throttles, not records, and losing them on a cache
+flush only resets the counts.
 
 The per-address rate limit in ``microcred.web.rate_limits`` stops one client guessing many
 accounts; this stops many clients guessing one.
@@ -18,9 +19,10 @@ import hashlib
 import math
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import formats, timezone
 from django.utils.translation import ngettext
 
@@ -52,6 +54,10 @@ class Locked(Exception):  # noqa: N818 - reads as `raise Locked(...)`
         ) % {"minutes": minutes, "time": formats.time_format(at, "H:i")}
 
 
+def _cache() -> Any:
+    return caches["throttle"]
+
+
 def _key(kind: str, email: str) -> str:
     digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
     return f"{_PREFIX}{kind}:{digest}"
@@ -59,7 +65,7 @@ def _key(kind: str, email: str) -> str:
 
 def check(email: str) -> None:
     """Raise ``Locked`` while the address is locked out."""
-    until = cache.get(_key("locked", email))
+    until = _cache().get(_key("locked", email))
     if until is not None and until > now():
         raise Locked(until)
 
@@ -70,6 +76,7 @@ def record_failure(email: str) -> None:
     key = _key("failures", email)
     started = now()
     # The value is (count, first failure): the window runs from the first failure it counts.
+    cache = _cache()
     count, first = cache.get(key) or (0, started)
     if started - first > window:
         count, first = 0, started
@@ -84,6 +91,6 @@ def record_failure(email: str) -> None:
 
 def clear(email: str) -> None:
     """A successful sign-in starts the count again."""
-    cache.delete_many([_key("failures", email), _key("locked", email)])
+    _cache().delete_many([_key("failures", email), _key("locked", email)])
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import RecoveryCode, TwoFactorDevice, User
+from microcred.accounts.services import oauth_tokens_revoke
 from microcred.audit.services import audit_record
 from microcred.errors import InvalidState, ValidationFailed
 
@@ -139,7 +140,10 @@ def device_enable(*, actor: User, secret: str, code: str) -> list[str]:
         TwoFactorDevice.objects.create(user=actor, sealed_secret=_seal(secret, actor),
                                        last_used_step=step)
         codes = _store_recovery_codes(actor)
-        audit_record(actor=actor, action="user.two_factor_enabled", target=actor)
+        # Tokens minted before the second factor was asked for do not keep working after it.
+        revoked = oauth_tokens_revoke(user=actor)
+        audit_record(actor=actor, action="user.two_factor_enabled", target=actor,
+                     data={"oauth_tokens_revoked": revoked})
     return codes
 
 
@@ -155,7 +159,9 @@ def device_disable(*, actor: User, password: str) -> None:
     with transaction.atomic():
         TwoFactorDevice.objects.filter(user=actor).delete()
         actor.recovery_codes.all().delete()
-        audit_record(actor=actor, action="user.two_factor_disabled", target=actor)
+        revoked = oauth_tokens_revoke(user=actor)
+        audit_record(actor=actor, action="user.two_factor_disabled", target=actor,
+                     data={"oauth_tokens_revoked": revoked})
 
 
 def recovery_codes_regenerate(*, actor: User, password: str) -> list[str]:

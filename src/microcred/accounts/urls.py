@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from microcred.accounts import two_factor_views, views
-from microcred.accounts.forms import ClaimingPasswordResetForm
+from microcred.accounts.forms import ClaimingPasswordResetForm, NewPasswordForm
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-up/<str:token>/", views.sign_up_confirm, name="sign_up_confirm"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("sign-in/code/", two_factor_views.sign_in_code, name="two_factor_sign_in"),
@@ -27,11 +28,12 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_sent.html"), name="password_reset_sent"),
     path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html",
+        form_class=NewPasswordForm, template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password_reset_complete")),
         name="password_reset_confirm"),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/", views.account, name="account"),
     path("me/data.zip", views.account_download, name="download"),
     path("me/delete/", views.account_delete_confirm, name="delete"),

@@ -1,7 +1,8 @@
 """Bearer tokens for the OB 3.0 API: every endpoint names the scopes it needs (OB 3.0 §6.2).
 
 No token or a bad one: 401 with ``WWW-Authenticate``; a good token without the scope: 403
-(RFC 6750 §3.1 ``insufficient_scope``). Both as Imsx_StatusInfo bodies.
+(RFC 6750 §3.1 ``insufficient_scope``). Both as Imsx_StatusInfo bodies. A token that acts for
+nobody (``oauth_server.token_acts_for_a_person``) is a bad one: the views always have a person.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from microcred.api.imsx import error_response
+from microcred.api.oauth_server import token_acts_for_a_person
 
 __all__ = ["scope", "require_scopes"]
 
@@ -52,6 +54,14 @@ def require_scopes(*names: str) -> Callable[[Callable[..., HttpResponse]],
                 request.oauth_token = oauth_request.access_token  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
             token = _token(request)
+            if token is not None and token.is_valid() and not token_acts_for_a_person(token):
+                # A token from a client-credentials or password client (stored before they
+                # were refused), or whose person is gone: never a request without a user.
+                return error_response(
+                    _("This token was not issued to act for a person, so it cannot be used "
+                      "here."), status=401,
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
             if token is not None and token.is_valid():
                 return error_response(
                     _("This token does not grant the scope this request needs."), status=403,

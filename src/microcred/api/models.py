@@ -33,6 +33,11 @@ class HeldCredential(models.Model):
     text = models.TextField()
     title = models.CharField(max_length=300, blank=True)
     issuer_name = models.CharField(max_length=300, blank=True)
+    # Whether the signing key is one of an organization's on this platform (then
+    # ``issuer_name`` is that organization's name); otherwise the name is the credential's
+    # claim, and ``issuer_name_clash`` says it borrows the name of an organization here.
+    issuer_confirmed = models.BooleanField(default=False)
+    issuer_name_clash = models.BooleanField(default=False)
     source_url = models.URLField(max_length=1000, blank=True)
     standard = models.CharField(max_length=8, choices=Standard.choices, default=Standard.OB3)
     description = models.TextField(blank=True)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import base64
-import json
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -13,10 +11,14 @@ from django.utils.translation import gettext as _
 
 from microcred.api.models import HeldCredential
 from microcred.audit.services import audit_record
-from microcred.errors import NotAllowed, ValidationFailed
+from microcred.errors import ValidationFailed
 from microcred.vc.errors import VCError
 from microcred.verification.messages import summary_message
-from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_verify
+from microcred.verification.services import (
+    MAX_CREDENTIAL_BYTES,
+    credential_verify,
+    issuer_standing,
+)
 from microcred.verification.summary import credential_summary
 
 __all__ = [
@@ -37,8 +39,8 @@ class CredentialRefused(ValidationFailed):
 
     code = "credential_not_verified"
 
-    def __init__(self, message: str, *, report: Any) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, report: Any, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.report = report
 
 
@@ -56,30 +58,39 @@ def held_credential_upsert(
     *, actor: Any, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
     """Verify, then keep (or replace) a credential in ``actor``'s account, keyed on its id.
-    Returns the row and whether it was created. The text is stored exactly as received."""
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
-    if len(text.encode("utf-8")) > MAX_CREDENTIAL_BYTES:
+    Returns the row and whether it was created. The text is stored exactly as received (for a
+    baked image, the credential it carries, exactly as baked).
+
+    Only a credential awarded to ``actor`` is kept (see :func:`_refuse_unless_recipient`):
+    anyone can copy a public credential, and keeping one must not make it theirs."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if len(raw) > MAX_CREDENTIAL_BYTES:
         raise ValidationFailed(_("This is too large to be a credential."), code="too_large")
-    report = credential_verify(data=data)
+    baked = _baked_text(raw)
+    if baked is None:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed(
+                _("This is not a credential: it is neither text (a credential's JSON or a "
+                  "compact JWS, in UTF-8) nor a baked PNG or SVG badge."),
+                code="not_json") from None
+    report = credential_verify(data=raw)
     if not _acceptable(report):
         raise CredentialRefused(
             _("The credential did not verify: %(summary)s") % {"summary": summary_message(report)},
             report=report)
     document = report.credential or {}
+    _refuse_unless_recipient(actor=actor, document=document, report=report)
     credential_id = document.get("id") if isinstance(document.get("id"), str) else None
     if not credential_id:
         raise ValidationFailed(_("The credential has no id, so it cannot be kept or replaced."),
                                code="credential_without_id")
     summary = credential_summary(document)
-    stripped = text.strip()
+    standing = issuer_standing(report, claimed_name=summary.issuer_name if summary else "",
+                               issuer_id=summary.issuer_id if summary else "")
+    stripped = (baked if baked is not None else raw.decode("utf-8")).strip()
     fmt = HeldCredential.Format.JSON if stripped.startswith("{") else HeldCredential.Format.JWS
-    if report.carrier in {"png", "svg"}:
-        # A baked image: keep the credential it carries, exactly as baked.
-        from microcred.vc.baking import unbake
-
-        stripped = unbake(data if isinstance(data, bytes) else data.encode()).text
-        fmt = HeldCredential.Format.JSON if stripped.lstrip().startswith("{") \
-            else HeldCredential.Format.JWS
     with transaction.atomic():
         held, created = HeldCredential.objects.select_for_update().get_or_create(
             owner=actor, credential_id=credential_id[:500],
@@ -88,7 +99,10 @@ def held_credential_upsert(
         held.format, held.text = fmt, stripped
         held.standard = HeldCredential.Standard.OB3
         held.title = (summary.title if summary else "")[:300]
-        held.issuer_name = (summary.issuer_name or summary.issuer_id if summary else "")[:300]
+        held.issuer_name = (standing.organization or standing.claimed_name
+                            or standing.issuer_id)[:300]
+        held.issuer_confirmed = standing.confirmed
+        held.issuer_name_clash = bool(standing.name_clash)
         held.description = summary.description if summary else ""
         held.issued_on = _when(summary.valid_from if summary else "")
         held.expires_at = _when(summary.valid_until if summary else "")
@@ -99,6 +113,154 @@ def held_credential_upsert(
                      else "held_credential.replaced", target=held,
                      data={"credential_id": credential_id})
     return held, created
+
+
+def _baked_text(raw: bytes) -> str | None:
+    """The credential text baked into ``raw`` when it is a PNG or SVG image, else ``None``.
+
+    An image with nothing baked into it (or a broken one) is refused here with a sentence
+    saying so, rather than read as text it is not."""
+    from microcred.vc.baking import unbake
+
+    if _sniff_image(raw) not in {"image/png", "image/svg+xml"}:
+        return None
+    try:
+        return unbake(raw).text
+    except VCError as error:
+        raise ValidationFailed(
+            _("The file is an image with no badge baked into it (%(why)s).")
+            % {"why": error.message.rstrip(".")}, code="no_baked_credential") from None
+
+
+# -- whose credential it is -------------------------------------------------------------------
+
+
+def _account_identities(actor: Any) -> tuple[str, str]:
+    """(email, DID) by which a credential can name ``actor``.
+
+    The account's email is the one it signs in with (the only address an account has: the
+    platform issues its own credentials to it too); the DID is the one the learner set on
+    their profile, and only once the account has proven it controls it (``issuance.did_auth``):
+    anyone can type anyone's DID, so a DID merely typed there ties nothing to the account."""
+    from microcred.issuance.selectors import learner_profile_for
+
+    profile = learner_profile_for(user=actor)
+    proven = profile is not None and profile.did_proven_at is not None
+    return (actor.email or "").strip(), (profile.did.strip() if proven else "")
+
+
+def _unproven_did(actor: Any) -> str:
+    """The DID on ``actor``'s profile that they have not proven yet, else ``""``."""
+    from microcred.issuance.selectors import learner_profile_for
+
+    profile = learner_profile_for(user=actor)
+    if profile is None or profile.did_proven_at is not None:
+        return ""
+    return profile.did.strip()
+
+
+def _subjects(document: dict[str, Any]) -> list[dict[str, Any]]:
+    subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    return [s for s in subjects if isinstance(s, dict)]
+
+
+def _identity_objects(subject: dict[str, Any]) -> list[dict[str, Any]]:
+    identifier = subject.get("identifier")
+    identifiers = identifier if isinstance(identifier, list) else [identifier]
+    return [i for i in identifiers if isinstance(i, dict)]
+
+
+def _email_identity_matches(identity: dict[str, Any], email: str) -> bool:
+    """OB 3.0 IdentityObject of type ``emailAddress``: ``identityHash`` is the address itself,
+    or, with ``hashed: true``, ``sha256$`` + hex(SHA-256(address + salt)) (OB 3.0 §B.1.7)."""
+    from microcred.vc.ob2 import recipient_matches
+
+    value = identity.get("identityHash")
+    if not email or identity.get("identityType") != "emailAddress" or not isinstance(value, str):
+        return False
+    # The same comparison as OB 2.0's IdentityObject (address as given and lower-cased).
+    return recipient_matches({"type": "email", "identity": value,
+                              "hashed": identity.get("hashed") is True,
+                              "salt": identity.get("salt")}, email)
+
+
+def _names_account(subjects: list[dict[str, Any]], *, email: str, did: str) -> bool:
+    for subject in subjects:
+        subject_id = subject.get("id")
+        if isinstance(subject_id, str):
+            if did and subject_id.strip() == did:
+                return True
+            if email and subject_id.strip().lower() == f"mailto:{email.lower()}":
+                return True
+        if any(_email_identity_matches(i, email) for i in _identity_objects(subject)):
+            return True
+    return False
+
+
+def _short(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def _recipients_named(subjects: list[dict[str, Any]]) -> list[str]:
+    """What the credential says about its recipient, for the refusal: identifiers as written
+    (a hash stays a hash: the address behind it is not ours to guess)."""
+    named: list[str] = []
+    for subject in subjects:
+        subject_id = subject.get("id")
+        if isinstance(subject_id, str) and subject_id.strip():
+            named.append(_short(subject_id.strip()))
+        for identity in _identity_objects(subject):
+            value = identity.get("identityHash")
+            if isinstance(value, str) and value:
+                kind = identity.get("identityType")
+                named.append(f"{kind}: {_short(value)}" if isinstance(kind, str) and kind
+                             else _short(value))
+    return named
+
+
+def _refuse_unless_recipient(*, actor: Any, document: dict[str, Any], report: Any) -> None:
+    """Refuse a credential that does not name ``actor`` as its recipient (by a DID of theirs,
+    or their email address, hashed or not), saying what it names instead."""
+    from microcred.vc.verifier import Check
+
+    email, did = _account_identities(actor)
+    subjects = _subjects(document)
+    if _names_account(subjects, email=email, did=did):
+        return
+    named = _recipients_named(subjects)
+    recipient = "; ".join(named)
+    account = f"{email}, {did}" if did else email
+    unproven = "" if did else _unproven_did(actor)
+    if unproven and _names_account(subjects, email="", did=unproven):
+        from django.urls import reverse
+
+        url = f"{settings.PUBLIC_URL}{reverse('issuance:profile_edit')}#did-proof"
+        message = _("This credential names your DID %(did)s, but your account has not yet "
+                    "proven that it controls this DID, so the credential cannot be added. Prove "
+                    "it on your profile page, then add the credential again: %(url)s") \
+            % {"did": unproven, "url": url}
+        report.checks.append(Check.of("recipient", "failed", "recipient.not_account",
+                                      recipient=recipient, account=email))
+        raise CredentialRefused(message, report=report, code="recipient_did_unproven")
+    if not named:
+        message = _("This credential names no recipient, so it cannot be tied to your account.")
+    elif did:
+        message = _("This credential was issued to someone else: it names %(recipient)s, which "
+                    "matches neither your account's email address (%(email)s) nor your DID "
+                    "(%(did)s).") % {"recipient": recipient, "email": email, "did": did}
+    elif unproven:
+        message = _("This credential was issued to someone else: it names %(recipient)s, which "
+                    "matches neither your account's email address (%(email)s) nor your DID "
+                    "(%(did)s, not yet proven).") % {"recipient": recipient, "email": email,
+                                                     "did": unproven}
+    else:
+        message = _("This credential was issued to someone else: it names %(recipient)s, which "
+                    "does not match your account's email address (%(email)s), and your profile "
+                    "gives no DID.") % {"recipient": recipient, "email": email}
+    report.checks.append(Check.of("recipient", "failed", "recipient.not_account",
+                                  recipient=recipient or "—", account=account))
+    raise CredentialRefused(message, report=report, code="recipient_mismatch")
 
 
 def _when(value: Any) -> datetime | None:
@@ -177,9 +339,17 @@ def held_badge_ob2_import(
     report = ob2_verify(data=data, email=actor.email)
     recipient = report.check("recipient")
     if recipient is not None and recipient.outcome == "failed":
+        named = (report.credential or {}).get("recipient")
+        named = named if isinstance(named, dict) else {}
+        identity = named.get("identity")
+        kind = named.get("type")
+        described = (f"{kind}: {_short(identity)}" if isinstance(identity, str) and identity
+                     and isinstance(kind, str) else "—")
         raise CredentialRefused(
-            _("This badge was awarded to another email address, not to the one of your "
-              "account."), report=report)
+            _("This badge was awarded to someone else: it names %(recipient)s, which does not "
+              "match your account's email address (%(email)s).")
+            % {"recipient": described, "email": actor.email},
+            report=report, code="recipient_mismatch")
     proof, issuer = report.check("proof"), report.check("issuer")
     acceptable = (report.credential is not None and report.text
                   and all(c is not None and c.outcome == "passed"
@@ -214,6 +384,9 @@ def held_badge_ob2_import(
         held.title = text(badge, "name")[:300]
         held.description = text(badge, "description")[:5000]
         held.issuer_name = (text(profile, "name") or text(profile, "id"))[:300]
+        held.issuer_confirmed = False  # Open Badges 2.0 badges are never issued here
+        held.issuer_name_clash = bool(issuer_standing(
+            report, claimed_name=text(profile, "name"), issuer_id=text(profile, "id")).name_clash)
         held.image = image
         held.issued_on = _when(assertion.get("issuedOn"))
         held.expires_at = _when(assertion.get("expires"))
@@ -241,46 +414,7 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> Any:
 
 def vc_issue(*, actor: Any, credential: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """VC-API ``/credentials/issue``: sign ``credential`` as an organization ``actor``
-    administers (its issuer id, or the only one they administer)."""
-    from microcred.issuance import identity
-    from microcred.issuance.services import issuer_key_get_or_create, issuer_key_load
-    from microcred.orgs.models import Role
-    from microcred.orgs.selectors import organizations_where
-    from microcred.vc import openbadges as ob
-    from microcred.vc.data_integrity import sign
+    administers and keep it (``issuance.vc_api``, which holds the rules)."""
+    from microcred.issuance.vc_api import vc_credential_issue
 
-    if not isinstance(credential, dict):
-        raise ValidationFailed(_("credential must be a JSON object."))
-    orgs = list(organizations_where(user=actor, role=Role.ADMIN))
-    issuer = credential.get("issuer")
-    wanted = issuer.get("id") if isinstance(issuer, dict) else issuer
-    chosen = None
-    for org in orgs:
-        key = issuer_key_get_or_create(organization=org)
-        if wanted in (None, "", identity.issuer_did(key)) and (wanted or len(orgs) == 1):
-            chosen = (org, key)
-            break
-    if chosen is None:
-        raise NotAllowed(_("You may issue only as an organization you administer; name its "
-                           "DID as the issuer."))
-    org, key = chosen
-    document = dict(credential)
-    did = identity.issuer_did(key)
-    document["issuer"] = ({**issuer, "id": did} if isinstance(issuer, dict)
-                          else {"id": did, "type": ["Profile"], "name": org.name})
-    document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-    if "validFrom" not in document and "issuanceDate" not in document:
-        document["validFrom"] = ob.now_iso()
-    suite = options.get("cryptosuite", "eddsa-rdfc-2022") if isinstance(options, dict) \
-        else "eddsa-rdfc-2022"
-    if suite not in {"eddsa-rdfc-2022", "eddsa-jcs-2022"}:
-        raise ValidationFailed(_("Unsupported cryptosuite."), code="unsupported_cryptosuite")
-    try:
-        signed = sign(document, key=issuer_key_load(issuer_key=key), cryptosuite=suite,
-                      verification_method=identity.verification_method_id(key))
-    except VCError as error:  # unknown context, undefined terms, ...
-        raise ValidationFailed(error.message, code=error.code) from None
-    with transaction.atomic():
-        audit_record(actor=actor, action="vc_api.issued", target=org,
-                     data={"credential_id": signed.get("id"), "digest": len(json.dumps(signed))})
-    return signed
+    return vc_credential_issue(actor=actor, credential=credential, options=options)

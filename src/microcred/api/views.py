@@ -126,6 +126,10 @@ def _credentials_post(request: HttpRequest) -> HttpResponse:
     except CredentialRefused as error:
         return error_response(error.message, status=400)
     except MicrocredError as error:
+        if error.code == "not_json":
+            return error_response(_("The body is not JSON: it is neither UTF-8 text (a "
+                                    "credential's JSON or a compact JWS) nor a baked PNG or SVG "
+                                    "badge."), status=400)
         return error_response(error.message, status=400)
     if held.format == "json":
         response = HttpResponse(held.text.encode("utf-8"), content_type="application/json",
@@ -183,61 +187,160 @@ def _profile_put(request: HttpRequest) -> HttpResponse:
 # -- VC-API -----------------------------------------------------------------------------------
 
 
-def _vc_error(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"errors": [message]}, status=status)
+def _vc_error(message: str | list[str], status: int = 400) -> JsonResponse:
+    """The VC-API's one error shape: ``{"errors": [sentence, ...]}`` (also for 401/403/405)."""
+    return JsonResponse({"errors": message if isinstance(message, list) else [message]},
+                        status=status)
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any] | None:
+def _vc_shaped(response: HttpResponse) -> HttpResponse:
+    """``require_scopes`` answers 401/403 as OB 3.0 Imsx_StatusInfo; the VC-API paths answer
+    in their own shape, keeping the status and ``WWW-Authenticate``."""
+    if response.status_code < 400 or not isinstance(response, JsonResponse):
+        return response
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or "imsx_description" not in body:
+        return response
+    shaped = _vc_error(str(body["imsx_description"]), response.status_code)
+    if response.has_header("WWW-Authenticate"):
+        shaped["WWW-Authenticate"] = response["WWW-Authenticate"]
+    return shaped
+
+
+class _BadBody(Exception):
+    """The request body is not what the endpoint takes; ``args[0]`` says why."""
+
+
+def _json_object(request: HttpRequest, example: str) -> dict[str, Any]:
+    """The body as a JSON object, or ``_BadBody`` naming what is wrong with it."""
     if len(request.body) > MAX_CREDENTIAL_BYTES:
-        return None
+        raise _BadBody(_("The body is over %(limit)d bytes.") % {"limit": MAX_CREDENTIAL_BYTES})
     try:
         data = json.loads(request.body)
     except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+        raise _BadBody(_("The body is not JSON; send %(example)s.")
+                       % {"example": example}) from None
+    if not isinstance(data, dict):
+        raise _BadBody(_("The body must be a JSON object: %(example)s.") % {"example": example})
+    return data
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("a boolean")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    if isinstance(value, str):
+        return _("a string")
+    if isinstance(value, list):
+        return _("an array")
+    return _("null") if value is None else _("an object")
+
+
+def _options(data: dict[str, Any]) -> Any:
+    """``options``, absent or null meaning none."""
+    options = data.get("options")
+    return {} if options is None else options
+
+
+_ISSUE_BODY = '{"credential": {...}, "options": {...}}'
 
 
 @csrf_exempt
 def vc_issue_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
-    return _vc_issue(request)
+    return _vc_shaped(_vc_issue(request))
 
 
 @require_scopes("vc.issue")
 def _vc_issue(request: HttpRequest) -> HttpResponse:
-    data = _json_body(request)
-    if data is None or not isinstance(data.get("credential"), dict):
-        return _vc_error(_("Send {\"credential\": {...}, \"options\": {...}}."))
+    from microcred.issuance.vc_api import CredentialInvalid
+
     try:
-        signed = vc_issue(actor=request.user, credential=data["credential"],
-                          options=data.get("options") or {})
+        data = _json_object(request, _ISSUE_BODY)
+    except _BadBody as error:
+        return _vc_error(str(error))
+    credential, options = data.get("credential"), _options(data)
+    if not isinstance(credential, dict):
+        return _vc_error(_("credential must be a JSON object (the unsigned credential), not "
+                           "%(kind)s.") % {"kind": _json_type(credential)})
+    if not isinstance(options, dict):
+        return _vc_error(_("options must be a JSON object, not %(kind)s.")
+                         % {"kind": _json_type(options)})
+    try:
+        signed = vc_issue(actor=request.user, credential=credential, options=options)
+    except CredentialInvalid as error:
+        return _vc_error(error.messages, error.http_status)
     except MicrocredError as error:
         return _vc_error(error.message, error.http_status)
     return JsonResponse({"verifiableCredential": signed}, status=201)
 
 
+@csrf_exempt
+def vc_status_view(request: HttpRequest) -> HttpResponse:
+    """VC-API "Update Status": revoke or suspend a credential the caller's organization
+    issued (``issuance.vc_api.vc_credential_status_update``)."""
+    if request.method != "POST":
+        return _vc_error(_("Method not allowed."), 405)
+    return _vc_shaped(_vc_status(request))
+
+
+@require_scopes("vc.issue")
+def _vc_status(request: HttpRequest) -> HttpResponse:
+    from microcred.issuance.vc_api import vc_credential_status_update
+
+    try:
+        data = _json_object(request, '{"credentialId": "...", "credentialStatus": [{"type": '
+                                     '"BitstringStatusListEntry", "status": "revoked"}]}')
+        row = vc_credential_status_update(actor=request.user, body=data)
+    except _BadBody as error:
+        return _vc_error(str(error))
+    except MicrocredError as error:
+        return _vc_error(error.message, error.http_status)
+    return JsonResponse({"credentialId": row.credential_id,
+                         "revoked": row.is_revoked, "suspended": row.is_suspended})
+
+
 def _report_body(report: Any) -> dict[str, Any]:
-    return {
+    from microcred.verification.services import issuer_known
+
+    body = {
         "checks": [c.name for c in report.checks if c.outcome == "passed"],
         "warnings": [f"{c.name}: {c.message}" for c in report.checks if c.outcome == "unknown"],
         "errors": [f"{c.name}: {c.message}" for c in report.checks if c.outcome == "failed"],
         "verdict": report.verdict,
     }
+    known = issuer_known(report)  # whether the signing key is an organization's here
+    if known is not None:
+        body["issuerKnown"] = known
+    return body
 
 
 @csrf_exempt
 def vc_verify_credential(request: HttpRequest) -> HttpResponse:
     """200 only when every check passed; 400 (with ``errors``/``warnings``) otherwise: a check
-    that could not be made is never reported as valid."""
+    that could not be made is never reported as valid. ``verifiableCredential`` is the secured
+    document, a JSON object (VC-API "Verify Credential"; a Data Integrity secured credential is
+    a map): anything else is refused, never read as text."""
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
-    data = _json_body(request)
-    credential = data.get("verifiableCredential") if data else None
-    if not isinstance(credential, (dict, str)):
-        return _vc_error(_("Send {\"verifiableCredential\": ..., \"options\": {...}}."))
-    payload = credential if isinstance(credential, str) else json.dumps(credential)
-    report = credential_verify(data=payload)
+    try:
+        data = _json_object(request, '{"verifiableCredential": {...}, "options": {...}}')
+    except _BadBody as error:
+        return _vc_error(str(error))
+    credential = data.get("verifiableCredential")
+    if not isinstance(credential, dict):
+        return _vc_error(_("verifiableCredential must be a JSON object (the secured "
+                           "credential), not %(kind)s.") % {"kind": _json_type(credential)})
+    options = _options(data)
+    if not isinstance(options, dict):
+        return _vc_error(_("options must be a JSON object, not %(kind)s.")
+                         % {"kind": _json_type(options)})
+    report = credential_verify(data=json.dumps(credential))
     return JsonResponse(_report_body(report), status=200 if report.verdict == "passed" else 400)
 
 
@@ -248,11 +351,18 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
     that its holder signed it, and every credential in it. 200 only when everything passed."""
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
-    data = _json_body(request)
-    presentation = data.get("verifiablePresentation") if data else None
-    options = (data or {}).get("options") or {}
-    if not isinstance(presentation, dict) or not isinstance(options, dict):
-        return _vc_error(_("Send {\"verifiablePresentation\": {...}, \"options\": {...}}."))
+    try:
+        data = _json_object(request, '{"verifiablePresentation": {...}, "options": {...}}')
+    except _BadBody as error:
+        return _vc_error(str(error))
+    presentation = data.get("verifiablePresentation")
+    options = _options(data)
+    if not isinstance(presentation, dict):
+        return _vc_error(_("verifiablePresentation must be a JSON object (the secured "
+                           "presentation), not %(kind)s.") % {"kind": _json_type(presentation)})
+    if not isinstance(options, dict):
+        return _vc_error(_("options must be a JSON object, not %(kind)s.")
+                         % {"kind": _json_type(options)})
     challenge, domain = options.get("challenge"), options.get("domain")
     if challenge is not None and not (isinstance(challenge, str) and challenge):
         return _vc_error(_("options.challenge must be a non-empty string."))

@@ -38,6 +38,11 @@ from microcred.catalog.models import MicroCredential
 from microcred.catalog.versions import current_version
 from microcred.earning.selectors import attempt_prompts_with_answers
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
+from microcred.orgs.models import Role
+from microcred.orgs.selectors import user_has_role
+
+#: More attempts than anyone needs; also keeps the number inside the database's integer.
+MAX_ATTEMPT_LIMIT = 100
 
 
 def _require_assessor(request: HttpRequest) -> None:
@@ -170,12 +175,21 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
         if action == "add_member":
             mc = MicroCredential.objects.filter(organization=org,
                                                 pk=request.POST.get("micro_credential")).first()
-            person = User.objects.filter(email__iexact=request.POST.get("email", "")).first()
-            if mc is None or person is None:
+            email = request.POST.get("email", "").strip()
+            if mc is None or not email:
                 raise ValidationFailed(_("Choose a micro-credential and an assessor's email."))
-            pool_member_add(actor=request.user, micro_credential=mc, assessor=person,
-                            is_lead=request.POST.get("is_lead") == "on")
-            messages.success(request, _("Added to the pool."))
+            # Only the organization's own assessors can join a pool. Whether an email belongs
+            # to an account at all (or to whom) is not the organization's to learn, so every
+            # address gets the same answer; the pool list shows only its own assessors.
+            person = User.objects.filter(email__iexact=email).first()
+            if person is not None and user_has_role(user=person, organization=org,
+                                                    role=Role.ASSESSOR):
+                pool_member_add(actor=request.user, micro_credential=mc, assessor=person,
+                                is_lead=request.POST.get("is_lead") == "on")
+            messages.info(request, _(
+                "If %(email)s belongs to an assessor of %(org)s, they are in the pool now. "
+                "Anyone else must first be made an assessor of the organization.")
+                % {"email": email, "org": org.name})
         elif action == "policy":
             form = PolicyForm(request.POST)
             if not form.is_valid():
@@ -194,6 +208,9 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
                 limit = 0
             if mc is None:
                 raise ValidationFailed(_("Choose a micro-credential."))
+            if not 1 <= limit <= MAX_ATTEMPT_LIMIT:
+                raise ValidationFailed(_("The attempt limit must be a whole number from 1 to "
+                                         "%(max)s.") % {"max": MAX_ATTEMPT_LIMIT})
             attempt_limit_set(actor=request.user, micro_credential=mc, attempt_limit=limit)
             messages.success(request, _("Attempt limit saved."))
         elif action == "set_lead":

@@ -17,8 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from microcred.audit.models import AuditEvent
-from microcred.audit.services import audit_target
 from microcred.catalog.achievement import achievement_for
 from microcred.catalog.badges import badge_image_bytes
 from microcred.catalog.forms import (
@@ -146,16 +144,11 @@ def author_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     open_draft = next((v for v in versions if v.status in (MicroCredential.Status.DRAFT,
                                                            MicroCredential.Status.IN_REVIEW)),
                       None)
-    returned = None
-    if mc.status == MicroCredential.Status.DRAFT:
-        # The reviewer's note from the last time it came back from review, if any.
-        returned = AuditEvent.objects.filter(
-            target=audit_target(mc), action="micro_credential.returned_to_draft",
-        ).order_by("-sequence").first()
     return render(request, "catalog/author_detail.html", {
         "mc": mc, "other_languages": others, "versions": versions, "open_draft": open_draft,
         "is_admin": _is_admin(request, mc),
-        "return_note": (returned.data.get("note") or "") if returned else "",
+        # The reviewer's note from the last time it came back from review, if any.
+        "return_note": mc.review_note if mc.status == MicroCredential.Status.DRAFT else "",
     })
 
 

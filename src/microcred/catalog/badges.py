@@ -5,7 +5,9 @@ The image is embedded in every credential's Achievement (OB 3.0 ``Image``) and s
 pages, so nothing from an upload is kept as sent: a PNG is decoded and written again by Pillow
 (dropping metadata chunks and anything appended), and an SVG is parsed with defusedxml (no
 entities, no external DTDs), rebuilt from an allow-list of elements and attributes, and refused
-if it still points outside itself (SVG 2 §5.6 ``href``, CSS ``url()``, ``@import``).
+if it still points outside itself (SVG 2 §5.6 ``href``, CSS ``url()``, ``@import``, read after
+decoding CSS escapes and comments, as a browser reads them). Styles keep only allow-listed
+properties with plain values (``style`` attributes and simple ``<style>`` rules).
 """
 
 from __future__ import annotations
@@ -54,6 +56,23 @@ _ATTRIBUTES = {
     "visibility", "display", "color", "textLength", "lengthAdjust",
 }
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+# CSS Syntax §4.3.7 (escapes) and §4.3.2 (comments): what a browser or WeasyPrint reads.
+_CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\n)|(.))", re.DOTALL)
+# Functions and at-rules that load something (CSS Images 3/4 image(), image-set(), cross-fade(),
+# element(); @import, @font-face src), plus IE's expression().
+_LOADERS = ("@import", "@font-face", "image(", "image-set(", "cross-fade(", "element(",
+            "expression(", "src(")
+# Style properties a badge may set, each to a plain value: no function, escape or at-rule.
+_STYLE_PROPERTIES = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-linecap", "stroke-linejoin", "stroke-dasharray", "stroke-dashoffset",
+    "stroke-miterlimit", "opacity", "color", "stop-color", "stop-opacity", "flood-color",
+    "flood-opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor",
+    "dominant-baseline", "letter-spacing", "visibility", "display", "clip-rule",
+}
+_PLAIN_VALUE = re.compile(r"[#\w.,%\s'\"+-]*")
+_SELECTOR = re.compile(r"[\w#.,\s>+~*:-]+")
 
 
 def _refuse(message: str) -> ValidationFailed:
@@ -90,10 +109,64 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
+def _css_decode(css: str) -> str:
+    """``css`` as a CSS parser reads it: comments removed, escapes replaced by the characters
+    they stand for (so ``\\75 rl(`` is ``url(``)."""
+
+    def unescape(match: re.Match[str]) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF \
+                else "\ufffd"
+        return "" if match[2] else match[3]
+
+    return _CSS_ESCAPE.sub(unescape, _CSS_COMMENT.sub("", css))
+
+
 def _css_is_local(css: str) -> bool:
-    if "@import" in css.lower() or "expression(" in css.lower():
+    """Nothing in ``css``, once decoded, loads anything but a fragment of the image itself."""
+    decoded = _css_decode(css)
+    squashed = re.sub(r"\s+", "", decoded).lower()
+    if any(loader in squashed for loader in _LOADERS):
         return False
-    return all(target.strip().startswith("#") for _q, target in _URL.findall(css))
+    return all(target.strip().startswith("#") for _q, target in _URL.findall(decoded))
+
+
+def _plain_declarations(css: str) -> str:
+    """Only allow-listed properties with plain values (no function, escape or at-rule), so a
+    way of loading something that nobody has thought of yet is dropped too."""
+    if "\\" in css:
+        return ""
+    kept = []
+    for declaration in _css_decode(css).split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if (colon and name in _STYLE_PROPERTIES and _PLAIN_VALUE.fullmatch(value)
+                and not re.search(r"url|image|@", value, re.IGNORECASE)):
+            kept.append(f"{name}:{value}")
+    return ";".join(kept)
+
+
+def _plain_stylesheet(css: str) -> str:
+    """A ``<style>`` rebuilt from plain rules (simple selectors, allow-listed declarations);
+    anything else in it (an at-rule, an escape, a stray character) drops the whole sheet."""
+    decoded = _css_decode(css)
+    if "\\" in css or "@" in decoded or "<" in decoded:
+        return ""
+    rules, end = [], 0
+    for match in re.finditer(r"([^{}]+)\{([^{}]*)\}", decoded):
+        if decoded[end:match.start()].strip():
+            return ""
+        end = match.end()
+        selector = match[1].strip()
+        if not _SELECTOR.fullmatch(selector):
+            return ""
+        declarations = _plain_declarations(match[2])
+        if declarations:
+            rules.append(f"{selector}{{{declarations}}}")
+    if decoded[end:].strip():
+        return ""
+    return "".join(rules)
 
 
 def svg_clean(data: bytes) -> bytes:
@@ -130,12 +203,23 @@ def svg_clean(data: bytes) -> bytes:
             if not _css_is_local(value):
                 raise _refuse(_("The SVG refers to something outside the image. Badges must "
                                 "be self-contained."))
+            if attr == "style":
+                value = _plain_declarations(value)
+                if not value:
+                    continue
+            elif "\\" in value:
+                continue  # no plain attribute needs a CSS escape
             clean.set(attr, value)
         if node.text and node.text.strip():
-            if name == "style" and not _css_is_local(node.text):
-                raise _refuse(_("The SVG refers to something outside the image. Badges must "
-                                "be self-contained."))
-            clean.text = node.text
+            text = node.text
+            if name == "style":
+                if not _css_is_local(text):
+                    raise _refuse(_("The SVG refers to something outside the image. Badges "
+                                    "must be self-contained."))
+                text = _plain_stylesheet(text)
+                if not text:
+                    return None
+            clean.text = text
         for child in node:
             kept = rebuild(child)
             if kept is not None:

@@ -100,6 +100,9 @@ class MicroCredential(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # What the reviewer asked for the last time this version came back from review (kept
+    # here, not in the append-only audit log: free text may name people).
+    review_note = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 

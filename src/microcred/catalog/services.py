@@ -317,9 +317,11 @@ def micro_credential_return_to_draft(*, actor: Any, micro_credential_id: int,
             raise InvalidState(_("Only a micro-credential in review can go back to draft."),
                                code="not_in_review")
         mc.status = MicroCredential.Status.DRAFT
-        mc.save(update_fields=["status", "updated_at"])
+        mc.review_note = note.strip()
+        mc.save(update_fields=["status", "review_note", "updated_at"])
         audit_record(actor=actor, action="micro_credential.returned_to_draft", target=mc,
-                     data={"from": "in_review", "to": "draft", "note": note.strip()})
+                     data={"from": "in_review", "to": "draft",
+                           "note_given": bool(mc.review_note)})
     return mc
 
 
@@ -506,8 +508,9 @@ def micro_credential_badge_set(*, actor: Any, micro_credential_id: int,
     SVG rebuilt from an allow-list. Refused (``ValidationFailed``) when it cannot be made safe.
     The previous file is kept: earlier versions may still point at it."""
     from microcred.catalog.badges import BADGE_MAX_BYTES, badge_clean
+    from microcred.web.uploads import read_upload
 
-    data = upload.read(BADGE_MAX_BYTES + 1)
+    data = read_upload(upload, limit=BADGE_MAX_BYTES)  # whole, or refused as too large
     clean, suffix = badge_clean(data, getattr(upload, "name", "") or "")
     with transaction.atomic():
         mc = _badge_target(actor, micro_credential_id)

@@ -163,6 +163,10 @@ def _blank(value: str) -> bool:
     return not value.strip()
 
 
+#: Longer than any answer a person writes; also keeps the number inside the database's integer.
+MAX_WORD_LIMIT = 100_000
+
+
 def _decimal_problem(value: Decimal | None, upper: int) -> bool:
     return value is not None and not (Decimal(0) <= value <= upper)
 
@@ -199,8 +203,9 @@ def spec_problems(spec: MicroCredentialSpec) -> dict[str, str]:
                 p[f"{pat}.kind"] = _("Choose a written answer or a file.")
             if _blank(prompt.prompt):
                 p[f"{pat}.prompt"] = _("Write the question or the instructions.")
-            if prompt.word_limit is not None and prompt.word_limit < 1:
-                p[f"{pat}.word_limit"] = _("A word limit must be at least 1.")
+            if prompt.word_limit is not None and not 1 <= prompt.word_limit <= MAX_WORD_LIMIT:
+                p[f"{pat}.word_limit"] = _("A word limit must be a whole number from 1 to "
+                                           "%(max)s.") % {"max": MAX_WORD_LIMIT}
             if prompt.max_bytes is not None and not (
                     1 <= prompt.max_bytes <= settings.UPLOAD_MAX_BYTES):
                 p[f"{pat}.max_bytes"] = _("A file size limit must be between 1 byte and "

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,8 +38,8 @@ from microcred.orgs.selectors import user_has_role, user_may_author
 def _badge_src(obj: MicroCredential | Stack) -> str:
     """An uploaded badge's URL, else the generated badge as a data: URI."""
     upload = getattr(obj, "badge_image", None)
-    if upload:
-        return str(upload.url)
+    if upload and isinstance(obj, MicroCredential) and obj.is_frozen:
+        return reverse("catalog:badge", args=[obj.slug, obj.version])
     svg = badge_generated_svg(title=obj.title, colour=obj.badge_colour, accent=obj.badge_accent)
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalog/", views.catalog, name="list"),
     path("catalog/<slug:slug>/", views.detail, name="detail"),
     path("catalog/<slug:slug>/achievement.json", export_views.achievement_json, name="achievement"),
+    path("catalog/<slug:slug>/v<int:version>/badge", views.badge, name="badge"),
     path("author/", authoring_views.author_home, name="author_home"),
     path("author/new/", authoring_views.author_create, name="author_create"),
     path("author/<uuid:public_id>/", authoring_views.author_detail, name="author_detail"),

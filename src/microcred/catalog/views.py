@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from microcred.catalog.badges import badge_image_bytes
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.search import suggestion
 from microcred.catalog.selectors import (
@@ -27,6 +28,7 @@ from microcred.catalog.selectors import (
     micro_credential_versions,
 )
 from microcred.earning.selectors import attempt_latest
+from microcred.errors import NotFound
 
 PER_PAGE = 20
 # The order of the parameters in every catalog URL we write (canonical and page links).
@@ -137,3 +139,27 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "mc": mc, "attempt": attempt, "retired": retired,
         "versions": micro_credential_versions(mc=mc),
     })
+
+
+#: Versions are small numbers; a larger one in an address names nothing (and would overflow
+#: the database's integer).
+_MAX_VERSION = 2**31 - 1
+
+
+def badge(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """The badge an author uploaded for a published (or retired) version, exactly as stored
+    (cleaned on upload by ``catalog.badges``). Drafts show theirs to their authors only, at
+    ``author_badge``. Served as an image and nothing more: a sandboxing CSP, no sniffing."""
+    mc = None
+    if version <= _MAX_VERSION:
+        mc = MicroCredential.objects.filter(slug=slug, version=version).first()
+    if mc is None or not mc.is_frozen or not mc.badge_image:
+        raise NotFound(str(_("No badge here.")))
+    body, media_type = badge_image_bytes(mc)
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                           "sandbox")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

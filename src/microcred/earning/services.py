@@ -19,6 +19,7 @@ from microcred.earning.evidence_metadata import strip_metadata
 from microcred.earning.models import Answer, Attempt, EarningPolicy
 from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+from microcred.web.uploads import FileTooLarge
 
 _WORD = re.compile(r"\S+")
 
@@ -232,9 +233,19 @@ def attempt_save_draft(
                                        for k in prompt.accepted_kinds)}
             continue
         try:
-            # Assessment is blind: nothing but the content reaches the assessor.
-            content = strip_metadata(upload, sniffed)
-        except UnsupportedFile:
+            # Assessment is blind: nothing but the content reaches the assessor. Read whole
+            # or refused as too large (web.uploads.read_upload), never cleaned from a part.
+            content = strip_metadata(upload, sniffed, limit=limit)
+        except FileTooLarge as error:
+            problems[f"prompt_{prompt_id}"] = _("%(name)s: %(problem)s Your draft is saved.") % {
+                "name": upload.name, "problem": error.message}
+            continue
+        except UnsupportedFile as refused:
+            if refused.explanation:  # something the learner can change, e.g. attachments
+                problems[f"prompt_{prompt_id}"] = _(
+                    "%(name)s was not accepted. %(problem)s Your draft is saved."
+                ) % {"name": upload.name, "problem": refused.explanation}
+                continue
             problems[f"prompt_{prompt_id}"] = _(
                 "%(name)s could not be read, so its hidden details (such as the author) could "
                 "not be removed; it may be damaged or password-protected. Your draft is saved."

@@ -40,6 +40,9 @@ from microcred.earning.workflow import can_transition
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
 from microcred.issuance.selectors import credential_for_attempt
 
+#: The largest id a row can have (a signed 64-bit integer on every supported database).
+MAX_ROW_ID = 2**63 - 1
+
 
 @login_required
 @require_POST
@@ -146,6 +149,8 @@ def evidence_file(request: HttpRequest, public_id: str, prompt_id: int) -> HttpR
     attempt = attempt_get(public_id=public_id)
     if not can_open_evidence(user=request.user, attempt=attempt):
         raise NotAllowed(_("You cannot open this evidence."))
+    if prompt_id > MAX_ROW_ID:  # no such row, and the database could not even compare it
+        raise NotFound(_("No file here."))
     answer = attempt.answers.filter(prompt_id=prompt_id).exclude(file="").first()
     if answer is None:
         raise NotFound(_("No file here."))

@@ -79,6 +79,8 @@ def attempt_transition(
         fields.append("return_reason")
     attempt.save(update_fields=sorted(set(fields)))
     audit_record(actor=actor, action="attempt.transition", target=attempt,
-                 data={"from": source, "to": to, **({"reason": reason} if reason else {}),
+                 data={"from": source, "to": to,
+                       # the reason is free text (kept on the attempt), never in the log
+                       **({"reason_given": True} if reason else {}),
                        **(data or {})})
     return attempt

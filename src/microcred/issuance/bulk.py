@@ -3,11 +3,11 @@
 Two phases. :func:`bulk_csv_validate` reads the whole file first, streaming, and reports every
 problem by line and column; nothing is issued from a file with a problem. Then
 :func:`bulk_issuance_run` issues in chunks of :data:`CHUNK_SIZE` rows, one transaction per chunk:
-the learners (found or created), the signed credentials, their revocation and suspension status
-entries, the in-app notifications, the task that emails them and the job's progress commit
-together or not at all. Each credential names its job and row (unique together), and a run
-starts after the last committed row, so a process killed midway loses at most the chunk it was
-on, and a resumed job issues every row exactly once.
+the learners (found or created), the signed credentials, their status entries (one per
+credential, saying revoked or suspended), the in-app notifications, the task that emails them
+and the job's progress commit together or not at all. Each credential names its job and row
+(unique together), and a run starts after the last committed row, so a process killed midway
+loses at most the chunk it was on, and a resumed job issues every row exactly once.
 
 What is the same for every row (the issuer, the Achievement in each language, the signing key,
 the validity period) is built once per job; status list indexes are drawn for a whole chunk in
@@ -468,7 +468,8 @@ def _learners(rows: list[BulkRow]) -> dict[str, tuple[int, str, str]]:
             ignore_conflicts=True)  # another process created one meanwhile: use theirs
         found.update(lookup([r.email for r in missing]))
     dids = dict(LearnerProfile.objects.filter(user_id__in=[v[0] for v in found.values()])
-                .exclude(did="").values_list("user_id", "did"))
+                .exclude(did="").filter(did_proven_at__isnull=False)
+                .values_list("user_id", "did"))
     return {email: (pk, lang, dids.get(pk, "")) for email, (pk, lang) in found.items()}
 
 
@@ -507,14 +508,15 @@ def _document(ctx: _Context, *, language: str, recipient: dict[str, Any],
     per-row places; :func:`_fill` puts each row's own values there (same keys, same order)."""
     from microcred.issuance.services import credential_document
     from microcred.vc import openbadges as ob
-    from microcred.vc.status_list import status_entry
+    from microcred.vc.status_list import STANDING_MESSAGES, STANDING_STATUS_SIZE, status_entry
 
     kind = "id" if "id" in recipient else "identifier"
     cache_key = (language, kind, has_evidence, issued)
     if cache_key not in ctx.bases:
-        placeholder = [status_entry(list_credential_url="https://placeholder.invalid/status",
-                                    index=i, purpose=p)
-                       for i, p in enumerate(("revocation", "suspension"))]
+        placeholder = status_entry(list_credential_url="https://placeholder.invalid/status",
+                                   index=0, purpose=StatusPurpose.MESSAGE.value,
+                                   status_size=STANDING_STATUS_SIZE,
+                                   status_message=STANDING_MESSAGES)
         if len(ctx.bases) > 64:  # bases of earlier chunks (another issue time)
             ctx.bases.clear()
         ctx.bases[cache_key] = credential_document(
@@ -525,7 +527,7 @@ def _document(ctx: _Context, *, language: str, recipient: dict[str, Any],
 
 
 def _fill(base: dict[str, Any], *, credential_id: str, recipient: dict[str, Any],
-          status: list[dict[str, Any]], awarded: str | None,
+          status: dict[str, Any], awarded: str | None,
           evidence: list[dict[str, Any]]) -> dict[str, Any]:
     document = dict(base)
     document["id"] = credential_id
@@ -546,9 +548,12 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
     a credential that is then never written stays unused, as section 2.1 allows), then build
     its unsigned documents."""
     from microcred.issuance.services import recipient_identity
-    from microcred.issuance.status_lists import status_indexes_allocate, status_list_url
+    from microcred.issuance.status_lists import (
+        status_entry_document,
+        status_indexes_allocate,
+        status_list_url,
+    )
     from microcred.vc import openbadges as ob
-    from microcred.vc.status_list import status_entry
 
     job_id = ctx.job.pk
     done = set(Credential.objects.filter(
@@ -562,9 +567,10 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
         learners = _learners(rows)
         # Plain strings: the TextChoices members would send the document down the slow
         # (reference) JSON-LD path, which takes only JSON types.
+        # One message entry per credential, as one at a time (status_lists.STANDING).
         allocated = {purpose.value: status_indexes_allocate(issuer_key=ctx.issuer_key,
                                                             purpose=purpose, count=len(rows))
-                     for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)}
+                     for purpose in (StatusPurpose.MESSAGE,)}
     urls: dict[int, str] = {}
     issued = timezone.now().replace(microsecond=0)
     valid_until = issued + ctx.valid_for if ctx.valid_for else None
@@ -574,12 +580,10 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
     languages: list[str] = []
     for i, row in enumerate(rows):
         user_id, language, did = learners[row.email]
-        status = []
-        for purpose, pairs in allocated.items():
-            status_list, index = pairs[i]
-            url = urls.get(status_list.pk) or urls.setdefault(status_list.pk,
-                                                              status_list_url(status_list))
-            status.append(status_entry(list_credential_url=url, index=index, purpose=purpose))
+        status_list, index = allocated[StatusPurpose.MESSAGE.value][i]
+        url = urls.get(status_list.pk) or urls.setdefault(status_list.pk,
+                                                          status_list_url(status_list))
+        status = status_entry_document(status_list=status_list, index=index, url=url)
         evidence = [ob.evidence(id=row.evidence_url or None, narrative=row.note or None)] \
             if row.evidence_url or row.note else []
         recipient = recipient_identity(email=row.email, did=did)

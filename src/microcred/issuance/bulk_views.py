@@ -4,6 +4,9 @@ JavaScript). The task worker does the issuing (``tasks.bulk_issuance_task``)."""
 
 from __future__ import annotations
 
+import io
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +20,7 @@ from microcred.issuance.forms import BulkIssuanceForm
 from microcred.issuance.models import BulkIssuance
 from microcred.orgs.models import Role
 from microcred.orgs.selectors import organizations_where
+from microcred.web.uploads import read_upload
 
 POLL_SECONDS = 2
 
@@ -42,9 +46,13 @@ def bulk_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
+                # Whole or refused: a file cut at the upload limit may end on a row boundary
+                # and look valid while the rows past the cut are never issued.
+                data = read_upload(form.cleaned_data["csv_file"],
+                                   limit=settings.UPLOAD_MAX_BYTES)
                 job = bulk_issuance_start(actor=request.user,
                                           micro_credential=form.cleaned_data["micro_credential"],
-                                          csv_file=form.cleaned_data["csv_file"])
+                                          csv_file=io.BytesIO(data))
                 messages.success(request, _("The file is valid; issuing has started."))
                 return redirect("issuance:bulk_job", public_id=job.public_id)
             except ValidationFailed as error:

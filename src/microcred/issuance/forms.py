@@ -36,6 +36,41 @@ class LearnerProfileForm(Form):
     public = forms.BooleanField(label=_("Make my profile public"), required=False)
 
 
+class DidProofForm(Form):
+    """A verifiable presentation proving the profile's DID, pasted or as a file."""
+
+    upload_bytes: bytes | None = None  # the uploaded file, read whole by ``clean``
+
+    presentation = forms.CharField(
+        label=_("Paste the signed presentation"), required=False,
+        help_text=_("The JSON of a verifiable presentation your wallet signed with your DID, "
+                    "for the challenge and domain above."),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+    presentation_file = forms.FileField(label=_("Or upload it as a file"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        from microcred.issuance.did_auth import MAX_PRESENTATION_BYTES
+        from microcred.web.uploads import FileTooLarge, read_upload
+
+        data = super().clean() or {}
+        upload = data.get("presentation_file")
+        self.upload_bytes = None
+        if upload is not None:
+            try:
+                self.upload_bytes = read_upload(upload, limit=MAX_PRESENTATION_BYTES)
+            except FileTooLarge as error:
+                self.add_error("presentation_file", error.message)
+        elif not data.get("presentation", "").strip():
+            self.add_error("presentation", _("Paste the presentation or choose its file."))
+        return data
+
+    def payload(self) -> bytes | str:
+        if self.upload_bytes is not None:
+            return self.upload_bytes
+        return str(self.cleaned_data["presentation"])
+
+
 class BulkIssuanceForm(Form):
     """Start a bulk issuance: which micro-credential, and the CSV of recipients."""
 

@@ -126,8 +126,11 @@ class Credential(models.Model):
     renews = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
     )
+    # Empty only for a credential issued through the VC-API (``via_vc_api``): its subject is
+    # whoever the caller named, not an account here.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials",
+        null=True, blank=True,
     )
     micro_credential = models.ForeignKey(
         MicroCredential, on_delete=models.PROTECT, related_name="credentials", null=True,
@@ -151,6 +154,9 @@ class Credential(models.Model):
     revocation_reason = models.TextField(blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+    # Set when a renewal replaces this credential (``credential_renew``): it is revoked at the
+    # same moment, so verifiers stop accepting it, and its page points to the renewal.
+    superseded_at = models.DateTimeField(null=True, blank=True)
     # The learner's choices: evidence links answer only when shared; the credential appears on
     # their public profile only when they say so. Both private by default.
     evidence_public = models.BooleanField(default=False)
@@ -158,6 +164,10 @@ class Credential(models.Model):
     bulk_job = models.ForeignKey(BulkIssuance, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="credentials")
     bulk_row = models.PositiveIntegerField(null=True, blank=True)
+    # Signed through the VC-API (``POST /credentials/issue``, ``issuance.vc_api``): the
+    # caller's document as signed, with the platform's status entries, so it can be revoked
+    # or suspended (``POST /credentials/status``). No learner, attempt, stack or bulk row.
+    via_vc_api = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -187,13 +197,36 @@ class Credential(models.Model):
                                       bulk_row__isnull=True)
                            | models.Q(attempt__isnull=True, micro_credential__isnull=False,
                                       stack__isnull=True, bulk_job__isnull=False,
-                                      bulk_row__isnull=False)),
+                                      bulk_row__isnull=False)
+                           | models.Q(attempt__isnull=True, micro_credential__isnull=True,
+                                      stack__isnull=True, bulk_job__isnull=True,
+                                      bulk_row__isnull=True, via_vc_api=True)),
                 name="credential_attempt_or_stack",
+            ),
+            # A learner's credential, or one issued through the VC-API (no learner, nothing
+            # earned here).
+            models.CheckConstraint(
+                condition=(models.Q(via_vc_api=False, learner__isnull=False)
+                           | models.Q(via_vc_api=True, learner__isnull=True,
+                                      attempt__isnull=True, micro_credential__isnull=True,
+                                      stack__isnull=True, bulk_job__isnull=True)),
+                name="credential_learner_unless_vc_api",
+            ),
+            # The VC-API refuses an id it already signed (the caller chooses ids there).
+            models.UniqueConstraint(
+                fields=["credential_id"], condition=models.Q(via_vc_api=True),
+                name="credential_vc_api_id_once",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="pending")
                 | (models.Q(issued_at__isnull=False) & ~models.Q(signed_json="")),
                 name="credential_issued_is_signed",
+            ),
+            # Superseded means revoked: a replaced credential must not stay valid beside its
+            # renewal.
+            models.CheckConstraint(
+                condition=models.Q(superseded_at__isnull=True) | models.Q(revoked_at__isnull=False),
+                name="credential_superseded_is_revoked",
             ),
         ]
 
@@ -207,6 +240,8 @@ class Credential(models.Model):
     @property
     def title(self) -> str:
         """What was earned, in the issuer's words (the signed document is the truth)."""
+        if self.via_vc_api:
+            return self.credential_id
         return self.stack.title if self.stack_id else self.micro_credential.title
 
     @property
@@ -227,6 +262,15 @@ class Credential(models.Model):
         return self.suspended_at is not None
 
     @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
+    def is_live(self) -> bool:
+        """Issued and neither revoked nor suspended: what can be renewed."""
+        return self.is_issued and not self.is_revoked and not self.is_suspended
+
+    @property
     def is_expired(self) -> bool:
         from django.utils import timezone
 
@@ -234,8 +278,13 @@ class Credential(models.Model):
 
 
 class StatusPurpose(models.TextChoices):
+    """What a list says. New credentials use one ``message`` list (2 bits per entry: valid,
+    revoked, suspended; see ``issuance.status_lists``); ``revocation`` and ``suspension``
+    lists hold the entries of credentials issued before, and of callers that ask for them."""
+
     REVOCATION = "revocation", _("Revocation")
     SUSPENSION = "suspension", _("Suspension")
+    MESSAGE = "message", _("Revocation and suspension")
 
 
 class StatusList(models.Model):
@@ -268,7 +317,7 @@ class StatusList(models.Model):
                 name="statuslist_one_open_per_key_purpose",
             ),
             models.CheckConstraint(
-                condition=models.Q(purpose__in=["revocation", "suspension"]),
+                condition=models.Q(purpose__in=["revocation", "suspension", "message"]),
                 name="statuslist_purpose_valid",
             ),
             models.CheckConstraint(
@@ -278,6 +327,13 @@ class StatusList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} list {self.public_id}"
+
+    @property
+    def status_size(self) -> int:
+        """Bits per entry: 2 for a ``message`` list, else 1."""
+        from microcred.vc.status_list import STANDING_STATUS_SIZE
+
+        return STANDING_STATUS_SIZE if self.purpose == StatusPurpose.MESSAGE else 1
 
 
 class StatusEntry(models.Model):
@@ -324,15 +380,58 @@ class ValidityPeriod(models.Model):
 
 class LearnerProfile(models.Model):
     """What a learner chooses about their credentials: their DID as the credential subject
-    (else a salted hashed email), and whether they have a public profile page."""
+    (else a salted hashed email), and whether they have a public profile page.
+
+    A DID typed here is only a claim; ``did_proven_at`` says when the account proved it
+    controls it (``did_auth``). Only a proven DID ties a credential from elsewhere to the
+    account, and one DID is proven by one account at most."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
     )
     did = models.CharField(_("your DID"), max_length=300, blank=True)
+    did_proven_at = models.DateTimeField(_("DID proven at"), null=True, blank=True)
     handle = models.SlugField(_("profile address"), max_length=60, unique=True, null=True,
                               blank=True)
     public = models.BooleanField(_("public profile"), default=False)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["did"], condition=models.Q(did_proven_at__isnull=False),
+                                    name="learnerprofile_proven_did_once"),
+            models.CheckConstraint(
+                condition=models.Q(did_proven_at__isnull=True) | ~models.Q(did=""),
+                name="learnerprofile_proof_needs_did"),
+        ]
+
     def __str__(self) -> str:
         return f"profile of {self.user_id}"
+
+    @property
+    def recipient_did(self) -> str:
+        """The DID credentials are issued to: only one the account has proven it controls
+        (an unproven one would let anyone name another person's DID)."""
+        return self.did if self.did and self.did_proven_at is not None else ""
+
+
+class DidChallenge(models.Model):
+    """A nonce the learner's wallet signs to prove control of ``did`` (DID Authentication).
+
+    Kept server-side so it is used at most once and only while fresh; tied to the profile (and
+    deleted with it) and to the DID it was given for, so it cannot prove a DID typed later."""
+
+    profile = models.ForeignKey(LearnerProfile, on_delete=models.CASCADE,
+                                related_name="did_challenges")
+    did = models.CharField(max_length=300)
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(did=""), name="didchallenge_names_a_did"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DID challenge {self.pk} of profile {self.profile_id}"

@@ -28,7 +28,8 @@ def credential_get_public(*, public_id: Any) -> Credential:
     try:
         return Credential.objects.select_related(
             "micro_credential", "stack", "organization", "learner", "renews"
-        ).get(public_id=public_id, status=Credential.Status.ISSUED)
+        ).get(public_id=public_id, status=Credential.Status.ISSUED,
+              via_vc_api=False)  # VC-API credentials have no page: their ids are the caller's
     except (Credential.DoesNotExist, ValueError):
         raise NotFound(_("No issued credential here.")) from None
 
@@ -55,7 +56,7 @@ def credentials_for_admin(*, user: Any) -> QuerySet[Credential]:
     return (
         Credential.objects.filter(
             organization__in=organizations_where(user=user, role=Role.ADMIN),
-            status=Credential.Status.ISSUED,
+            status=Credential.Status.ISSUED, via_vc_api=False,
         )
         .select_related("micro_credential", "stack", "organization", "learner")
         .order_by("-issued_at")

@@ -126,7 +126,7 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
 
 
 def recipient_identity(*, email: str, did: str = "") -> dict[str, Any]:
-    """The credential subject's recipient: the learner's own DID when they gave one, else their
+    """The credential subject's recipient: the learner's own DID when they proved it, else their
     email as a salted hashed IdentityObject (OB 3.0 IdentityObject). Bulk issuance uses it too."""
     from microcred.vc import openbadges as ob
 
@@ -138,7 +138,7 @@ def recipient_identity(*, email: str, did: str = "") -> dict[str, Any]:
 def _recipient(credential: Credential) -> dict[str, Any]:
     profile = LearnerProfile.objects.filter(user_id=credential.learner_id).first()
     return recipient_identity(email=credential.learner.email,
-                              did=profile.did if profile is not None else "")
+                              did=profile.recipient_did if profile is not None else "")
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def credential_template(
 
 def credential_document(
     *, template: CredentialTemplate, public_id: Any, recipient: dict[str, Any],
-    status: list[dict[str, Any]], issued: datetime, valid_until: datetime | None,
+    status: dict[str, Any] | list[dict[str, Any]], issued: datetime, valid_until: datetime | None,
     awarded: str | None = None, evidence: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One unsigned OpenBadgeCredential from its template and this credential's own parts
@@ -197,7 +197,7 @@ def credential_document(
 
 
 def _build_credential(
-    credential: Credential, issuer_key: IssuerKey, status: list[dict[str, Any]],
+    credential: Credential, issuer_key: IssuerKey, status: dict[str, Any] | list[dict[str, Any]],
     issued: datetime, valid_until: datetime | None,
 ) -> dict[str, Any]:
     mc = credential.micro_credential
@@ -225,9 +225,12 @@ def credential_sign(*, credential_id: int) -> Credential:
     under the credential's row lock: a worker that dies midway leaves nothing behind and the
     task runs again. The JSON text is serialized once and stored; nothing rebuilds it later.
     """
-    from microcred.issuance.status_lists import status_entries_allocate, status_list_url
+    from microcred.issuance.status_lists import (
+        credential_status_document,
+        status_entries_allocate,
+        status_list_mark_changed,
+    )
     from microcred.vc.data_integrity import sign
-    from microcred.vc.status_list import status_entry
 
     with transaction.atomic():
         credential = (
@@ -241,12 +244,9 @@ def credential_sign(*, credential_id: int) -> Credential:
             return credential
         issuer_key = issuer_key_get_or_create(organization=credential.organization)
         key = issuer_key_load(issuer_key=issuer_key)
-        entries = status_entries_allocate(credential=credential, issuer_key=issuer_key)
-        status = [
-            status_entry(list_credential_url=status_list_url(e.status_list), index=e.index,
-                         purpose=e.purpose)
-            for e in entries
-        ]
+        # One entry: Open Badges 3.0's schema allows one credentialStatus object.
+        status = credential_status_document(
+            status_entries_allocate(credential=credential, issuer_key=issuer_key))
         issued = timezone.now().replace(microsecond=0)
         validity = ValidityPeriod.objects.filter(
             micro_credential_id=credential.micro_credential_id
@@ -270,6 +270,9 @@ def credential_sign(*, credential_id: int) -> Credential:
                                        "issued_at", "valid_until"])
         audit_record(actor=None, action="credential.issued", target=credential,
                      data={"credential_id": credential.credential_id})
+        if credential.is_revoked:
+            # Its renewal chain was revoked while it waited to be signed: publish that now.
+            status_list_mark_changed(credential=credential, purpose=StatusPurpose.REVOCATION)
         from microcred.issuance.stack_credentials import stack_credentials_after_issue
         stack_credentials_after_issue(credential=credential)
     return credential
@@ -300,22 +303,46 @@ def _locked_issued(credential_id: int) -> Credential:
     return credential
 
 
+def _renewal_chain(credential: Credential) -> list[Credential]:
+    """Every credential of ``credential``'s renewal chain (the ones it renews and the ones that
+    renew it), oldest first, row-locked."""
+    first = credential
+    seen = {first.pk}
+    while first.renews_id is not None and first.renews_id not in seen:
+        first = Credential.objects.select_for_update().get(pk=first.renews_id)
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        following = Credential.objects.select_for_update().filter(renews=chain[-1]).first()
+        if following is None or following.pk in {c.pk for c in chain}:
+            return chain
+        chain.append(following)
+
+
 def credential_revoke(*, actor: Any, credential_id: int, reason: str) -> Credential:
-    """Revoke for good: the revocation bit is set and the list re-signed (task enqueued here)."""
+    """Revoke for good: the credential and its whole renewal chain (a renewal is the same award,
+    so revoking one revokes all); each bit is set and its list re-signed (task enqueued here)."""
     from microcred.issuance.status_lists import status_list_mark_changed
 
     reason = _reason(reason)
     with transaction.atomic():
         credential = _locked_issued(credential_id)
         _require_admin(actor, credential.organization)
-        if credential.is_revoked:
+        chain = [c if c.pk != credential.pk else credential for c in _renewal_chain(credential)]
+        live = [c for c in chain if not c.is_revoked]
+        if not live:
             raise InvalidState(_("This credential is already revoked."), code="already_revoked")
-        credential.revoked_at = timezone.now()
-        credential.revocation_reason = reason
-        credential.save(update_fields=["revoked_at", "revocation_reason"])
-        status_list_mark_changed(credential=credential, purpose=StatusPurpose.REVOCATION)
+        now = timezone.now()
+        for member in live:
+            member.revoked_at = now
+            member.revocation_reason = reason
+            member.save(update_fields=["revoked_at", "revocation_reason"])
+            status_list_mark_changed(credential=member, purpose=StatusPurpose.REVOCATION)
+            if member.pk != credential.pk:
+                audit_record(actor=actor, action="credential.revoked", target=member,
+                             data={"reason_given": True, "with_chain_of": credential.pk})
         audit_record(actor=actor, action="credential.revoked", target=credential,
-                     data={"reason": reason})
+                     data={"reason_given": bool(reason)})  # free text stays off the log
     return credential
 
 
@@ -334,7 +361,7 @@ def credential_suspend(*, actor: Any, credential_id: int, reason: str) -> Creden
         credential.save(update_fields=["suspended_at", "suspension_reason"])
         status_list_mark_changed(credential=credential, purpose=StatusPurpose.SUSPENSION)
         audit_record(actor=actor, action="credential.suspended", target=credential,
-                     data={"reason": reason})
+                     data={"reason_given": bool(reason)})  # free text stays off the log
     return credential
 
 
@@ -352,24 +379,31 @@ def credential_unsuspend(*, actor: Any, credential_id: int, reason: str) -> Cred
         credential.save(update_fields=["suspended_at", "suspension_reason"])
         status_list_mark_changed(credential=credential, purpose=StatusPurpose.SUSPENSION)
         audit_record(actor=actor, action="credential.unsuspended", target=credential,
-                     data={"reason": reason})
+                     data={"reason_given": bool(reason)})  # free text stays off the log
     return credential
 
 
 def credential_renew(*, actor: Any, credential_id: int) -> Credential:
-    """Issue a new credential for the same achievement (a new id, status entries and
-    ``validUntil``); the old one is left as it is. The organization's admins or the learner."""
+    """Issue a new credential for the same achievement (a new id, status entry and
+    ``validUntil``) that supersedes the old one: an organization administrator's act, on a live
+    credential only. The old one is marked superseded and revoked in the same transaction
+    ("Superseded by <new id>"), so one credential per award is ever valid; revoking either
+    later revokes both (``credential_revoke``)."""
+    from microcred.issuance.status_lists import status_list_mark_changed
     from microcred.issuance.tasks import credential_issue
 
     with transaction.atomic():
         old = _locked_issued(credential_id)
-        if getattr(actor, "pk", None) != old.learner_id:
-            _require_admin(actor, old.organization)
+        _require_admin(actor, old.organization)
+        existing = Credential.objects.filter(renews=old).first()
+        if existing is not None or old.is_superseded:
+            raise InvalidState(_("This credential has already been renewed: renew its newest "
+                                 "renewal instead."), code="already_renewed")
         if old.is_revoked:
             raise InvalidState(_("A revoked credential cannot be renewed."), code="revoked")
-        existing = Credential.objects.filter(renews=old).first()
-        if existing is not None:
-            return existing
+        if old.is_suspended:
+            raise InvalidState(_("A suspended credential cannot be renewed: lift the "
+                                 "suspension first, or revoke it."), code="suspended")
         renewal = Credential.objects.create(
             attempt_id=old.attempt_id, stack_id=old.stack_id, renews=old,
             bulk_job_id=old.bulk_job_id, bulk_row=old.bulk_row,
@@ -377,8 +411,15 @@ def credential_renew(*, actor: Any, credential_id: int) -> Credential:
             micro_credential_id=old.micro_credential_id, organization_id=old.organization_id,
             evidence_public=old.evidence_public, on_public_profile=old.on_public_profile,
         )
+        old.superseded_at = old.revoked_at = timezone.now()
+        old.revocation_reason = f"Superseded by {settings.PUBLIC_URL}/credentials/" \
+                                f"{renewal.public_id}"
+        old.save(update_fields=["superseded_at", "revoked_at", "revocation_reason"])
+        status_list_mark_changed(credential=old, purpose=StatusPurpose.REVOCATION)
         audit_record(actor=actor, action="credential.renewal_requested", target=renewal,
                      data={"renews": old.pk})
+        audit_record(actor=actor, action="credential.superseded", target=old,
+                     data={"renewal": renewal.pk})
         credential_issue.enqueue(renewal.pk)
     return renewal
 
@@ -444,8 +485,17 @@ def learner_profile_update(
         if handle and LearnerProfile.objects.filter(handle=handle).exclude(pk=profile.pk).exists():
             raise ValidationFailed(_("That address is taken."),
                                    problems={"handle": _("That address is taken.")})
+        # The log is permanent: it names the fields that changed, never a DID or a handle.
+        changed = [name for name, value in (("did", did), ("handle", handle), ("public", public))
+                   if getattr(profile, name) != value]
+        # A proof of control is for the DID it proved: another DID starts unproven (did_auth).
+        proof_cleared = "did" in changed and profile.did_proven_at is not None
+        if "did" in changed:
+            profile.did_proven_at = None
         profile.did, profile.handle, profile.public = did, handle, public
         profile.save()
-        audit_record(actor=actor, action="learner_profile.updated", target=profile,
-                     data={"did": did, "handle": handle, "public": public})
+        data: dict[str, Any] = {"fields": changed, "public": public}
+        if proof_cleared:
+            data["did_proof_cleared"] = True
+        audit_record(actor=actor, action="learner_profile.updated", target=profile, data=data)
     return profile

@@ -8,19 +8,27 @@ Baked images carry the stored credential text exactly (OB 3.0 §5.3 Baking: PNG 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import threading
+from collections.abc import Callable
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from microcred.catalog.models import MicroCredential, Stack
+from microcred.errors import MicrocredError
 from microcred.issuance.models import Credential
 
-__all__ = ["badge_png", "badge_svg", "baked_png", "baked_svg", "certificate_pdf",
+__all__ = ["CertificateBusy", "badge_png", "badge_svg", "baked_png", "baked_svg",
+           "certificate_pdf", "certificate_pdf_cached",
            "linkedin_url", "share_links", "embed_snippet", "public_url", "qr_svg"]
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -114,17 +122,63 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
 
 
+class CertificateBusy(MicrocredError):
+    """Every certificate renderer of this process is busy: try again in a moment."""
+
+    code = "busy"
+    http_status = 503
+
+
+#: Renders at once in one process. A render takes about a second of CPU; more at once only
+#: slows every other request of the process (16 at once made ``/healthz`` take 11 s).
+CERTIFICATE_RENDERS = 1
+#: How long a request waits for a renderer before it is told to come back (503 Retry-After).
+CERTIFICATE_WAIT_SECONDS = 5.0
+CERTIFICATE_LIFETIME = 24 * 3600  # seconds; a state change names a new key at once
+_renderers = threading.BoundedSemaphore(CERTIFICATE_RENDERS)
+
+
+def certificate_pdf_cached(credential: Credential, *, revision: str,
+                           report: Callable[[], Any]) -> bytes:
+    """The certificate, rendered once per state of the credential (``revision``: its status,
+    from ``page_cache.revision``), language and name on it, and at most
+    ``CERTIFICATE_RENDERS`` at a time; ``CertificateBusy`` when no renderer frees up in
+    ``CERTIFICATE_WAIT_SECONDS``."""
+    name = hashlib.sha256(credential.learner.display_name.encode()).hexdigest()[:16]
+    key = f"certificate-pdf:{credential.public_id}:{revision}:{get_language()}:{name}"
+    pdf: bytes | None = cache.get(key)
+    if pdf is not None:
+        return pdf
+    if not _renderers.acquire(timeout=CERTIFICATE_WAIT_SECONDS):
+        raise CertificateBusy(_("Certificates are being made for many people right now. "
+                                "Please try again in a moment."))
+    try:
+        pdf = cache.get(key)  # made while this request waited
+        if pdf is None:
+            pdf = certificate_pdf(credential, report=report())
+            cache.set(key, pdf, CERTIFICATE_LIFETIME)
+        return pdf
+    finally:
+        _renderers.release()
+
+
 def certificate_pdf(credential: Credential, *, report: Any) -> bytes:
     """A printable certificate (A4 landscape) with a QR code pointing at the public page."""
     import weasyprint
 
     url = public_url(credential)
+    # The PNG the credential's Achievement names as its image, as base64: a data: URI needs no
+    # escaping beyond the template's own (raw SVG markup escaped twice never loaded).
+    badge = base64.b64encode(badge_png(credential.badge_source)).decode("ascii")
     html = render_to_string("issuance/certificate.html", {
         "credential": credential, "url": url, "qr": qr_svg(url), "report": report,
-        "badge": "data:image/svg+xml;charset=utf-8,"
-                 + escape(badge_svg(credential.badge_source).decode(), quote=True),
+        "badge": "data:image/png;base64," + badge,
     })
-    return bytes(weasyprint.HTML(string=html, base_url=settings.PUBLIC_URL).write_pdf())
+    # Everything the certificate shows is inline: nothing is fetched from the network or the
+    # disk, whatever a badge or a title might say.
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    return bytes(weasyprint.HTML(string=html, base_url=settings.PUBLIC_URL,
+                                 url_fetcher=fetcher).write_pdf())
 
 
 def linkedin_url(credential: Credential) -> str:

@@ -116,8 +116,9 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
 
 
 def stack_credential_document(
-    credential: Credential, issuer_key: IssuerKey, status: list[dict[str, Any]],
-    issued: datetime, valid_until: datetime | None,
+    credential: Credential, issuer_key: IssuerKey,
+    status: dict[str, Any] | list[dict[str, Any]], issued: datetime,
+    valid_until: datetime | None,
 ) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of a stack credential (``credential_sign`` signs it)."""
     from microcred.issuance import identity

@@ -1,7 +1,14 @@
 """Our Bitstring Status Lists (W3C Bitstring Status List 1.0): allocation and publication.
 
-Every issued credential gets one revocation and one suspension entry at a random, never reused
-index (section 2.1) in a list of at least 131,072 entries (section 3.2). Allocation takes a row
+Every issued credential gets one ``message`` entry (``statusSize`` 2, section 2.1) at a random,
+never reused index in a list of at least 131,072 entries (section 3.2): 0x0 valid, 0x1
+revoked, 0x2 suspended (``vc.status_list.STANDING_MESSAGES``). One entry, because Open Badges
+3.0's JSON schema allows ``credentialStatus`` to be one object; separate revocation and
+suspension entries would need an array. Revocation is final (the platform never clears it);
+lifting a suspension sets the value back to 0x0. Credentials issued before this kept their two
+entries in ``revocation`` and ``suspension`` lists, which are still published and verified, and
+callers may still ask for single-purpose entries (``status_entries_allocate(purposes=...)``).
+Allocation takes a row
 lock on the open list (``select_for_update``), so two signers never hand out the same index; a
 unique constraint on (list, index) backs that up. The published list credential is re-signed by
 a task enqueued in the transaction that changes a bit, and lazily whenever someone reads a list
@@ -12,12 +19,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from microcred.issuance import identity
@@ -32,8 +40,11 @@ from microcred.vc.status_list import MIN_ENTRIES, IndexAllocator
 from microcred.vc.status_list import StatusList as Bitstring
 
 __all__ = [
+    "STANDING",
     "status_list_url",
     "status_entries_allocate",
+    "status_entry_document",
+    "credential_status_document",
     "status_indexes_allocate",
     "status_list_mark_changed",
     "status_list_publish",
@@ -41,7 +52,10 @@ __all__ = [
     "platform_status_list",
 ]
 
-PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
+#: What a credential issued now carries: one entry that says revoked or suspended.
+STANDING = (StatusPurpose.MESSAGE,)
+#: The values of a ``message`` list (``STANDING_MESSAGES``).
+_VALID, _REVOKED, _SUSPENDED = 0, 1, 2
 
 
 def status_list_url(status_list: StatusList) -> str:
@@ -78,16 +92,21 @@ def _enqueue_publish(status_list: StatusList) -> None:
 
 
 def status_entries_allocate(
-    *, credential: Credential, issuer_key: IssuerKey
+    *, credential: Credential, issuer_key: IssuerKey, purposes: Sequence[str] = STANDING
 ) -> list[StatusEntry]:
-    """One revocation and one suspension entry for ``credential`` (call inside its transaction).
+    """One entry per purpose for ``credential`` (call inside its transaction): by default the
+    one ``message`` entry every credential carries; ``("revocation",)``, ``("suspension",)`` or
+    both for a caller that wants single-purpose entries.
 
     Idempotent: entries already allocated (a signer that died after allocating rolled back, but
     a caller may still ask twice) are returned as they are.
     """
+    unknown = [p for p in purposes if p not in StatusPurpose.values]
+    if unknown or not purposes or len(set(purposes)) != len(purposes):
+        raise ValueError(f"purposes must be distinct status purposes, got {purposes!r}")
     existing = {e.purpose: e for e in credential.status_entries.select_related("status_list")}
     entries = []
-    for purpose in PURPOSES:
+    for purpose in purposes:
         if purpose in existing:
             entries.append(existing[purpose])
             continue
@@ -103,6 +122,31 @@ def status_entries_allocate(
             credential=credential, status_list=status_list, purpose=str(purpose), index=index
         ))
     return entries
+
+
+def status_entry_document(
+    *, status_list: StatusList, index: int, url: str | None = None
+) -> dict[str, Any]:
+    """The ``BitstringStatusListEntry`` for ``index`` of ``status_list`` (a ``message`` list's
+    entry carries its ``statusSize`` and ``statusMessage``, section 2.1). ``url``: the list's
+    URL when the caller already has it."""
+    from microcred.vc.status_list import STANDING_MESSAGES, status_entry
+
+    list_url = url or status_list_url(status_list)
+    purpose = str(status_list.purpose)  # a plain str: see status_entries_allocate
+    if purpose == StatusPurpose.MESSAGE:
+        return status_entry(list_credential_url=list_url, index=index, purpose=purpose,
+                            status_size=status_list.status_size,
+                            status_message=STANDING_MESSAGES)
+    return status_entry(list_credential_url=list_url, index=index, purpose=purpose)
+
+
+def credential_status_document(entries: Sequence[StatusEntry]) -> Any:
+    """A credential's ``credentialStatus``: one object for one entry (what Open Badges 3.0's
+    schema allows), an array only for a caller that asked for several."""
+    documents = [status_entry_document(status_list=e.status_list, index=e.index)
+                 for e in entries]
+    return documents[0] if len(documents) == 1 else documents
 
 
 def status_indexes_allocate(
@@ -126,15 +170,28 @@ def status_indexes_allocate(
 
 
 def status_list_mark_changed(*, credential: Credential, purpose: str) -> None:
-    """A status bit of ``credential`` changed: bump its list and enqueue re-signing, in the
-    caller's transaction (so the task commits with the change, or neither does)."""
-    for entry in credential.status_entries.filter(purpose=purpose).select_related("status_list"):
+    """A status of ``credential`` changed (``purpose``: revocation or suspension): bump every
+    list that says it (the ``message`` list, or the single-purpose list of an older credential)
+    and enqueue re-signing, in the caller's transaction (so the task commits with the change, or
+    neither does)."""
+    entries = credential.status_entries.filter(
+        purpose__in=[purpose, StatusPurpose.MESSAGE]).select_related("status_list")
+    for entry in entries:
         StatusList.objects.filter(pk=entry.status_list_id).update(version=F("version") + 1)
         _enqueue_publish(entry.status_list)
 
 
 def _bitstring(status_list: StatusList) -> Bitstring:
-    bits = Bitstring(status_list.length)
+    """The list's bits, derived from its credentials. A ``message`` list: revoked wins over
+    suspended (revocation is final, and an unsuspended credential goes back to 0x0)."""
+    bits = Bitstring(status_list.length, status_size=status_list.status_size)
+    if status_list.purpose == StatusPurpose.MESSAGE:
+        rows = status_list.entries.filter(
+            Q(credential__revoked_at__isnull=False) | Q(credential__suspended_at__isnull=False)
+        ).values_list("index", "credential__revoked_at")
+        for index, revoked_at in rows:
+            bits.set(index, _REVOKED if revoked_at is not None else _SUSPENDED)
+        return bits
     flag = "credential__revoked_at" if status_list.purpose == StatusPurpose.REVOCATION \
         else "credential__suspended_at"
     for index in status_list.entries.filter(**{f"{flag}__isnull": False}).values_list(
@@ -161,8 +218,8 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
         issuer_key = status_list.issuer_key
         document = status_list_credential(
             id=status_list_url(status_list), issuer=identity.issuer_did(issuer_key),
-            purpose=status_list.purpose, encoded_list=_bitstring(status_list).encode(),
-            valid_from=ob.now_iso(),
+            purpose=str(status_list.purpose), encoded_list=_bitstring(status_list).encode(),
+            valid_from=ob.now_iso(), status_size=status_list.status_size,
         )
         signed = sign(document, key=issuer_key_load(issuer_key=issuer_key),
                       cryptosuite="eddsa-rdfc-2022",

@@ -59,7 +59,8 @@ def transcript_signed(*, learner: Any, organization: Organization) -> dict[str, 
     issuer = ob.profile(id=identity.issuer_did(issuer_key), name=organization.name,
                         url=organization.url or settings.PUBLIC_URL)
     profile = LearnerProfile.objects.filter(user=learner).first()
-    recipient = recipient_identity(email=learner.email, did=profile.did if profile else "")
+    recipient = recipient_identity(email=learner.email,
+                                   did=profile.recipient_did if profile else "")
     associations = [a for c in held if c.stack_id is not None
                     for a in stack_associations(c.stack)]
     now = timezone.now().replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

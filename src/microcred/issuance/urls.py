@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/credentials/", views.my_credentials, name="mine"),
     path("me/transcripts/<slug:org_slug>.json", views.transcript, name="transcript"),
     path("me/profile/", views.learner_profile_edit, name="profile_edit"),
+    path("me/profile/did-proof", views.did_proof_submit, name="did_prove"),
     path("people/<slug:handle>/", views.learner_profile_page, name="profile"),
     path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),

@@ -13,7 +13,7 @@ from microcred.api.selectors import held_credentials
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, NotFound
 from microcred.issuance import identity, page_cache, sharing
-from microcred.issuance.forms import LearnerProfileForm, ReasonForm, SharingForm
+from microcred.issuance.forms import DidProofForm, LearnerProfileForm, ReasonForm, SharingForm
 from microcred.issuance.models import Credential
 from microcred.issuance.selectors import (
     credential_get_for_learner,
@@ -37,8 +37,8 @@ from microcred.issuance.services import (
 from microcred.issuance.status_lists import status_list_document
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
-from microcred.verification.services import credential_verify
 from microcred.verification.summary import credential_summary
+from microcred.web.errors import error_response
 
 # -- the learner ------------------------------------------------------------------------------
 
@@ -105,8 +105,51 @@ def learner_profile_edit(request: HttpRequest) -> HttpResponse:
                 if not getattr(error, "problems", None):
                     form.add_error(None, error.message)
         status = 400
-    return render(request, "issuance/profile_edit.html", {"form": form, "profile": profile},
-                  status=status)
+    return _profile_edit_page(request, form=form, status=status)
+
+
+def _profile_edit_page(request: HttpRequest, *, form: LearnerProfileForm,
+                       proof_form: DidProofForm | None = None, status: int = 200,
+                       report: object = None) -> HttpResponse:
+    """The profile form, and while the DID is unproven, the challenge to prove it with."""
+    from microcred.issuance.did_auth import CHALLENGE_LIFETIME, did_auth_domain, did_challenge_issue
+
+    profile = learner_profile_for(user=request.user)
+    challenge = did_challenge_issue(actor=request.user)
+    return render(request, "issuance/profile_edit.html", {
+        "form": form, "profile": profile, "challenge": challenge, "domain": did_auth_domain(),
+        "lifetime_minutes": int(CHALLENGE_LIFETIME.total_seconds() // 60),
+        "proof_form": proof_form or DidProofForm(), "report": report,
+        # A command line, not prose: the same in every language.
+        "cli_command": f"microcred vc present --key KEY.json --challenge {challenge.nonce} "
+                       f"--domain {did_auth_domain()}" if challenge else "",
+    }, status=status)
+
+
+@login_required
+@require_POST
+def did_proof_submit(request: HttpRequest) -> HttpResponse:
+    """Prove control of the profile's DID with a presentation signed for our challenge."""
+    from microcred.issuance.did_auth import DidProofRefused, learner_did_prove
+
+    proof_form = DidProofForm(request.POST, request.FILES)
+    report = None
+    if proof_form.is_valid():
+        try:
+            learner_did_prove(actor=request.user, presentation=proof_form.payload())
+            messages.success(request, _("Your DID is proven: credentials from elsewhere that "
+                                        "name it can now be added to your account."))
+            return redirect("issuance:profile_edit")
+        except DidProofRefused as error:
+            report = error.report
+            proof_form.add_error(None, error.message)
+        except MicrocredError as error:
+            proof_form.add_error(None, error.message)
+    profile = learner_profile_for(user=request.user)
+    initial = {"did": profile.did, "handle": profile.handle or "", "public": profile.public} \
+        if profile else {}
+    return _profile_edit_page(request, form=LearnerProfileForm(initial=initial),
+                              proof_form=proof_form, status=400, report=report)
 
 
 def learner_profile_page(request: HttpRequest, handle: str) -> HttpResponse:
@@ -182,10 +225,23 @@ def credential_svg(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def credential_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The printable certificate: rendered once per state of the credential (a revocation or
+    suspension renders it again), a few renders at a time; a 503 with Retry-After when every
+    renderer is busy rather than a queue that slows the whole site."""
+    rev = page_cache.revision(public_id)
+    if rev is None:
+        raise NotFound(_("No issued credential here."))
     credential = credential_get_public(public_id=public_id)
-    report = credential_verify(data=credential.signed_json)
-    response = HttpResponse(sharing.certificate_pdf(credential, report=report),
-                            content_type="application/pdf")
+    try:
+        pdf = sharing.certificate_pdf_cached(
+            credential, revision=rev,
+            report=lambda: page_cache.cached_report(credential, rev))
+    except sharing.CertificateBusy as busy:
+        response = error_response(request, code=busy.code, message=busy.message,
+                                  status=busy.http_status)
+        response["Retry-After"] = "5"
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.pdf"'
     return response
 
@@ -215,6 +271,8 @@ def badge_image(request: HttpRequest, slug: str, version: int = 1,
     credential's image never changes (credentials issued before versions existed name
     ``/badges/<slug>.png``, which is version 1). ``.svg`` serves the same badge as SVG."""
     try:
+        if version > 2**31 - 1:  # names nothing, and would overflow the database's integer
+            raise MicroCredential.DoesNotExist
         mc = MicroCredential.objects.get(slug=slug, version=version)
     except MicroCredential.DoesNotExist:
         raise NotFound(_("No micro-credential here.")) from None

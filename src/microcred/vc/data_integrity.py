@@ -16,6 +16,11 @@ and a ``domain`` (Data Integrity 1.0, section 2.1): they are proof options, so t
 the proof configuration and covered by the signature; a verifier that expects them refuses a
 proof without them or with other values (section 4.3, INVALID_CHALLENGE_ERROR /
 INVALID_DOMAIN_ERROR).
+
+Verification also accepts what others issue (issue 24): ``ecdsa-rdfc-2019`` and
+``ecdsa-jcs-2019`` (:mod:`._internal.vc_di_ecdsa`) and the older ``Ed25519Signature2020`` and
+``Ed25519Signature2018`` proofs (:mod:`._internal.ld_signatures`); :data:`VERIFIABLE` lists
+every proof type and cryptosuite :func:`verify` accepts. Signing stays EdDSA.
 """
 
 from __future__ import annotations
@@ -25,20 +30,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import rfc8785
 
+from ._internal import ld_signatures, vc_di_ecdsa
 from .did import Resolver, VerificationMethod
 from .documentloader import DocumentLoader
 from .errors import InputError, ProofError, VCError
 from .jsonld import canonicalize
-from .keys import Ed25519Multikey, Ed25519PublicMultikey
+from .keys import Ed25519Multikey, Ed25519PublicMultikey, PublicKey, public_key_from_jwk
 from .multibase import decode_base58btc, encode_base58btc
 
 __all__ = [
     "CRYPTOSUITES",
     "HashedInput",
+    "VERIFIABLE",
     "ProofResult",
     "check_challenge_and_domain",
     "create_proof",
@@ -52,6 +59,14 @@ __all__ = [
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+#: Every proof :func:`verify` accepts: a DataIntegrityProof with one of these cryptosuites, or
+#: one of the older proof types (which name no cryptosuite).
+VERIFIABLE = {
+    "DataIntegrityProof": (*CRYPTOSUITES, *vc_di_ecdsa.CRYPTOSUITES),
+    **{name: () for name in ld_signatures.PROOF_TYPES},
+}
+#: Selective-disclosure cryptosuites: their proofs hold a derived proof, not a signature.
+_SELECTIVE = ("ecdsa-sd-2023", "bbs-2023")
 _DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -303,6 +318,99 @@ def sign(document: Mapping[str, Any], *, key: Ed25519Multikey, **options: Any) -
     return signed
 
 
+class _Suite(Protocol):
+    """What verifying one kind of proof needs; each step raises :class:`ProofError`."""
+
+    name: str
+
+    def signature(self, proof: Mapping[str, Any]) -> bytes: ...
+
+    def public_key(self, method: VerificationMethod) -> PublicKey: ...
+
+    def verify(
+        self,
+        unsecured: Mapping[str, Any],
+        proof: Mapping[str, Any],
+        key: PublicKey,
+        signature: bytes,
+        loader: DocumentLoader | None,
+    ) -> bool: ...
+
+
+class _EddsaSuite:
+    """``eddsa-rdfc-2022`` / ``eddsa-jcs-2022`` (vc-di-eddsa 3.2.7, 3.3.7)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def signature(self, proof: Mapping[str, Any]) -> bytes:
+        value = proof.get("proofValue")
+        if not isinstance(value, str):
+            raise ProofError("the proof has no proofValue", code="malformed_proof")
+        signature = decode_base58btc(value, what="proofValue")
+        if len(signature) != 64:
+            raise ProofError("an Ed25519 signature has 64 bytes", code="malformed_proof")
+        return signature
+
+    def public_key(self, method: VerificationMethod) -> PublicKey:
+        key = public_key_from_jwk(method.key) if isinstance(method.key, Mapping) else method.key
+        if not isinstance(key, Ed25519PublicMultikey):
+            raise ProofError(
+                f"verification method {method.id} is not an Ed25519 key", code="wrong_key_type"
+            )
+        return key
+
+    def verify(
+        self,
+        unsecured: Mapping[str, Any],
+        proof: Mapping[str, Any],
+        key: PublicKey,
+        signature: bytes,
+        loader: DocumentLoader | None,
+    ) -> bool:
+        options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+        return key.verify(signature, hash_input(unsecured, options, loader=loader).hash_data)
+
+
+_SUITES: dict[tuple[str, str | None], _Suite] = {
+    **{("DataIntegrityProof", name): _EddsaSuite(name) for name in CRYPTOSUITES},
+    **{
+        ("DataIntegrityProof", name): vc_di_ecdsa.EcdsaSuite(name)
+        for name in vc_di_ecdsa.CRYPTOSUITES
+    },
+    ("Ed25519Signature2020", None): ld_signatures.Ed25519Signature2020(),
+    ("Ed25519Signature2018", None): ld_signatures.Ed25519Signature2018(),
+}
+
+
+def _supported() -> str:
+    return "; ".join(
+        f"{kind} ({', '.join(suites)})" if suites else kind for kind, suites in VERIFIABLE.items()
+    )
+
+
+def _suite(proof: Mapping[str, Any]) -> _Suite:
+    """The suite that verifies ``proof``, or an error naming what microcred verifies."""
+    kind = proof.get("type")
+    if not isinstance(kind, str) or kind not in VERIFIABLE:
+        raise ProofError(
+            f"proof type '{kind}' is not supported; microcred verifies {_supported()}",
+            code="unsupported_proof_type",
+            supported=_supported(),
+        )
+    cryptosuite = proof.get("cryptosuite") if kind == "DataIntegrityProof" else None
+    suite = _SUITES.get((str(kind), cryptosuite)) if isinstance(cryptosuite, str | None) else None
+    if suite is None:
+        selective = isinstance(cryptosuite, str) and cryptosuite in _SELECTIVE
+        what = " (selective disclosure is not supported)" if selective else ""
+        raise ProofError(
+            f"unsupported cryptosuite '{cryptosuite}'{what}; microcred verifies {_supported()}",
+            code="unsupported_cryptosuite",
+            supported=_supported(),
+        )
+    return suite
+
+
 def _verify_one(
     document: Mapping[str, Any],
     proof: Mapping[str, Any],
@@ -315,16 +423,7 @@ def _verify_one(
 ) -> ProofResult:
     method: VerificationMethod | None = None
     try:
-        if proof.get("type") != "DataIntegrityProof":
-            raise ProofError(
-                f"proof type '{proof.get('type')}' is not supported (expected DataIntegrityProof)",
-                code="unsupported_proof_type",
-            )
-        cryptosuite = proof.get("cryptosuite")
-        if cryptosuite not in CRYPTOSUITES:
-            raise ProofError(
-                f"unsupported cryptosuite '{cryptosuite}'", code="unsupported_cryptosuite"
-            )
+        suite = _suite(proof)
         if proof.get("proofPurpose") != expected_purpose:
             raise ProofError(
                 f"proofPurpose is '{proof.get('proofPurpose')}', expected '{expected_purpose}'",
@@ -338,20 +437,12 @@ def _verify_one(
             raise ProofError(
                 "the proof's 'created' is not a valid dateTime", code="malformed_proof"
             )
-        value = proof.get("proofValue")
-        if not isinstance(value, str):
-            raise ProofError("the proof has no proofValue", code="malformed_proof")
-        signature = decode_base58btc(value, what="proofValue")
-        if len(signature) != 64:
-            raise ProofError("an Ed25519 signature has 64 bytes", code="malformed_proof")
+        signature = suite.signature(proof)
         vm_id = proof.get("verificationMethod")
         if not isinstance(vm_id, str):
             raise ProofError("the proof has no verificationMethod", code="malformed_proof")
         method = resolver.verification_method(vm_id)
-        if not isinstance(method.key, Ed25519PublicMultikey):
-            raise ProofError(
-                f"verification method {vm_id} is not an Ed25519 key", code="wrong_key_type"
-            )
+        key = suite.public_key(method)
         if expected_purpose not in method.relationships:
             raise ProofError(
                 f"{vm_id} is not authorized for {expected_purpose} by its controller",
@@ -367,9 +458,7 @@ def _verify_one(
                 raise ProofError(
                     "the proof's @context does not match the document's", code="context_mismatch"
                 )
-        options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
-        hashed = hash_input(unsecured, options, loader=loader)
-        if not method.key.verify(signature, hashed.hash_data):
+        if not suite.verify(unsecured, proof, key, signature, loader):
             raise ProofError(
                 "the signature does not match the document: it was changed after signing, or "
                 "signed with another key",

@@ -1,14 +1,18 @@
 """Resolving issuers' keys: did:key (offline), did:web and https controller documents (network).
 
 did:key (W3C CCG did:key v0.7, section 3.1): the DID document is derived from the key itself, so
-anyone verifies offline. did:web (W3C CCG did:web, section 3.2): ``did:web:host[:path]`` is the
-document at ``https://host[/path]/.well-known/did.json`` (``/path/did.json`` when a path is
-given). Network resolution is off unless the caller allows it; when on, it is bounded in time and
-size, https only, cached, and the caller may supply a guard that refuses addresses.
+anyone verifies offline; so is did:jwk (W3C CCG did:jwk, section 2.2), the base64url of a public
+JWK whose one verification method is ``#0``. did:web (W3C CCG did:web, section 3.2):
+``did:web:host[:path]`` is the document at ``https://host[/path]/.well-known/did.json``
+(``/path/did.json`` when a path is given). Network resolution is off unless the caller allows
+it; when on, it is bounded in time and size, https only, cached, and the caller may supply a guard
+that refuses addresses.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import ssl
 import time
@@ -20,10 +24,24 @@ from typing import Any
 
 from .errors import KeyFormatError, ResolutionError
 from .fetch import fetch_bytes
-from .keys import Ed25519PublicMultikey
+from .keys import (
+    P256_PUB,
+    P384_PUB,
+    EcdsaPublicMultikey,
+    Ed25519PublicMultikey,
+    PublicKey,
+    public_key_from_jwk,
+    public_key_from_multibase,
+)
 from .multibase import ED25519_PUB, decode_base58btc
 
-__all__ = ["VerificationMethod", "Resolver", "did_key_document", "did_web_url"]
+__all__ = [
+    "VerificationMethod",
+    "Resolver",
+    "did_jwk_document",
+    "did_key_document",
+    "did_web_url",
+]
 
 DocumentSource = Callable[[str], Mapping[str, Any] | None]
 
@@ -33,25 +51,30 @@ class VerificationMethod:
     id: str
     type: str
     controller: str
-    #: An :class:`Ed25519PublicMultikey`, or a public JWK dict for JOSE keys.
-    key: Ed25519PublicMultikey | dict[str, Any]
+    #: An :class:`Ed25519PublicMultikey` or :class:`EcdsaPublicMultikey`, or a public JWK dict.
+    key: PublicKey | dict[str, Any]
     #: Verification relationships that list this method in its controller's document.
     relationships: frozenset[str]
 
 
 def did_key_document(did: str) -> dict[str, Any]:
-    """The DID document of an Ed25519 did:key; any other key type is refused."""
+    """The DID document of an Ed25519, P-256 or P-384 did:key; any other key type is refused."""
     fingerprint = did.removeprefix("did:key:").split("#", 1)[0]
+    key: PublicKey
     try:
         key = Ed25519PublicMultikey.from_multibase(fingerprint)  # cached: the common case
     except KeyFormatError:
         raw = decode_base58btc(fingerprint, what="did:key")
-        if raw[:2] != ED25519_PUB:
+        if raw[:2] in (P256_PUB, P384_PUB):  # vc-di-ecdsa 2.1.1: did:key of a NIST curve
+            key = EcdsaPublicMultikey.from_multibase(fingerprint)
+        elif raw[:2] != ED25519_PUB:
             raise KeyFormatError(
-                f"did:key {did} is not an Ed25519 key (multicodec 0x{raw[:2].hex()})",
+                f"did:key {did} is not an Ed25519, P-256 or P-384 key "
+                f"(multicodec 0x{raw[:2].hex()})",
                 code="unsupported_key_type",
             ) from None
-        raise
+        else:
+            raise
     vm_id = f"{key.did}#{fingerprint}"
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
@@ -62,6 +85,42 @@ def did_key_document(did: str) -> dict[str, Any]:
         "capabilityDelegation": [vm_id],
         "capabilityInvocation": [vm_id],
     }
+
+
+def did_jwk_document(did: str) -> dict[str, Any]:
+    """The DID document of a did:jwk (W3C CCG did:jwk, section 2.2 "Read"): the method-specific
+    id is the base64url (no padding) of a public JWK; its one verification method is ``#0``,
+    for signing unless the JWK's ``use`` is ``enc`` (then key agreement only)."""
+    value = did.removeprefix("did:jwk:").split("#", 1)[0]
+    try:
+        if not value or "=" in value:
+            raise ValueError
+        jwk = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (binascii.Error, ValueError, RecursionError):
+        raise ResolutionError(f"{did} does not encode a JWK", code="invalid_did") from None
+    if not isinstance(jwk, dict):
+        raise ResolutionError(f"{did} does not encode a JWK object", code="invalid_did")
+    public_key_from_jwk(jwk)  # refuses private, malformed and unsupported keys
+    base = f"did:jwk:{value}"
+    vm_id = f"{base}#0"
+    document: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": base,
+        "verificationMethod": [
+            {"type": "JsonWebKey", "id": vm_id, "controller": base, "publicKeyJwk": jwk}
+        ],
+    }
+    if jwk.get("use") != "enc":
+        for relationship in (
+            "authentication",
+            "assertionMethod",
+            "capabilityInvocation",
+            "capabilityDelegation",
+        ):
+            document[relationship] = [vm_id]
+    if jwk.get("use") != "sig":
+        document["keyAgreement"] = [vm_id]
+    return document
 
 
 def did_web_url(did: str) -> str:
@@ -81,7 +140,9 @@ class Resolver:
 
     ``documents`` and ``source`` let a platform answer for its own identifiers without the
     network (``source(id)`` returns a document or ``None``). ``guard(url)`` may raise to refuse a
-    URL before it is fetched (private addresses, for example).
+    URL before it is fetched (private addresses, for example). ``timeout`` is the time each
+    fetch may take in all, connection to last byte (:func:`microcred.vc.fetch.fetch_bytes`;
+    ``None``: its ``DEFAULT_TIMEOUT``).
     """
 
     def __init__(
@@ -91,7 +152,7 @@ class Resolver:
         documents: Mapping[str, Mapping[str, Any]] | None = None,
         source: DocumentSource | None = None,
         guard: Callable[[str], None] | None = None,
-        timeout: float = 5.0,
+        timeout: float | None = None,
         max_bytes: int = 256 * 1024,
         cache_seconds: float = 300.0,
         ssl_context: ssl.SSLContext | None = None,
@@ -119,6 +180,8 @@ class Resolver:
                 return found
         if base.startswith("did:key:"):
             return did_key_document(base)
+        if base.startswith("did:jwk:"):
+            return did_jwk_document(base)
         if base.startswith("did:web:"):
             return self._fetch(did_web_url(base), base)
         if base.startswith("https://"):
@@ -131,7 +194,7 @@ class Resolver:
         )
 
     def verification_method(self, vm_id: str) -> VerificationMethod:
-        if self.source is None and vm_id.startswith("did:key:"):
+        if self.source is None and vm_id.startswith(("did:key:", "did:jwk:")):
             if vm_id.split("#", 1)[0] not in self.documents:
                 # Nothing overrides it: a pure function of the id, cached.
                 return _did_key_method(vm_id)
@@ -143,6 +206,11 @@ class Resolver:
         candidates = (
             [m for m in methods if isinstance(m, Mapping)] if isinstance(methods, list) else []
         )
+        # DID Core 5.3: a relationship may embed its verification method instead of naming it.
+        for name in ("assertionMethod", "authentication"):
+            embedded = controller_doc.get(name)
+            if isinstance(embedded, list):
+                candidates.extend(m for m in embedded if isinstance(m, Mapping))
         # A controller document may also *be* the verification method (https key documents).
         if controller_doc.get("id") == vm_id and "type" in controller_doc:
             candidates.append(controller_doc)
@@ -159,9 +227,13 @@ class Resolver:
     ) -> VerificationMethod:
         kind = str(method.get("type", ""))
         controller = str(method.get("controller", controller_doc.get("id", "")))
-        key: Ed25519PublicMultikey | dict[str, Any]
+        key: PublicKey | dict[str, Any]
         if "publicKeyMultibase" in method and kind in ("Multikey", "Ed25519VerificationKey2020"):
-            key = Ed25519PublicMultikey.from_multibase(str(method["publicKeyMultibase"]))
+            key = public_key_from_multibase(str(method["publicKeyMultibase"]))
+        elif "publicKeyBase58" in method and kind == "Ed25519VerificationKey2018":
+            # Ed25519 Signature 2018 (W3C CCG): the raw 32-byte key in bare base58btc.
+            raw = decode_base58btc("z" + str(method["publicKeyBase58"]), what="publicKeyBase58")
+            key = Ed25519PublicMultikey.from_bytes(raw)
         elif isinstance(method.get("publicKeyJwk"), Mapping):
             key = dict(method["publicKeyJwk"])
         else:

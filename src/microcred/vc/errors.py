@@ -56,7 +56,10 @@ class UnknownContextError(VCError):
 
 
 class UndefinedTermsError(VCError):
-    """JSON-LD safe mode: the document uses terms that no context defines."""
+    """JSON-LD safe mode: expansion would drop part of the document or leave it relative, so a
+    signature would not cover it. ``details``: ``terms`` (keys and types no context defines),
+    ``relative_iris`` (identifiers that are not absolute IRIs) and ``dropped`` (the properties
+    whose values would be dropped; ``(top level)`` for the document itself)."""
 
     code = "undefined_terms"
 

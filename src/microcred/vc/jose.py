@@ -198,8 +198,10 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
             key = OKPKey.import_key(
                 {"kty": "OKP", "crv": "Ed25519", "x": _b64(method.key.public_bytes)}
             )
-        else:
+        elif isinstance(method.key, Mapping):
             key = _jwk_key(method.key, str(alg))
+        else:  # a P-256/P-384 Multikey: no accepted JWS algorithm uses it
+            raise ProofError(f"{kid} is a {method.key.curve} key, not {alg}", code="wrong_key_type")
     elif isinstance(header.get("jwk"), Mapping):
         key = _jwk_key(header["jwk"], str(alg))
     else:

@@ -8,6 +8,8 @@ Any other multicodec prefix is refused, so an X25519 or secp256k1 key is never m
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,16 +18,32 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from .errors import InputError, KeyFormatError
-from .multibase import ED25519_PRIV, ED25519_PUB, decode_multikey, encode_multikey
+from .multibase import (
+    ED25519_PRIV,
+    ED25519_PUB,
+    decode_base58btc,
+    decode_multikey,
+    encode_multikey,
+)
 
-__all__ = ["Ed25519Multikey", "Ed25519PublicMultikey", "RsaKey", "load_key"]
+__all__ = [
+    "EcdsaPublicMultikey",
+    "Ed25519Multikey",
+    "Ed25519PublicMultikey",
+    "PublicKey",
+    "RsaKey",
+    "load_key",
+    "public_key_from_jwk",
+    "public_key_from_multibase",
+]
 
 
 def _public_bytes(key: Ed25519PublicKey) -> bytes:
@@ -217,3 +235,152 @@ def load_key(data: Mapping[str, Any] | bytes) -> Ed25519Multikey | RsaKey:
     if "privateKeyPem" in data:
         return RsaKey.from_pem(str(data["privateKeyPem"]).encode())
     return Ed25519Multikey.from_json(data)
+
+
+#: Multicodec varint prefixes of compressed NIST curve points (multiformats table):
+#: p256-pub 0x1200, p384-pub 0x1201 (vc-di-ecdsa, section 2.1.1).
+P256_PUB = b"\x80\x24"
+P384_PUB = b"\x81\x24"
+#: curve name -> (multicodec prefix, compressed point size, curve, the hash the curve signs with)
+_CURVES: dict[str, tuple[bytes, int, ec.EllipticCurve, type[hashes.HashAlgorithm]]] = {
+    "P-256": (P256_PUB, 33, ec.SECP256R1(), hashes.SHA256),
+    "P-384": (P384_PUB, 49, ec.SECP384R1(), hashes.SHA384),
+}
+
+
+@dataclass(frozen=True)
+class EcdsaPublicMultikey:
+    """A P-256 or P-384 public key, for verifying what others signed (microcred signs with
+    Ed25519 only). ``public_bytes`` is the compressed SEC 1 point, as Multikey carries it."""
+
+    curve: str
+    public_bytes: bytes
+    _key: ec.EllipticCurvePublicKey = field(repr=False, compare=False, hash=False)
+
+    @classmethod
+    def from_point(cls, curve: str, point: bytes) -> EcdsaPublicMultikey:
+        """From a SEC 1 point (compressed or not) on ``curve`` (``P-256`` or ``P-384``)."""
+        if curve not in _CURVES:
+            raise KeyFormatError(
+                f"ECDSA curve '{curve}' is not supported (supported: {', '.join(_CURVES)})",
+                code="unsupported_key_type",
+            )
+        try:
+            key = ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[curve][2], point)
+        except ValueError:
+            raise KeyFormatError(
+                f"the {curve} public key is not a point on the curve", code="invalid_key"
+            ) from None
+        compressed = key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+        )
+        return cls(curve, compressed, key)
+
+    @classmethod
+    def from_multibase(cls, value: str) -> EcdsaPublicMultikey:
+        return _ecdsa_key_from_multibase(value)
+
+    @property
+    def hash_algorithm(self) -> hashes.HashAlgorithm:
+        """The hash the curve is used with: SHA-256 for P-256, SHA-384 for P-384 (vc-di-ecdsa
+        3.1, 3.2)."""
+        return _CURVES[self.curve][3]()
+
+    @property
+    def public_multibase(self) -> str:
+        return encode_multikey(_CURVES[self.curve][0], self.public_bytes)
+
+    @property
+    def did(self) -> str:
+        return "did:key:" + self.public_multibase
+
+    @property
+    def verification_method(self) -> str:
+        return f"{self.did}#{self.public_multibase}"
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        """``signature`` is IEEE P1363 ``r || s`` (what Data Integrity and JOSE carry), over
+        ``message`` hashed with the curve's hash."""
+        half = len(signature) // 2
+        if len(signature) != 2 * ((self._key.curve.key_size + 7) // 8):
+            return False
+        der = encode_dss_signature(
+            int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big")
+        )
+        try:
+            self._key.verify(der, message, ec.ECDSA(_CURVES[self.curve][3]()))
+        except InvalidSignature:
+            return False
+        return True
+
+    def multikey_document(self, id: str, controller: str) -> dict[str, Any]:
+        return {
+            "id": id,
+            "type": "Multikey",
+            "controller": controller,
+            "publicKeyMultibase": self.public_multibase,
+        }
+
+
+PublicKey = Ed25519PublicMultikey | EcdsaPublicMultikey
+
+
+@lru_cache(maxsize=1024)
+def _ecdsa_key_from_multibase(value: str) -> EcdsaPublicMultikey:
+    raw = decode_base58btc(value, what="publicKeyMultibase")
+    for curve, (prefix, size, _, _) in _CURVES.items():
+        if raw[:2] == prefix:
+            point = decode_multikey(value, prefix=prefix, size=size, what="publicKeyMultibase")
+            return EcdsaPublicMultikey.from_point(curve, point)
+    raise KeyFormatError(
+        f"publicKeyMultibase has multicodec prefix 0x{raw[:2].hex()}, not a P-256 or P-384 key",
+        code="wrong_key_prefix",
+    )
+
+
+def public_key_from_multibase(value: str) -> PublicKey:
+    """A Multikey ``publicKeyMultibase`` of any key type microcred verifies (Ed25519, P-256,
+    P-384), chosen by its multicodec prefix."""
+    raw = decode_base58btc(value, what="publicKeyMultibase")
+    if raw[:2] == ED25519_PUB:
+        return Ed25519PublicMultikey.from_multibase(value)
+    if raw[:2] in (P256_PUB, P384_PUB):
+        return _ecdsa_key_from_multibase(value)
+    raise KeyFormatError(
+        f"publicKeyMultibase has multicodec prefix 0x{raw[:2].hex()}; microcred verifies "
+        "Ed25519 (0xed), P-256 (0x1200) and P-384 (0x1201) keys",
+        code="unsupported_key_type",
+    )
+
+
+def _jwk_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
+    value = jwk.get(name)
+    if not isinstance(value, str) or "=" in value:
+        raise KeyFormatError(f"the JWK has no base64url '{name}'", code="invalid_key")
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise KeyFormatError(f"the JWK's '{name}' is not base64url", code="invalid_key") from None
+
+
+def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
+    """A public JWK (RFC 7517) as a key: OKP Ed25519 (RFC 8037) or EC P-256/P-384 (RFC 7518
+    6.2). A JWK carrying a private part is refused: it was published by mistake."""
+    if not isinstance(jwk, Mapping):
+        raise KeyFormatError("a JWK must be a JSON object", code="invalid_key")
+    if "d" in jwk:
+        raise KeyFormatError("the JWK carries a private key", code="private_key_in_header")
+    kty, crv = jwk.get("kty"), jwk.get("crv")
+    if kty == "OKP" and crv == "Ed25519":
+        return Ed25519PublicMultikey.from_bytes(_jwk_bytes(jwk, "x"))
+    if kty == "EC" and isinstance(crv, str) and crv in _CURVES:
+        size = _CURVES[crv][1] - 1
+        x, y = _jwk_bytes(jwk, "x"), _jwk_bytes(jwk, "y")
+        if len(x) != size or len(y) != size:
+            raise KeyFormatError(f"a {crv} JWK has {size}-byte x and y", code="invalid_key")
+        return EcdsaPublicMultikey.from_point(crv, b"\x04" + x + y)
+    raise KeyFormatError(
+        f"JWK kty '{kty}' crv '{crv}' is not supported (supported: OKP Ed25519, EC P-256, "
+        "EC P-384)",
+        code="unsupported_key_type",
+    )

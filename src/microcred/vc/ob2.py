@@ -81,7 +81,8 @@ class Ob2Options:
     documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     url_guard: Callable[[str], None] | None = None
     ssl_context: ssl.SSLContext | None = None
-    timeout: float = 5.0
+    #: Seconds each fetch may take in all; ``None``: ``microcred.vc.fetch.DEFAULT_TIMEOUT``.
+    timeout: float | None = None
     max_bytes: int = 512 * 1024
     recipient_email: str | None = None
 

@@ -1012,8 +1012,12 @@ def _check_credential(
     ck.uri(doc, path, "id", rule, required=kind != "vc")
     # name is required for endorsements, CLRs and OB credentials of the VC 1.1 era
     name_required = kind in ("clr", "endorsement") or (kind == "ob" and version == "v1")
-    ck.string(doc, path, "name", rule, required=name_required)
-    ck.string(doc, path, "description", rule)
+    if kind == "vc":
+        _check_language_text(ck, doc, path, "name", f"{vc} §Names and Descriptions")
+        _check_language_text(ck, doc, path, "description", f"{vc} §Names and Descriptions")
+    else:
+        ck.string(doc, path, "name", rule, required=name_required)
+        ck.string(doc, path, "description", rule)
 
     _check_issuer(ck, doc, path, kind, depth, vc)
     _check_validity(ck, doc, path, version, required=kind != "vc")
@@ -1052,10 +1056,20 @@ def _check_credential(
             f"{_OB} AchievementCredential",
             lambda v, w: _check_evidence(ck, v, w),
         )
+    else:
+        ck.each(
+            doc,
+            path,
+            "evidence",
+            f"{vc} §Evidence",
+            lambda v, w: _check_typed_entry(ck, v, w, f"{vc} §Evidence", id_required=False),
+            compactable=True,
+        )
     if kind == "clr":
         ck.boolean(doc, path, "partial", rule)
 
     _check_status(ck, doc, path, vc)
+    _check_related_resources(ck, doc, path)
     ck.each(
         doc,
         path,
@@ -1099,6 +1113,8 @@ def _check_issuer(
         obj = ck.obj(issuer, where, f"a URL or an object with an id, {vc} §Issuer")
         if obj is not None:
             ck.uri(obj, where, "id", f"{vc} §Issuer", required=True)
+            for name in ("name", "description"):
+                _check_language_text(ck, obj, where, name, f"{vc} §Names and Descriptions")
         return
     _check_profile(ck, issuer, where, depth)
 
@@ -1144,6 +1160,59 @@ def _check_status(ck: _Checker, doc: Mapping[Any, Any], path: str, vc: str) -> N
     )
 
 
+def _check_language_text(
+    ck: _Checker, doc: Mapping[Any, Any], path: str, name: str, rule: str
+) -> None:
+    """VC 2.0 §Names and Descriptions: a string, a language value object (``@value`` with an
+    optional ``@language`` and ``@direction``) or an array of language value objects."""
+    if name not in doc or isinstance(doc[name], str):
+        return
+    value, where = doc[name], _key(path, name)
+    items = value if isinstance(value, list) and value else [value]
+    for index, item in enumerate(items):
+        at = f"{where}[{index}]" if isinstance(value, list) else where
+        ok = (
+            isinstance(item, Mapping)
+            and isinstance(item.get("@value"), str)
+            and set(item) <= {"@value", "@language", "@direction"}
+            and all(isinstance(item.get(k, ""), str) for k in ("@language", "@direction"))
+        )
+        if not ok:
+            ck.add(at, f"must be a string or a language value object with '@value' ({rule})")
+
+
+# VC 2.0 §Integrity of Related Resources: digestSRI is a W3C Subresource Integrity metadata
+# string (an algorithm, a dash, a base64 digest).
+_SRI_RE: Final = re.compile(r"(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}")
+
+
+def _check_related_resources(ck: _Checker, doc: Mapping[Any, Any], path: str) -> None:
+    """VC 2.0 §Integrity of Related Resources: each ``relatedResource`` has a URL ``id``, at
+    least one of ``digestSRI`` and ``digestMultibase``, and no two share an ``id``."""
+    rule = f"{_VC2} §Integrity of Related Resources"
+    seen: set[str] = set()
+
+    def one(value: object, where: str) -> None:
+        item = ck.obj(value, where, rule)
+        if item is None:
+            return
+        resource_id = ck.uri(item, where, "id", rule, required=True)
+        if resource_id is not None:
+            if resource_id in seen:
+                ck.add(_key(where, "id"), f"must not repeat another related resource's id ({rule})")
+            seen.add(resource_id)
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            ck.add(where, f"must have digestSRI or digestMultibase ({rule})")
+        sri = ck.string(item, where, "digestSRI", rule)
+        if sri is not None and not _SRI_RE.fullmatch(sri):
+            ck.add(_key(where, "digestSRI"),
+                   f"must be a Subresource Integrity value such as sha384-... ({rule})")
+        ck.string(item, where, "digestMultibase", rule)
+        ck.string(item, where, "mediaType", rule)
+
+    ck.each(doc, path, "relatedResource", rule, one, single_ok=True)
+
+
 def _check_typed_entry(
     ck: _Checker, value: object, path: str, rule: str, *, id_required: bool
 ) -> None:
@@ -1172,7 +1241,9 @@ def _check_generic_subject(ck: _Checker, value: object, path: str) -> None:
     for index, subject in enumerate(subjects):
         where = f"{path}[{index}]" if isinstance(value, list) else path
         obj = ck.obj(subject, where, rule)
-        if obj is not None:
+        if obj is not None and not obj:
+            ck.add(where, f"must make at least one claim about the subject ({rule})")
+        elif obj is not None:
             ck.uri(obj, where, "id", rule)
 
 

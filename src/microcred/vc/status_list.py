@@ -37,6 +37,8 @@ __all__ = [
     "MAX_STATUS_SIZE",
     "READ_PURPOSES",
     "WRITE_PURPOSES",
+    "STANDING_STATUS_SIZE",
+    "STANDING_MESSAGES",
     "StatusList",
     "IndexAllocator",
     "StatusResult",
@@ -61,9 +63,33 @@ MAX_STATUS_SIZE: Final = 16
 #: Purposes we can interpret when checking a status (section 2.1, ``statusPurpose``).
 READ_PURPOSES: Final = frozenset({"revocation", "suspension", "refresh", "message"})
 
-#: Purposes we publish. ``refresh`` needs a refresh service we do not run, and a ``message`` list
-#: must also carry ``statusSize`` and ``statusMessages`` in its subject (section 2.2).
-WRITE_PURPOSES: Final = frozenset({"revocation", "suspension"})
+#: Purposes we publish. ``refresh`` needs a refresh service we do not run.
+WRITE_PURPOSES: Final = frozenset({"revocation", "suspension", "message"})
+
+#: A credential's standing in one ``message`` entry (section 2.1, ``statusPurpose`` "message"):
+#: Open Badges 3.0's JSON schema allows one ``credentialStatus`` object, not the two entries
+#: separate revocation and suspension lists would need, so one 2-bit entry says both.
+#: ``statusMessage`` must list every value the size allows (2**statusSize items, section 2.1);
+#: 0x3 is never written, and reads as revoked so that a verifier fails safe if it ever is.
+STANDING_STATUS_SIZE: Final = 2
+STANDING_MESSAGES: Final[tuple[Mapping[str, str], ...]] = (
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "revoked"},
+    {"status": "0x2", "message": "suspended"},
+    {"status": "0x3", "message": "revoked"},
+)
+
+#: How a ``message`` entry's ``statusMessage`` text is read (after trimming and case folding):
+#: these words are the issuer saying the credential is revoked, suspended or in good standing.
+#: Any other text is information only (section 2.1: a message value does not by itself
+#: invalidate a credential).
+_MESSAGE_MEANINGS: Final = {
+    "revoked": "revoked",
+    "revocation": "revoked",
+    "suspended": "suspended",
+    "suspension": "suspended",
+    "valid": "valid",
+}
 
 _VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 _INFLATE_STEP: Final = 1024 * 1024
@@ -421,6 +447,9 @@ class StatusResult:
     verified, malformed, too short, wrong purpose); ``code`` then says why, using the spec's error
     names (section 3.5). ``message`` is a sentence for people. ``status_message`` is the issuer's
     ``statusMessage`` text for the value, which section 2.1 says is for developers.
+    ``standing`` is what a ``message`` entry's text says of the credential, when it says one of
+    the words we read (``revoked``, ``suspended`` or ``valid``, see :data:`STANDING_MESSAGES`);
+    otherwise ``None``.
     """
 
     outcome: Outcome
@@ -429,6 +458,7 @@ class StatusResult:
     message: str
     code: str | None = None
     status_message: str | None = None
+    standing: str | None = None
 
 
 def _validate_datetime(value: object, name: str) -> str:
@@ -501,11 +531,15 @@ def status_list_credential(
     encoded_list: str,
     valid_from: str,
     valid_until: str | None = None,
+    status_size: int = 1,
 ) -> dict[str, Any]:
     """An unsigned ``BitstringStatusListCredential`` (section 2.2, example 3), ready to sign.
 
-    The encoded list is decoded once here so we never publish a list shorter than the
-    herd-privacy minimum or one that no verifier could expand.
+    The encoded list is decoded once here (``status_size`` bits per entry) so we never publish a
+    list shorter than the herd-privacy minimum or one that no verifier could expand. The list
+    itself does not state its ``statusSize`` or ``statusMessage``: section 2.1 puts them on each
+    entry, and the VC 2.0 context defines them only there (a ``BitstringStatusList`` subject
+    carrying them fails JSON-LD safe mode, so it could not be signed).
     """
     if not isinstance(id, str) or not _ABSOLUTE_URL.fullmatch(id) or "#" in id:
         raise InputError(
@@ -522,7 +556,11 @@ def status_list_credential(
             f"issuer must be a URL or an object with an id, got {issuer!r}.", code="invalid_issuer"
         )
     _check_purpose(purpose, WRITE_PURPOSES)
-    StatusList.decode(encoded_list)
+    try:
+        size = _check_status_size(status_size)
+    except StatusListError as exc:
+        raise InputError(exc.message, code="invalid_status_size") from None
+    StatusList.decode(encoded_list, status_size=size)
     credential: dict[str, Any] = {
         "@context": [_VC_V2_CONTEXT],
         "id": id,
@@ -539,6 +577,34 @@ def status_list_credential(
         "encodedList": encoded_list,
     }
     return credential
+
+
+def _check_entry_size(
+    purpose: str, status_size: object, status_message: Sequence[Mapping[str, str]] | None
+) -> int:
+    """Section 2.1: ``statusSize`` above 1 needs ``statusMessage`` (2**statusSize items), and a
+    ``message`` purpose needs more than one bit."""
+    try:
+        size = _check_status_size(status_size)
+    except StatusListError as exc:
+        raise InputError(exc.message, code="invalid_status_size") from None
+    if purpose == "message" and size < 2:
+        raise InputError(
+            "A message status needs statusSize 2 or more (Bitstring Status List section 2.1).",
+            code="invalid_status_size",
+        )
+    if size > 1 and status_message is None:
+        raise InputError(
+            "statusMessage is required when statusSize is above 1 "
+            "(Bitstring Status List section 2.1).",
+            code="invalid_status_message",
+        )
+    if status_message is not None:
+        try:
+            _check_status_messages(status_message, size)
+        except StatusListError as exc:
+            raise InputError(exc.message, code="invalid_status_message") from None
+    return size
 
 
 def status_entry(
@@ -570,13 +636,7 @@ def status_entry(
             f"index must be a non-negative integer, got {index!r}.", code="invalid_index"
         )
     _check_purpose(purpose, WRITE_PURPOSES)
-    size = _check_status_size(status_size)
-    if size > 1 and status_message is None:
-        raise InputError(
-            "statusMessage is required when statusSize is above 1 "
-            "(Bitstring Status List section 2.1).",
-            code="invalid_status_message",
-        )
+    size = _check_entry_size(purpose, status_size, status_message)
     entry: dict[str, Any] = {
         "id": f"{list_credential_url}#{index}",
         "type": "BitstringStatusListEntry",
@@ -587,10 +647,6 @@ def status_entry(
     if size != 1:
         entry["statusSize"] = size
     if status_message is not None:
-        try:
-            _check_status_messages(status_message, size)
-        except StatusListError as exc:
-            raise InputError(exc.message, code="invalid_status_message") from None
         entry["statusMessage"] = [dict(item) for item in status_message]
     return entry
 
@@ -706,6 +762,14 @@ def _parse_list_credential(
     encoded = subject.get("encodedList")
     if not isinstance(encoded, str):
         raise StatusListError("The status list has no encodedList", code="malformed_value_error")
+    # A list that states its entry size (earlier drafts of the spec put it there) must agree:
+    # reading 2-bit values out of a 1-bit list (or the reverse) reads other credentials' bits.
+    list_size = subject.get("statusSize")
+    if list_size is not None and list_size != entry.size:
+        raise StatusListError(
+            f"The status list has statusSize {list_size!r} but the entry says {entry.size}",
+            code="status_verification_error",
+        )
     return encoded, [p for p in purposes if isinstance(p, str)]
 
 
@@ -790,7 +854,29 @@ def _interpret(entry: _Entry, value: int) -> StatusResult:
             else "No updated version of the credential has been announced."
         )
     else:  # message
-        outcome = "passed"
+        return _interpret_message(entry, value, status_message)
+    return StatusResult(
+        outcome=outcome,
+        purpose=entry.purpose,
+        value=value,
+        message=message,
+        status_message=status_message,
+    )
+
+
+def _interpret_message(entry: _Entry, value: int, status_message: str | None) -> StatusResult:
+    """A ``message`` value (section 2.1): information, unless the issuer's ``statusMessage``
+    for it says the credential is revoked or suspended (our :data:`STANDING_MESSAGES`), which
+    fails the check like a set revocation or suspension bit would."""
+    standing = _MESSAGE_MEANINGS.get((status_message or "").strip().casefold())
+    outcome: Outcome = "failed" if standing in {"revoked", "suspended"} else "passed"
+    if standing == "revoked":
+        message = "The credential has been revoked."
+    elif standing == "suspended":
+        message = "The credential is suspended."
+    elif standing == "valid":
+        message = "The issuer's status list says the credential is valid."
+    else:
         message = f"The issuer's status list gives this credential the status 0x{value:x}."
     return StatusResult(
         outcome=outcome,
@@ -798,4 +884,5 @@ def _interpret(entry: _Entry, value: int) -> StatusResult:
         value=value,
         message=message,
         status_message=status_message,
+        standing=standing,
     )

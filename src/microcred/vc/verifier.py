@@ -22,6 +22,7 @@ from deeper in the library (an error's message); the others are identifiers, dat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from . import baking, jose, openbadges
+from . import fetch as _fetch
 from .data_integrity import verify_proofs
 from .did import Resolver
 from .documentloader import DocumentLoader
@@ -104,6 +106,13 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
             "with another key."
         ),
         "proof.invalid": "The signature is not valid: %(reason)s.",
+        "proof.unsupported": (
+            "The credential is signed with a kind of proof microcred does not verify: %(reason)s."
+        ),
+        "proof.unsafe_terms": (
+            "The signature cannot vouch for %(names)s: JSON-LD would drop them or leave them "
+            "relative (safe mode)."
+        ),
         "proof.invalid_in_set": "Proof %(number)s of %(total)s is not valid: %(reason)s.",
         "proof.key_unreachable": (
             "The signing key could not be retrieved, so the signature could not be checked "
@@ -175,6 +184,10 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         ),
         "status.refresh_none": "No updated version of the credential has been announced.",
         "status.message": "The issuer's status list gives this credential the status %(value)s.",
+        "status.standing_valid": (
+            "The issuer's status list says the credential is valid: it has not been revoked or "
+            "suspended."
+        ),
         "status.revocation_offline": (
             "The status list %(url)s was not supplied and the network is off, so revocation is "
             "unknown."
@@ -288,6 +301,10 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "recipient.unsupported": (
             "It was awarded to a recipient of type '%(type)s', not to an email address such as "
             "%(email)s."
+        ),
+        # written by the platform when a learner keeps a credential (microcred.api.services)
+        "recipient.not_account": (
+            "It names %(recipient)s as its recipient, not this account (%(account)s)."
         ),
         # the report's summary
         "summary.verified": "Verified: every check passed.",
@@ -421,6 +438,10 @@ class VerifyOptions:
     #: deployment whose issuers live on its own network).
     allow_private_addresses: bool = False
     max_bytes: int = MAX_BYTES
+    #: Seconds that all the status-list fetches of one verification may take together (each
+    #: fetch also has its own deadline, ``fetch.DEFAULT_TIMEOUT``): a credential citing many
+    #: lists on slow servers cannot hold the caller for longer.
+    network_budget: float = 15.0
 
     def make_resolver(self) -> Resolver:
         if isinstance(self.resolver, Resolver):
@@ -566,7 +587,22 @@ def _proof_failure(
         return Check.of("proof", outcome, "proof.signature_mismatch", details)
     if error is not None and error.code == "missing_proof":
         return Check.of("proof", outcome, "proof.missing", details)
+    if error is not None and error.code in ("unsupported_proof_type", "unsupported_cryptosuite"):
+        return Check.of("proof", outcome, "proof.unsupported", details, reason=reason)
+    if error is not None and error.code == "undefined_terms":  # JSON-LD safe mode refused it
+        return Check.of("proof", outcome, "proof.unsafe_terms", details, names=_unsafe_names(error))
     return Check.of("proof", outcome, "proof.invalid", details, reason=reason)
+
+
+def _unsafe_names(error: VCError) -> str:
+    """What JSON-LD safe mode refused, for a sentence: the first ten names (the error's
+    ``details`` has them all)."""
+    names = [
+        str(name)
+        for kind in ("terms", "relative_iris", "dropped")
+        for name in error.details.get(kind, ())
+    ]
+    return ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
 
 
 def _check_proofs(
@@ -670,15 +706,20 @@ def _check_status(
     if not entries:
         return Check.of("status", _PASSED, "status.none")
     results: list[Check] = []
+    deadline = time.monotonic() + options.network_budget
+    lists: dict[str, tuple[dict[str, Any] | None, bool | None, _Why]] = {}
     for entry in entries:
         if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
             kind = entry.get("type") if isinstance(entry, Mapping) else type(entry).__name__
             results.append(Check.of("status", _UNKNOWN, "status.unsupported", type=str(kind)))
             continue
         url = entry.get("statusListCredential")
-        list_credential, verified, why = _status_list(
-            url, options, resolver, _issuer_id(credential)
-        )
+        key = url if isinstance(url, str) else ""
+        if key not in lists:  # one fetch per list, however many entries cite it
+            lists[key] = _status_list(
+                url, options, resolver, _issuer_id(credential), deadline - time.monotonic()
+            )
+        list_credential, verified, why = lists[key]
         result = check_status(dict(entry), list_credential, list_verified=verified, now=options.now)
         results.append(_status_check(result, url, why))
     for outcome in (_FAILED, _UNKNOWN):
@@ -705,11 +746,21 @@ _STATUS_CODES: Final = {
     ("refresh", False): "status.refresh_none",
 }
 
+#: A ``message`` entry whose ``statusMessage`` names the credential's standing (one entry for
+#: revocation and suspension, as Open Badges 3.0's single ``credentialStatus`` needs).
+_STANDING_CODES: Final = {
+    "revoked": "status.revoked",
+    "suspended": "status.suspended",
+    "valid": "status.standing_valid",
+}
+
 
 def _status_check(result: StatusResult, url: Any, why: _Why) -> Check:
     """The report's sentence for one status entry (Bitstring Status List 1.0, section 3.2)."""
     details = {"purpose": result.purpose}
     if result.outcome != _UNKNOWN and result.value is not None:
+        if result.standing is not None:
+            return Check.of("status", result.outcome, _STANDING_CODES[result.standing], details)
         code = _STATUS_CODES.get((result.purpose, bool(result.value)))
         if code is None:  # a "message" purpose: the value is information (section 2.1)
             return Check.of(
@@ -738,7 +789,7 @@ _Why = tuple[str, str]
 
 
 def _status_list(
-    url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None
+    url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None, seconds: float
 ) -> tuple[dict[str, Any] | None, bool | None, _Why]:
     """The list credential, whether it is signed by the credential's own issuer, and why not.
 
@@ -752,11 +803,18 @@ def _status_list(
     if document is None:
         if not options.allow_network:
             return None, None, ("offline", "")
+        if seconds <= 0:
+            return None, None, (
+                "unreachable",
+                f"not fetched: the {options.network_budget:g} seconds this verification may "
+                "spend on the network were used up",
+            )
         try:
             body = fetch_bytes(
                 url,
                 accept="application/vc+ld+json, application/ld+json, application/json, "
                 "application/jwt",
+                timeout=min(_fetch.DEFAULT_TIMEOUT, seconds),
                 max_bytes=4 * 1024 * 1024,
                 guard=options.url_guard,
                 allow_private=options.allow_private_addresses,

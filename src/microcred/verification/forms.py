@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.verification.services import MAX_CREDENTIAL_BYTES
 from microcred.web.forms import Form
+from microcred.web.uploads import FileTooLarge, read_upload
 
 
 class VerifyForm(Form):
+    upload_bytes: bytes | None = None  # the uploaded file, read whole by ``clean``
+
     credential_text = forms.CharField(
         label=_("Paste a credential"), required=False,
         help_text=_("The JSON of an Open Badges 3.0 or Verifiable Credential, of a verifiable "
@@ -27,8 +30,12 @@ class VerifyForm(Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         upload = data.get("credential_file")
-        if upload is not None and upload.size > MAX_CREDENTIAL_BYTES:
-            self.add_error("credential_file", _("This file is too large to be a credential."))
+        self.upload_bytes = None
+        if upload is not None:
+            try:  # read here, whole or not at all: a file cut short is never checked
+                self.upload_bytes = read_upload(upload, limit=MAX_CREDENTIAL_BYTES)
+            except FileTooLarge as error:
+                self.add_error("credential_file", error.message)
         elif (not data.get("credential_text", "").strip() and upload is None
               and not data.get("credential_url")):
             self.add_error("credential_text",
@@ -39,9 +46,8 @@ class VerifyForm(Form):
         """The credential to check; fetching a URL may raise ``ValidationFailed``."""
         from microcred.verification.services import credential_fetch
 
-        upload = self.cleaned_data.get("credential_file")
-        if upload is not None:
-            return bytes(upload.read())
+        if self.upload_bytes is not None:
+            return self.upload_bytes
         if self.cleaned_data.get("credential_text", "").strip():
             return str(self.cleaned_data["credential_text"])
         return credential_fetch(url=str(self.cleaned_data["credential_url"]))

@@ -53,6 +53,11 @@ TEMPLATES: Mapping[str, Promise] = {
         "The signature does not match the document: it was changed after signing, or signed "
         "with another key."),
     "proof.invalid": _("The signature is not valid: %(reason)s."),
+    "proof.unsupported": _(
+        "The credential is signed with a kind of proof microcred does not verify: %(reason)s."),
+    "proof.unsafe_terms": _(
+        "The signature cannot vouch for %(names)s: JSON-LD would drop them or leave them "
+        "relative (safe mode)."),
     "proof.invalid_in_set": _("Proof %(number)s of %(total)s is not valid: %(reason)s."),
     "proof.key_unreachable": _(
         "The signing key could not be retrieved, so the signature could not be checked "
@@ -84,6 +89,9 @@ TEMPLATES: Mapping[str, Promise] = {
         "An updated version of the credential is available from its refresh service."),
     "status.refresh_none": _("No updated version of the credential has been announced."),
     "status.message": _("The issuer's status list gives this credential the status %(value)s."),
+    "status.standing_valid": _(
+        "The issuer's status list says the credential is valid: it has not been revoked or "
+        "suspended."),
     "status.revocation_offline": _(
         "The status list %(url)s was not supplied and the network is off, so revocation is "
         "unknown."),
@@ -202,6 +210,8 @@ TEMPLATES: Mapping[str, Promise] = {
     "recipient.unsupported": _(
         "It was awarded to a recipient of type '%(type)s', not to an email address such as "
         "%(email)s."),
+    "recipient.not_account": _(
+        "It names %(recipient)s as its recipient, not this account (%(account)s)."),
     # the report's summary
     "summary.verified": _("Verified: every check passed."),
     "summary.failed_one": _("Not verified: the %(checks)s check failed."),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -98,3 +99,119 @@ def credential_fetch(*, url: str) -> bytes:
             _("Could not fetch the credential: %(why)s") % {"why": error.message},
             code="fetch_refused", problems={"credential_url": error.message},
         ) from None
+
+
+# -- who the issuer is, as far as this platform knows ---------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuerStanding:
+    """Whether a credential was signed with the key of an organization on this platform.
+
+    A credential's ``issuer.name`` is whatever its signer wrote: anyone can sign a credential
+    calling themselves "Riverbend Teaching Collaborative" with a key of their own. The platform
+    knows its organizations' keys (every ``IssuerKey``, current and rotated), so it can say
+    which organization a signing key belongs to; any other name is the credential's claim.
+
+    ``organization`` is the name of the organization whose key signed (empty when the key is
+    not known here); ``claimed_name`` what the credential calls its issuer; ``name_clash`` the
+    name of an organization here that the credential claims without its key."""
+
+    issuer_id: str
+    claimed_name: str
+    organization: str = ""
+    name_clash: str = ""
+    #: Why it is not confirmed: "unsigned" (the checks do not show the issuer signed it),
+    #: "unknown_key" (signed with a key not known here), "elsewhere" (an Open Badges 2.0
+    #: badge: such badges are never issued here).
+    unconfirmed_because: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.organization)
+
+    @property
+    def renamed(self) -> bool:
+        """Signed by a known organization that the credential calls by another name."""
+        return (self.confirmed and bool(self.claimed_name)
+                and _same_name(self.claimed_name, self.organization) is False)
+
+    def as_json(self) -> dict[str, Any]:
+        """The extra ``issuerKnown`` member of POST /credentials/verify."""
+        return {"confirmed": self.confirmed, "organization": self.organization or None,
+                "claimedName": self.claimed_name or None, "issuer": self.issuer_id or None,
+                "nameMatchesOrganization": self.name_clash or None,
+                "unconfirmedBecause": self.unconfirmed_because or None}
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _signing_keys(report: Any, issuer_id: str) -> set[str]:
+    """The public keys (multibase) with which ``issuer_id`` signed the credential, when the
+    report shows the issuer signed it and the key can be read from what was verified.
+
+    A ``did:key`` is its key. Our own ``did:web`` names the key in the verification method's
+    fragment, and the verifier resolved that fragment through the platform's own DID document
+    (``platform_documents``), so the fragment is the key that verified. Another ``did:web``'s
+    fragment says nothing about the key behind it, so it is never read as one of ours."""
+    from microcred.issuance import identity
+
+    issuer = report.check("issuer")
+    if issuer is None or issuer.outcome != "passed" or not issuer_id:
+        return set()
+    if issuer_id.startswith("did:key:"):
+        return {issuer_id.removeprefix("did:key:")}
+    if not (identity.uses_did_web() and issuer_id == identity.web_did()):
+        return set()
+    credential = report.credential if isinstance(report.credential, dict) else {}
+    proofs = credential.get("proof")
+    keys: set[str] = set()
+    for proof in proofs if isinstance(proofs, list) else [proofs]:
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        if isinstance(method, str) and method.startswith(issuer_id + "#"):
+            keys.add(method.partition("#")[2])
+    return keys
+
+
+def issuer_standing(report: Any, *, claimed_name: str = "", issuer_id: str = "") -> IssuerStanding:
+    """What this platform can say about the issuer of a verified credential (any report:
+    Open Badges 2.0 badges are never issued here, so theirs are never confirmed)."""
+    from microcred.issuance.models import IssuerKey
+    from microcred.orgs.models import Organization
+
+    claimed_name = " ".join(claimed_name.split())
+    from microcred.vc.ob2 import Ob2Report
+
+    keys = set() if isinstance(report, Ob2Report) else _signing_keys(report, issuer_id)
+    signer = (IssuerKey.objects.filter(public_multibase__in=keys)
+              .select_related("organization").first() if keys else None)
+    organization = signer.organization.name if signer is not None else ""
+    clash = ""
+    if claimed_name:
+        for other in Organization.objects.filter(name__iexact=claimed_name).only("name"):
+            if signer is None or other.pk != signer.organization_id:
+                clash = other.name
+                break
+    issuer = report.check("issuer")
+    because = ("" if signer is not None else "elsewhere" if isinstance(report, Ob2Report)
+               else "unknown_key" if issuer is not None and issuer.outcome == "passed"
+               else "unsigned")
+    return IssuerStanding(issuer_id=issuer_id, claimed_name=claimed_name,
+                          organization=organization, name_clash=clash,
+                          unconfirmed_because=because)
+
+
+def issuer_known(report: Any) -> dict[str, Any] | None:
+    """``issuerKnown`` for a VC-API verification response: :class:`IssuerStanding` of the
+    credential's issuer, or ``None`` when the report is not of a credential naming one."""
+    from microcred.verification.summary import credential_summary
+
+    if hasattr(report, "credentials"):  # a presentation: each credential speaks for itself
+        return None
+    summary = credential_summary(report.credential)
+    if summary is None or not summary.issuer_id:
+        return None
+    return issuer_standing(report, claimed_name=summary.issuer_name,
+                           issuer_id=summary.issuer_id).as_json()

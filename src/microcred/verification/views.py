@@ -9,13 +9,23 @@ from django.shortcuts import render
 from microcred.errors import ValidationFailed
 from microcred.verification.forms import VerifyForm
 from microcred.verification.services import (
+    IssuerStanding,
     credential_verify,
     is_ob2,
     is_presentation,
+    issuer_standing,
     ob2_verify,
     presentation_verify,
 )
-from microcred.verification.summary import credential_summary, ob2_summary
+from microcred.verification.summary import CredentialSummary, credential_summary, ob2_summary
+
+
+def _standing(report: Any, summary: CredentialSummary | None) -> IssuerStanding | None:
+    """Whether the issuer is an organization here (by its key), or only says it is one."""
+    if report is None or summary is None:
+        return None
+    return issuer_standing(report, claimed_name=summary.issuer_name,
+                           issuer_id=summary.issuer_id)
 
 
 def _as_presentation(payload: bytes | str) -> dict[str, Any] | None:
@@ -47,7 +57,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                     # is checked as it is, and each credential in it on its own.
                     report = presentation_verify(data=presentation)
                     presented = [{"report": inner,
-                                  "summary": credential_summary(inner.credential)}
+                                  "summary": credential_summary(inner.credential),
+                                  "standing": _standing(inner,
+                                                        credential_summary(inner.credential))}
                                  for inner in report.credentials]
                 elif is_ob2(payload):
                     report = ob2_verify(data=payload)
@@ -63,5 +75,5 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/verify.html",
                   {"form": form, "report": report, "presented": presented,
                    "is_presentation": bool(report is not None and hasattr(report, "credentials")),
-                   "summary": summary},
+                   "summary": summary, "standing": _standing(report, summary)},
                   status=status)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,10 @@ SITE_NAME = "microcred"  # a product name: the same in every language
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    # An error page can be rendered before AuthenticationMiddleware has run (a Host header not
+    # in ALLOWED_HOSTS is refused by CommonMiddleware, earlier in the chain): nobody is signed
+    # in then, and the 400 must not become a 500 here.
+    user = getattr(request, "user", None) or AnonymousUser()
     authed = user.is_authenticated
     is_assessor = authed and is_assessor_anywhere(user=user)
     is_author = authed and (

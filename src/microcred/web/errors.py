@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -33,6 +34,7 @@ def error_response(request: HttpRequest, *, code: str, message: str, status: int
         403: _("You do not have access to this"),
         404: _("Page not found"),
         409: _("This cannot be done right now"),
+        413: _("Too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
         503: _("Temporarily unavailable"),
@@ -47,8 +49,28 @@ def error_response(request: HttpRequest, *, code: str, message: str, status: int
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     return error_response(request, code="bad_request",
                           message=_("The request could not be understood."), status=400)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 in the shape the caller reads (the OB
+    3.0 API's ``Imsx_StatusInfo``, the VC-API's ``errors`` list, else the site's own)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    message = _("The request body is too large: at most %(mb)s MB is accepted.") % {
+        "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
+    if request.path_info.startswith("/ims/ob/v3p0/"):
+        from microcred.api.imsx import error_response as imsx_error
+
+        return imsx_error(message, status=413)
+    if request.path_info in {reverse(name) for name in (
+            "api:vc_issue", "api:vc_verify", "api:vp_verify")}:
+        return JsonResponse({"errors": [message]}, status=413)
+    return error_response(request, code="too_large", message=message, status=413)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,8 +1,9 @@
 """Rate limits on the endpoints people and scripts can hammer: sign-in, sign-up, password reset,
 public verification and the Open Badges 3.0 API.
 
-Counted per client address with django-ratelimit in the default cache (Redis when ``REDIS_URL``
-is set, so every worker process shares the counts; the local memory cache otherwise). The limits
+Counted per client address with django-ratelimit in the ``throttle`` cache
+(``RATELIMIT_USE_CACHE``), which every worker process shares: Redis when ``REDIS_URL`` is set,
+otherwise Django's database cache (a table ``microcred migrate`` creates). The limits
 are ``settings.RATE_LIMITS``. One middleware applies them by URL name, so a view cannot forget
 its limit and none of them needs a decorator. Over the limit the answer is 429 Too Many Requests
 (RFC 6585 §4) with ``Retry-After`` (RFC 9110 §10.2.3), in the platform's error shape: the HTML

@@ -1,11 +1,13 @@
 """WebM and Matroska: EBML (RFC 8794) and the Matroska elements (RFC 9559).
 
-``Tags`` (§5.1.8: titles, artists, comments, dates, encoder settings, any name a tool adds)
-and ``Attachments`` (§5.1.6: files carried along, cover pictures and fonts) become ``Void``
-elements (RFC 8794 §11.3.2) of the same length, so nothing after them moves and the
-``SeekHead`` and ``Cues`` positions stay valid. In ``Info`` (§5.1.2) the ``Title`` and
-``DateUTC`` become ``Void`` too, and the mandatory ``MuxingApp`` and ``WritingApp`` are zeroed
-(an EBML string may be padded with zero bytes, RFC 8794 §7.4, so they read as empty); a track's
+``Tags`` (§5.1.8: titles, artists, comments, dates, encoder settings, any name a tool adds),
+``Attachments`` (§5.1.6: files carried along, cover pictures and fonts) and ``Chapters``
+(§5.1.7: chapter titles) become ``Void`` elements (RFC 8794 §11.3.2) of the same length, so
+nothing after them moves and the ``SeekHead`` and ``Cues`` positions stay valid. In ``Info``
+(§5.1.2) the ``Title``, ``DateUTC`` and the file names (``SegmentFilename``,
+``PrevFilename``, ``NextFilename``) become ``Void`` too, and the mandatory ``MuxingApp`` and
+``WritingApp`` are zeroed (an EBML string may be padded with zero bytes, RFC 8794 §7.4, so
+they read as empty); a track's
 ``Name`` is zeroed the same way. A ``CRC-32`` element (RFC 8794 §11.3.1) of a changed element
 is computed again.
 
@@ -30,10 +32,13 @@ _TOP_LEVEL = {0x114D9B74, 0x1549A966, 0x1654AE6B, 0x1043A770, _CLUSTER, 0x1C53BB
               0x1941A466, 0x1254C367}
 
 type Rules = dict[int, Literal["void", "zero"] | Rules]
-_INFO: Rules = {0x7BA9: "void", 0x4461: "void", 0x4D80: "zero", 0x5741: "zero"}
+# Title, DateUTC, SegmentFilename, PrevFilename, NextFilename; MuxingApp, WritingApp
+_INFO: Rules = {0x7BA9: "void", 0x4461: "void", 0x7384: "void", 0x3C83AB: "void",
+                0x3E83BB: "void", 0x4D80: "zero", 0x5741: "zero"}
 _TRACKS: Rules = {0xAE: {0x536E: "zero"}}  # TrackEntry > Name
-_SEGMENT_RULES: Rules = {0x1254C367: "void", 0x1941A466: "void", 0x1549A966: _INFO,
-                         0x1654AE6B: _TRACKS}
+# Tags, Attachments, Chapters; Info; Tracks
+_SEGMENT_RULES: Rules = {0x1254C367: "void", 0x1941A466: "void", 0x1043A770: "void",
+                         0x1549A966: _INFO, 0x1654AE6B: _TRACKS}
 _MAX_DEPTH = 8
 
 

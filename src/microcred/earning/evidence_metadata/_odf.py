@@ -3,19 +3,31 @@
 
 ``meta.xml`` (initial creator, creator, dates, editing time and cycles, generator, template,
 user-defined fields, statistics) is replaced by one whose ``office:meta`` is empty; every
-element in it is optional. The creators of annotations and tracked changes (``dc:creator`` and
-``meta:creator-initials`` in the content and styles) are blanked. Every other entry keeps its
-content exactly.
+element in it is optional. An embedded object (a chart, a formula: ``Object 1/``) has a
+``meta.xml`` of its own, and is treated the same. The creators of annotations and tracked
+changes (``dc:creator`` and ``meta:creator-initials`` in the content and styles, the
+package's and every embedded object's) are blanked, and so are the printer kept in
+``settings.xml`` (``PrinterName``, and ``PrinterSetup``, the driver's settings, which name the
+printer and often its owner) and links to files on the author's computer (``xlink:href``
+starting ``file:``: linked pictures and sections, ``C:/Users/<name>/...``). Pictures
+(``Pictures/``, ``Thumbnails/``) and embedded documents are cleaned by ``_zip.clean_member``.
+Every other entry keeps its content exactly.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from microcred.earning.evidence_metadata import _zip
 from microcred.earning.evidence_metadata._ooxml import blank_elements
 
 _VERSION = re.compile(rb"""office:version\s*=\s*["']([0-9.]{1,8})["']""")
+_LOCAL_LINK = re.compile(rb"""(\sxlink:href\s*=\s*)(?:"file:[^"]*"|'file:[^']*')""",
+                         re.IGNORECASE)
+_PRINTER = re.compile(
+    rb"""(<config:config-item\s[^>]*config:name\s*=\s*["'](?:PrinterName|PrinterSetup)["']"""
+    rb"""[^>]*>)[^<]*(</config:config-item\s*>)""")
 
 
 def _empty_meta(original: bytes) -> bytes:
@@ -29,12 +41,16 @@ def _empty_meta(original: bytes) -> bytes:
     )
 
 
-def strip(data: bytes) -> bytes:
+def strip(data: bytes, depth: int = 0) -> bytes:
     def clean(name: str, content: bytes) -> bytes | None:
-        if name == "meta.xml":
+        base = posixpath.basename(name)
+        if base == "meta.xml":
             return _empty_meta(content)
-        if name in ("content.xml", "styles.xml"):
-            return blank_elements(content, ("dc:creator", "meta:creator-initials"))
-        return content
+        if base in ("content.xml", "styles.xml"):
+            content = blank_elements(content, ("dc:creator", "meta:creator-initials"))
+            return _LOCAL_LINK.sub(rb'\1""', content)
+        if base == "settings.xml":
+            return _PRINTER.sub(rb"\1\2", content)
+        return _zip.clean_member(content, depth)
 
     return _zip.rewrite(data, clean, first="mimetype")

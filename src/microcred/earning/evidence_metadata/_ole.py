@@ -8,6 +8,10 @@ manager and category, and the user-defined properties. Every string (``VT_LPSTR`
 length (an empty string, and "no date"), so the streams keep their size and the compound file
 its layout; olefile can only rewrite a stream in place.
 
+A compound file that carries whole files inside it (``\\x01Ole10Native`` "Package" objects,
+whether the upload itself or an object embedded in a DOCX or an ODF) is refused: what those
+files say about their author cannot be reached.
+
 Not reached: what the binary formats keep inside the document streams themselves (Word's
 associated strings with the author and last reviser, [MS-DOC] §2.9.12, and the authors of
 revision marks). Such a file is accepted with its summary information blanked; a learner whose
@@ -21,7 +25,7 @@ import struct
 
 import olefile
 
-from microcred.earning.evidence_files import UnsupportedFile
+from microcred.earning.evidence_files import UnsupportedFile, embedded_files_refused
 
 _STREAMS = ("\x05SummaryInformation", "\x05DocumentSummaryInformation")
 _VT_LPSTR, _VT_LPWSTR, _VT_FILETIME = 0x1E, 0x1F, 0x40
@@ -66,6 +70,10 @@ def strip(data: bytes) -> bytes:
     try:
         ole = olefile.OleFileIO(buffer, write_mode=True)
         try:
+            # An OLE "Package" object ([MS-OLEDS] §2.3.6) is a whole file of any kind, with its
+            # original path (C:/Users/<name>/...) beside it: refused, not reached.
+            if any(path[-1] == "\x01Ole10Native" for path in ole.listdir(streams=True)):
+                raise embedded_files_refused("OLE package object")
             for name in _STREAMS:
                 if ole.exists(name) and ole.get_type(name) == olefile.STGTY_STREAM:
                     ole.write_stream(name, _blank_property_sets(ole.openstream(name).read()))

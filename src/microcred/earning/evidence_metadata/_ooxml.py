@@ -8,9 +8,21 @@ part (application, company, manager, template, editing time) by an empty one (ev
 optional, Part 1 §22.2), and the custom properties part is removed together with its
 relationship and its content-type override, so the package stays valid.
 
-People's names and account ids in comments, tracked changes and the people parts are blanked
-attribute by attribute, so the parts keep every byte but those values. Every other entry keeps
-its content exactly.
+Custom XML parts (``customXml/``, §15.2.4 and §15.2.5: data stores that Office and SharePoint
+fill with the author's name, email and document-management fields) are removed with every
+relationship and content-type override that points at them.
+
+External relationships (Part 2 §9.3.2, ``TargetMode="External"``) point outside the package:
+an attached template, a linked workbook or picture, a subdocument, a data source, often as a
+path on the author's computer (``file:///C:/Users/<name>/...``) or in their cloud storage.
+Their targets are emptied; only a hyperlink to a web address (``http``, ``https``) is kept,
+since that is content the reader clicks.
+
+People's names and account ids in comments, tracked changes, the people parts, pivot caches,
+shared-workbook revisions and data connections, and the values of document variables, are
+blanked attribute by attribute, so the parts keep every byte but those values. Images and
+embedded documents are cleaned by ``_zip.clean_member``. Every other entry keeps its content
+exactly.
 """
 
 from __future__ import annotations
@@ -52,9 +64,24 @@ _PEOPLE: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     (re.compile(r"xl/persons/[^/]+\.xml"), ("displayName", "userId"), ()),
     # x15ac:absPath holds the folder of the last save (C:\Users\<name>\...); fileSharing a name
     (re.compile(r"xl/workbook\.xml"), ("url", "userName"), ()),
+    (re.compile(r"xl/pivotCache/[^/]+\.xml"), ("refreshedBy",), ()),
+    (re.compile(r"xl/revisions/[^/]+\.xml"), ("userName",), ()),
+    (re.compile(r"xl/connections\.xml"), ("connection", "sourceFile", "odcFile", "url",
+                                          "credentialsFile"), ()),
     (re.compile(r"ppt/commentAuthors\.xml"), ("name", "initials"), ()),
     (re.compile(r"ppt/authors\.xml"), ("name", "initials", "userId"), ()),
 ]
+# Values kept in elements that are otherwise structure: (part, element, attribute).
+_VALUES = [
+    # document variables (any text a template or add-in stores) and mail-merge data sources
+    (re.compile(r"word/settings\.xml"), "w:docVar", "w:val"),
+    (re.compile(r"word/settings\.xml"), "w:connectString", "w:val"),
+    (re.compile(r"word/settings\.xml"), "w:query", "w:val"),
+]
+_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*?)(?:/>|>\s*</Relationship\s*>)")
+_OVERRIDE = re.compile(rb"<Override\b([^>]*?)(?:/>|>\s*</Override\s*>)")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_WEB = (b"http://", b"https://")
 
 
 def blank_attributes(xml: bytes, names: tuple[str, ...]) -> bytes:
@@ -70,6 +97,54 @@ def blank_elements(xml: bytes, names: tuple[str, ...]) -> bytes:
         tag = rb"(?:[\w.-]+:)?" + re.escape(name.encode())
         xml = re.sub(rb"(<" + tag + rb"(?:\s[^>]*)?>)[^<]*(</" + tag + rb"\s*>)", rb"\1\2", xml)
     return xml
+
+
+def blank_element_attribute(xml: bytes, element: str, attribute: str) -> bytes:
+    """Empty ``attribute`` on every ``element`` (with its prefix as written)."""
+    pattern = (rb"(<" + re.escape(element.encode()) + rb"\b[^>]*?\s" +
+               re.escape(attribute.encode()) + rb"\s*=\s*)(?:\"[^\"]*\"|'[^']*')")
+    return re.sub(pattern, rb'\1""', xml)
+
+
+def _attributes(raw: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTRIBUTE.finditer(raw)}
+
+
+def _rels_base(name: str) -> str | None:
+    """The folder a relationships part's targets are relative to (Part 2 §9.3.3.2)."""
+    folder, file = posixpath.split(name)
+    if posixpath.basename(folder) != "_rels" or not file.endswith(".rels"):
+        return None
+    return posixpath.dirname(folder)
+
+
+def _clean_relationships(xml: bytes, base: str, dropped: set[str]) -> bytes:
+    """Without the relationships to ``dropped`` parts, and with external targets emptied
+    (a hyperlink to a web address excepted)."""
+    def one(match: re.Match[bytes]) -> bytes:
+        attributes = _attributes(match.group(1))
+        target = attributes.get(b"Target", b"")
+        if attributes.get(b"TargetMode") == b"External":
+            hyperlink = attributes.get(b"Type", b"").endswith(b"/hyperlink")
+            if hyperlink and target.strip().lower().startswith(_WEB):
+                return match.group(0)
+            return re.sub(rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""", rb'\1""',
+                          match.group(0))
+        text = target.decode("utf-8", "replace")
+        part = posixpath.normpath(text.lstrip("/") if text.startswith("/")
+                                  else posixpath.join(base, text))
+        return b"" if part in dropped else match.group(0)
+
+    return _RELATIONSHIP.sub(one, xml)
+
+
+def _without_overrides(xml: bytes, dropped: set[str]) -> bytes:
+    def one(match: re.Match[bytes]) -> bytes:
+        name = _attributes(match.group(1)).get(b"PartName", b"").decode("utf-8", "replace")
+        return b"" if name.lstrip("/") in dropped else match.group(0)
+
+    return _OVERRIDE.sub(one, xml)
 
 
 def _property_parts(rels: bytes | None) -> dict[str, str]:
@@ -89,17 +164,10 @@ def _property_parts(rels: bytes | None) -> dict[str, str]:
     return parts
 
 
-def _without_element(xml: bytes, element: str, attribute: str, value: str) -> bytes:
-    """Remove the ``element`` whose ``attribute`` is ``value`` (with or without a leading /)."""
-    target = re.escape(value.lstrip("/").encode())
-    own = rb"<" + element.encode() + rb"\b[^>]*?\s" + attribute.encode() + \
-        rb"\s*=\s*[\"']/?" + target + rb"[\"'][^>]*?"
-    return re.sub(own + rb"(?:/>|>\s*</" + element.encode() + rb"\s*>)", b"", xml)
-
-
-def strip(data: bytes) -> bytes:
+def strip(data: bytes, depth: int = 0) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = package.namelist()
             try:
                 info = package.getinfo(_RELS)
             except KeyError:
@@ -112,22 +180,28 @@ def strip(data: bytes) -> bytes:
         raise UnsupportedFile("broken archive") from exc
     parts = _property_parts(rels)
     custom = parts["custom-properties"]
+    dropped = {custom, posixpath.join(posixpath.dirname(custom), "_rels",
+                                      posixpath.basename(custom) + ".rels")}
+    dropped |= {n for n in names if n.lower().startswith("customxml/")}
 
     def clean(name: str, content: bytes) -> bytes | None:
+        if name in dropped:
+            return None
         if name == parts["core-properties"]:
             return _EMPTY_CORE
         if name == parts["extended-properties"]:
             return _EMPTY_APP
-        if name in (custom, posixpath.join(posixpath.dirname(custom), "_rels",
-                                           posixpath.basename(custom) + ".rels")):
-            return None
-        if name == _RELS:
-            return _without_element(content, "Relationship", "Target", custom)
+        base = _rels_base(name)
+        if base is not None:
+            return _clean_relationships(content, base, dropped)
         if name == _CONTENT_TYPES:
-            return _without_element(content, "Override", "PartName", custom)
+            return _without_overrides(content, dropped)
         for part, attributes, elements in _PEOPLE:
             if part.fullmatch(name):
-                return blank_elements(blank_attributes(content, attributes), elements)
-        return content
+                content = blank_elements(blank_attributes(content, attributes), elements)
+        for part, element, attribute in _VALUES:
+            if part.fullmatch(name):
+                content = blank_element_attribute(content, element, attribute)
+        return _zip.clean_member(content, depth)
 
     return _zip.rewrite(data, clean)

@@ -4,6 +4,12 @@ Both Office Open XML (ECMA-376 Part 2, Open Packaging Conventions) and OpenDocum
 Part 2, §3) are ZIP packages. Each entry is either kept (the same content, the same
 compression method) or replaced; the entries' timestamps, extra fields and the archive comment
 are dropped, since they are metadata too (the time and the machine of the last save).
+
+Whatever the format, two kinds of entry carry metadata of their own (``clean_member``): images
+(a DOCX's ``word/media``, an ODF's ``Pictures/``, thumbnails), re-encoded from their pixels
+with ``evidence_files.strip_embedded_image``, EXIF, GPS and comments gone; and documents
+embedded in the document (a chart's workbook, an OLE object, a PDF), cleaned by their own
+stripper in turn, to a bounded depth, or refused when they cannot be.
 """
 
 from __future__ import annotations
@@ -12,15 +18,34 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable
+from contextvars import ContextVar
 
-from microcred.earning.evidence_files import UnsupportedFile
+from microcred.earning.evidence_files import (
+    UnsupportedFile,
+    embedded_image_format,
+    strip_embedded_image,
+)
 
 MAX_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest DOS date, as Office itself writes
+_DOCUMENT_MAGIC = (b"PK\x03\x04", b"%PDF-", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# What the packages of one upload may inflate to, nested ones included (set per upload).
+expanded: ContextVar[list[int] | None] = ContextVar("expanded", default=None)
 
 # Given an entry's name and content, the new content, or None to drop the entry.
 Rewrite = Callable[[str, bytes], bytes | None]
+
+
+def clean_member(content: bytes, depth: int) -> bytes:
+    """An entry that is an image or a document of its own, cleaned; any other as it is."""
+    if embedded_image_format(content) is not None:
+        return strip_embedded_image(content)[0]
+    if content.startswith(_DOCUMENT_MAGIC):
+        from microcred.earning.evidence_metadata import strip_embedded_document
+
+        return strip_embedded_document(content, depth + 1)
+    return content
 
 
 def rewrite(data: bytes, rewrite_entry: Rewrite, *, first: str | None = None) -> bytes:
@@ -35,7 +60,9 @@ def rewrite(data: bytes, rewrite_entry: Rewrite, *, first: str | None = None) ->
             infos = source.infolist()
             if len(infos) > MAX_ENTRIES:
                 raise UnsupportedFile("archive has too many entries")
-            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            spent = expanded.get() or [0]
+            spent[0] += sum(i.file_size for i in infos)
+            if spent[0] > MAX_UNCOMPRESSED_BYTES:
                 raise UnsupportedFile("archive expands too much")
             if any(i.flag_bits & 0x1 for i in infos):
                 raise UnsupportedFile("encrypted archive")

@@ -42,7 +42,10 @@ node-map merging and de-duplication change nothing either.
 
 Safe mode is observed, not enforced, here: :func:`to_dataset` reports the terms that expanded
 into the sentinel ``@vocab`` namespace and the relative ``@id`` values, exactly where the
-reference path's scan of the expanded form would find them, and the caller raises.
+reference path's scan of the expanded form would find them, and the caller raises. Whatever else
+safe mode refuses (a key or a value that expansion drops, a ``@type`` or an ``@id`` that stays
+relative) is handed to the reference path, which names it: those documents are refused, so the
+fast path need not be fast for them.
 """
 
 from __future__ import annotations
@@ -76,7 +79,15 @@ from .nquads import (
     serialize_term,
 )
 
-__all__ = ["FastResult", "SENTINEL", "STATS", "Stats", "Unsupported", "to_dataset"]
+__all__ = [
+    "ABSOLUTE_IRI",
+    "FastResult",
+    "SENTINEL",
+    "STATS",
+    "Stats",
+    "Unsupported",
+    "to_dataset",
+]
 
 RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD: Final = "http://www.w3.org/2001/XMLSchema#"
@@ -94,8 +105,9 @@ _XSD_DOUBLE: Final = XSD + "double"
 SENTINEL: Final = "urn:microcred:undefined-term:"
 
 #: pyld's test for an absolute IRI (``_is_absolute_iri``): pyld silently drops subjects,
-#: predicates, objects and keys that fail it, so the fast path hands such documents back.
-_ABSOLUTE: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+#: predicates, objects and keys that fail it, so the fast path hands such documents back (and
+#: safe mode, ``microcred.vc.jsonld``, refuses them).
+ABSOLUTE_IRI: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 #: Characters an N-Quads IRIREF cannot hold (``nquads._IRI_FORBIDDEN``): the reference path
 #: raises on them, so the fast path hands such documents back.
 _IRI_FORBIDDEN: Final = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
@@ -153,7 +165,7 @@ STATS: Final = Stats()
 class FastResult:
     """The dataset, plus what safe mode needs to decide (the caller raises, not this module)."""
 
-    __slots__ = ("quads", "lines", "singles", "terms", "relative", "json_values")
+    __slots__ = ("quads", "lines", "singles", "terms", "relative")
 
     def __init__(
         self,
@@ -162,14 +174,12 @@ class FastResult:
         singles: list[tuple[str, str, str]],
         terms: set[str],
         relative: set[str],
-        json_values: list[Any],
     ) -> None:
         self.quads = quads
         self.lines = lines
         self.singles = singles
         self.terms = terms
         self.relative = relative
-        self.json_values = json_values
 
 
 class _Term:
@@ -202,7 +212,7 @@ class _Term:
         self.iri: str | None = iri if isinstance(iri, str) else None
         self.keyword = self.iri is not None and self.iri.startswith("@")
         self.predicate: Term | None = None
-        if self.iri is not None and not self.keyword and _ABSOLUTE.match(self.iri):
+        if self.iri is not None and not self.keyword and ABSOLUTE_IRI.match(self.iri):
             self.predicate = (IRI, self.iri)
         elif not self.keyword:
             self.iri = None  # dropped by expansion (_expand_object: not an absolute IRI)
@@ -328,7 +338,7 @@ class _Context:
             if (
                 expanded is not None
                 and not expanded.startswith(("@", "_:"))
-                and _ABSOLUTE.match(expanded) is not None
+                and ABSOLUTE_IRI.match(expanded) is not None
                 and _IRI_FORBIDDEN.search(expanded) is None
             ):
                 undefined = expanded[len(SENTINEL) :] if expanded.startswith(SENTINEL) else None
@@ -507,7 +517,7 @@ def _valid_iri(iri: str) -> bool:
     issuers, types and vocabularies recur from document to document)."""
     valid = _VALID_IRIS.get(iri)
     if valid is None:
-        valid = _ABSOLUTE.match(iri) is not None and _IRI_FORBIDDEN.search(iri) is None
+        valid = ABSOLUTE_IRI.match(iri) is not None and _IRI_FORBIDDEN.search(iri) is None
         if len(_VALID_IRIS) >= _MAX_TERMS * 4:
             _VALID_IRIS.clear()
         _VALID_IRIS[iri] = valid
@@ -587,7 +597,6 @@ class _Walker:
         self.counter = 0
         self.terms: set[str] = set()
         self.relative: set[str] = set()
-        self.json_values: list[Any] = []
 
     def add(self, subject: Term, predicate: Term, obj: Term, graph: Term | None) -> None:
         lines = self.lines
@@ -668,9 +677,7 @@ class _Walker:
                 self.expand(ctx, key, element, graph, inside_list, out)
             return
         if cls is dict:
-            item = self.object(ctx, key, value, graph, inside_list, False)
-            if item is not None:
-                out.append(item)
+            out.append(self.object(ctx, key, value, graph, inside_list, False))
             return
         if value is not None:
             out.append(self.scalar(ctx, ctx.term(key), value))
@@ -746,7 +753,7 @@ class _Walker:
             term = active.term(name)
             expanded = term.iri
             if expanded is None:
-                continue  # dropped by expansion, and not seen by safe mode
+                raise Unsupported("dropped property")  # safe mode refuses: pyld names it
             if term.keyword:
                 if expanded in keywords:
                     raise Unsupported("colliding keywords")
@@ -836,9 +843,8 @@ class _Walker:
             items: list[Any] = []
             self.expand(active, key, element[keywords["@list"]], graph, True, items)
             return _List(items)
-        if "@language" in keywords and len(keywords) == 1 and not properties:
-            if isinstance(element[keywords["@language"]], str):
-                return None  # an object with only @language is dropped
+        # An object with only @language is dropped by expansion, which safe mode refuses (the
+        # reference path names it), like every other keyword this walker does not implement.
         raise Unsupported(next(k for k in keywords if k not in _NODE_KEYWORDS))
 
     def value_object(
@@ -847,7 +853,7 @@ class _Walker:
         keywords: dict[str, str],
         properties: list[tuple[str, _Term]],
         type_ctx: _Context,
-    ) -> Term | None:
+    ) -> Term:
         if properties or not set(keywords) <= _VALUE_KEYWORDS:
             raise Unsupported("value object")
         value = element[keywords["@value"]]
@@ -865,7 +871,7 @@ class _Walker:
             if (
                 expanded is None
                 or expanded.startswith(("@", "_:"))
-                or _ABSOLUTE.match(expanded) is None
+                or ABSOLUTE_IRI.match(expanded) is None
             ):
                 raise Unsupported("value object @type")
             datatype = self.datatype(expanded)
@@ -935,8 +941,6 @@ class _Walker:
                         add(subject, predicate, self.emit(item, graph), graph)
                 elif cls is dict:
                     item = self.object(active, name, value, graph, False, False)
-                    if item is None:
-                        continue  # expanded to null: dropped, not seen by safe mode
                     add(subject, predicate, self.emit(item, graph), graph)
                 elif cls is str and direct is not None and term.string_tail is not None:
                     # The common case: a string literal of a named node, written directly.
@@ -972,7 +976,6 @@ class _Walker:
             if term.coerce == "@json" and not ("@language" in container and type(value) is dict):
                 if "@list" in container or "@graph" in container:
                     raise Unsupported("@json in a container")
-                self.json_values.append(value)
                 literal = (LITERAL, _json_literal(value), _RDF_JSON, None)
                 add(subject, predicate, literal, graph)
                 count += 1
@@ -990,8 +993,6 @@ class _Walker:
             else:
                 items = []
                 self.expand(term_ctx, name, value, graph, False, items)
-                if not items and isinstance(value, dict):
-                    continue  # expanded to null: dropped, not seen by safe mode
                 if "@list" in container and not (
                     len(items) == 1 and isinstance(items[0], _List) and isinstance(value, dict)
                 ):
@@ -1000,8 +1001,10 @@ class _Walker:
                     add(subject, predicate, self.emit(item, graph), graph)
             count += 1
             self.see_property(predicate[1])
-        if expanded_id is not None and not (top and count == 0):
-            # A top-level node with only an @id is dropped from the expanded form.
+        if top and count == 0:
+            # An empty or id-only top-level object is dropped by expansion: safe mode refuses.
+            raise Unsupported("top-level object without properties")
+        if expanded_id is not None:
             self.see_id(expanded_id)
         return subject
 
@@ -1122,5 +1125,4 @@ def to_dataset(document: Mapping[str, Any], *, loader: Any, lines: bool = False)
         walker.singles,
         walker.terms,
         walker.relative,
-        walker.json_values,
     )

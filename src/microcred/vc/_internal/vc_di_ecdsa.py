@@ -1,0 +1,106 @@
+"""Verifying ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` (W3C Data Integrity ECDSA Cryptosuites 1.0).
+
+microcred verifies these proofs (it signs with EdDSA only). The algorithms (sections 3.2, 3.3):
+
+1. the proof configuration is the proof without ``proofValue``, with the document's ``@context``;
+2. proof configuration and document are canonicalized, with RDFC-1.0 (``ecdsa-rdfc-2019``,
+   3.2.4) or JCS (``ecdsa-jcs-2019``, 3.3.4);
+3. each is hashed with the curve's hash, SHA-256 for P-256 and SHA-384 for P-384 (3.2.6), and
+   ``hashData`` = hash(proof configuration) ‖ hash(document);
+4. ``proofValue`` is ``z`` + base58btc of the IEEE P1363 signature ``r ‖ s`` over ``hashData``
+   (3.2.7), checked with the key of a P-256/P-384 Multikey (2.1.1).
+
+``ecdsa-sd-2023`` (selective disclosure) is a different algorithm and is refused by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import rfc8785
+
+from ..did import VerificationMethod
+from ..documentloader import DocumentLoader
+from ..errors import InputError, ProofError
+from ..jsonld import canonicalize
+from ..keys import EcdsaPublicMultikey, PublicKey, public_key_from_jwk
+from ..multibase import decode_base58btc
+
+__all__ = ["CRYPTOSUITES", "EcdsaSuite"]
+
+CRYPTOSUITES = ("ecdsa-rdfc-2019", "ecdsa-jcs-2019")
+_HASHES = {"P-256": "sha256", "P-384": "sha384"}
+
+
+def _jcs(value: Mapping[str, Any]) -> str:
+    try:
+        return rfc8785.dumps(value).decode("utf-8")
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        raise InputError(f"cannot canonicalize with JCS: {exc}", code="jcs_error") from None
+
+
+class EcdsaSuite:
+    """One of the two ECDSA cryptosuites; the caller has checked ``proof`` names it."""
+
+    def __init__(self, cryptosuite: str) -> None:
+        assert cryptosuite in CRYPTOSUITES
+        self.name = cryptosuite
+
+    def signature(self, proof: Mapping[str, Any]) -> bytes:
+        value = proof.get("proofValue")
+        if not isinstance(value, str):
+            raise ProofError("the proof has no proofValue", code="malformed_proof")
+        signature = decode_base58btc(value, what="proofValue")
+        if len(signature) not in (64, 96):
+            raise ProofError(
+                "an ECDSA signature (r ‖ s) has 64 bytes (P-256) or 96 bytes (P-384)",
+                code="malformed_proof",
+            )
+        return signature
+
+    def public_key(self, method: VerificationMethod) -> PublicKey:
+        key = method.key
+        if isinstance(key, Mapping):  # a JsonWebKey (did:jwk, for example)
+            key = public_key_from_jwk(key)
+        if not isinstance(key, EcdsaPublicMultikey):
+            raise ProofError(
+                f"verification method {method.id} is not a P-256 or P-384 key, which "
+                f"{self.name} needs",
+                code="wrong_key_type",
+            )
+        return key
+
+    def hash_data(
+        self,
+        unsecured: Mapping[str, Any],
+        proof: Mapping[str, Any],
+        curve: str,
+        loader: DocumentLoader | None,
+    ) -> bytes:
+        """hash(proof configuration) ‖ hash(document) with the curve's hash (3.2.4-3.2.6)."""
+        config = {k: v for k, v in proof.items() if k != "proofValue"}
+        if "@context" in unsecured:
+            config["@context"] = unsecured["@context"]
+        if self.name == "ecdsa-rdfc-2019":
+            canonical_config = canonicalize(config, loader=loader)
+            canonical_document = canonicalize(unsecured, loader=loader)
+        else:
+            canonical_config, canonical_document = _jcs(config), _jcs(unsecured)
+        algorithm = _HASHES[curve]
+        return (
+            hashlib.new(algorithm, canonical_config.encode("utf-8")).digest()
+            + hashlib.new(algorithm, canonical_document.encode("utf-8")).digest()
+        )
+
+    def verify(
+        self,
+        unsecured: Mapping[str, Any],
+        proof: Mapping[str, Any],
+        key: PublicKey,
+        signature: bytes,
+        loader: DocumentLoader | None,
+    ) -> bool:
+        assert isinstance(key, EcdsaPublicMultikey)
+        return key.verify(signature, self.hash_data(unsecured, proof, key.curve, loader))
