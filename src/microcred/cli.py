@@ -49,6 +49,9 @@ commands:
   restore FILE                  check a backup, then load it into an empty database
   vc ...                        the credential toolkit: sign, verify, keys (see `microcred vc -h`)
   <django command>              any other Django management command
+  --version                     print microcred's version
+
+`--version`, `--help` (of any command) and every `microcred vc` command write nothing.
 """
 
 
@@ -78,11 +81,22 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _only_asks(args: Sequence[str]) -> bool:
+    """A command line that only asks for help or a version: it must write nothing (no data
+    folder, no secret key), wherever it runs."""
+    return any(a in {"-h", "--help", "--version"} for a in args) or args[0] == "help"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(USAGE, end="")
         return 0 if args else 2
+    if args[0] in {"--version", "-V", "version"}:
+        from microcred import __version__
+
+        print(f"microcred {__version__}")
+        return 0
     if args[0] == "vc":
         from microcred.vc.cli import main as vc_main
 
@@ -91,7 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("MICROCRED_DEBUG", "") in {"1", "true", "yes", "on"}
     try:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
-        ensure_data_dir_and_secret()
+        if _only_asks(args):
+            # Django reads the settings to print a command's help: give it a key for this
+            # process only, so nothing is created on disk.
+            os.environ.setdefault("MICROCRED_SECRET_KEY", secrets.token_urlsafe(48))
+        else:
+            ensure_data_dir_and_secret()
         import django
         from django.core.management import ManagementUtility
 

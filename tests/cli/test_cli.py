@@ -40,6 +40,34 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "credentials export DIR" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("args", "says"), [
+    (["--version"], "microcred 0.1.0"),
+    (["-V"], "microcred 0.1.0"),
+    (["--help"], "credentials export DIR"),
+    (["migrate", "--help"], "usage: microcred migrate"),
+    (["credentials", "--help"], "usage: microcred credentials"),
+    (["vc", "--help"], "sign"),
+    (["vc", "keygen", "--help"], "usage"),
+])
+def test_asking_for_help_or_the_version_writes_nothing(tmp_path: Path, args: list[str],
+                                                         says: str) -> None:
+    """Issue 24, item 7: `microcred --version` printed Django's version and created
+    ./var/secret_key wherever it ran; asking must not write anything."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MICROCRED_", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(root / "src")
+    done = subprocess.run([sys.executable, "-m", "microcred.cli", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert says in done.stdout, done.stdout[:500]
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- microcred vc verify --proof-only (issue 14, finding 16) ---------------------------------
 
 _TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"

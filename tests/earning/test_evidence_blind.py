@@ -295,6 +295,45 @@ def _xlsx(extra: dict[str, bytes] | None = None) -> bytes:
     return _package({**parts, **(extra or {})})
 
 
+def _svg() -> bytes:
+    """An SVG as drawing programs save it: Dublin Core creator and email in its metadata, a
+    title and description naming the author, a comment, and Inkscape's attributes that record
+    where it was saved from."""
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- drawn by ' + NAME + b' -->\n'
+            b'<svg xmlns="http://www.w3.org/2000/svg" '
+            b'xmlns:xlink="http://www.w3.org/1999/xlink" '
+            b'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+            b'xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
+            b'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" width="40" height="20" '
+            b'sodipodi:docname="' + NAME + b'.svg" '
+            b'inkscape:export-filename="C:\\Users\\' + NAME + b'\\Desktop\\chart.png">'
+            b'<title>Chart by ' + NAME + b'</title><desc>' + EMAIL + b'</desc>'
+            b'<metadata><rdf:RDF><dc:creator>' + NAME + b'</dc:creator>'
+            b'<dc:rights>' + EMAIL + b'</dc:rights></rdf:RDF></metadata>'
+            b'<rect x="1" y="1" width="38" height="18" fill="#0a78c8" '
+            b'inkscape:label="' + NAME + b'"/>'
+            b'<image width="5" height="5" xlink:href="file:///home/jane/' + NAME + b'.png"/>'
+            b'</svg>')
+
+
+def _emf() -> bytes:
+    """An EMF whose header description names the program and the file it was saved from
+    ([MS-EMF] 2.2.9), followed by an EOF record."""
+    import struct
+
+    description = ("Drawing\x00C:\\Users\\" + NAME.decode() + "\\chart.emf\x00\x00").encode(
+        "utf-16-le")
+    header_size = 88 + len(description)
+    header_size += -header_size % 4
+    eof = struct.pack("<IIIII", 14, 20, 0, 16, 20)
+    header = struct.pack("<II4i4iIIIIHHIII2i2i", 1, header_size, 0, 0, 39, 19, 0, 0, 1000, 500,
+                         0x464D4520, 0x10000, header_size + len(eof), 2, 0, 0,
+                         len(description) // 2, 88, 0, 1920, 1080, 500, 280)
+    body = header + description
+    return body + bytes(header_size - len(body)) + eof
+
+
 def _docx() -> bytes:
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     parts = {
@@ -316,6 +355,8 @@ def _docx() -> bytes:
              "file:///C:/Users/Jane%20Learner/AppData/Roaming/Microsoft/Templates/Normal.dotm",
              True)),
         "word/media/image1.jpeg": _photo(),
+        "word/media/image2.svg": _svg(),
+        "word/media/image3.emf": _emf(),
         "word/embeddings/Book1.xlsx": _xlsx(),
         **_CUSTOM_XML,
     }
@@ -363,6 +404,26 @@ def test_office_open_xml_keeps_no_person_in_media_custom_xml_links_or_embeddings
                 with Image.open(io.BytesIO(content)) as image:
                     assert image.size == (32, 24)
     assert sniff(io.BytesIO(clean)).extension == extension
+
+
+def test_vector_pictures_in_a_docx_keep_their_drawing_and_lose_their_author() -> None:
+    """SVG and EMF pictures: metadata, title, description, comments and a drawing program's
+    attributes go, the shapes stay; the EMF keeps its size and records, its description blank."""
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(io.BytesIO(_strip(_docx()))) as z:
+        svg, emf = z.read("word/media/image2.svg"), z.read("word/media/image3.emf")
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert [child.tag for child in root] == [f"{ns}rect", f"{ns}image"]
+    assert root.find(f"{ns}rect").get("fill") == "#0a78c8"
+    assert root.get("width") == "40" and not [a for a in root.attrib if a.startswith("{")]
+    assert b"file:" not in svg and b"Users" not in svg
+    original = _emf()
+    assert len(emf) == len(original) and emf[:88] == original[:88]
+    assert emf[-20:] == original[-20:]  # the EOF record, untouched
+    assert NAME.decode().encode("utf-16-le") in original
+    assert NAME.decode().encode("utf-16-le") not in emf
 
 
 def test_a_docx_keeps_its_web_links_and_its_cleaned_embedded_workbook() -> None:

@@ -11,26 +11,33 @@ from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 
 
-def user_create(*, email: str, password: str, display_name: str, language: str = "") -> User:
-    """Create an account. The email is compared case-insensitively.
-
-    ``language`` is the interface language the person signed up in, kept as their preference.
-    """
+def _sign_up_checked(*, email: str, password: str, display_name: str) -> str:
+    """The address, normalized, once it and the password pass the rules that do not depend on
+    whether an account has it (so answering them reveals nothing about accounts)."""
     email = User.objects.normalize_email(email.strip()).lower()
     if not email or "@" not in email:
         raise ValidationFailed(_("Enter a valid email address."), problems={"email": "invalid"})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationFailed(
-            _("An account with this email address already exists."),
-            code="email_taken",
-            problems={"email": "taken"},
-        )
     candidate = User(email=email, display_name=display_name.strip())
     try:
         password_validation.validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), code="weak_password",
                                problems={"password": "weak"}) from exc
+    return email
+
+
+def user_create(*, email: str, password: str, display_name: str, language: str = "") -> User:
+    """Create an account. The email is compared case-insensitively.
+
+    ``language`` is the interface language the person signed up in, kept as their preference.
+    """
+    email = _sign_up_checked(email=email, password=password, display_name=display_name)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(
+            _("An account with this email address already exists."),
+            code="email_taken",
+            problems={"email": "taken"},
+        )
     with transaction.atomic():
         user = User.objects.create_user(email, password, display_name=display_name.strip(),
                                         language=language if _is_supported(language) else "")
@@ -120,15 +127,7 @@ def sign_up_request(*, email: str, password: str, display_name: str, language: s
 
     from microcred.issuance.key_sealing import seal
 
-    email = User.objects.normalize_email(email.strip()).lower()
-    if not email or "@" not in email:
-        raise ValidationFailed(_("Enter a valid email address."), problems={"email": "invalid"})
-    candidate = User(email=email, display_name=display_name.strip())
-    try:
-        password_validation.validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), code="weak_password",
-                               problems={"password": "weak"}) from exc
+    email = _sign_up_checked(email=email, password=password, display_name=display_name)
     if User.objects.filter(email__iexact=email).exists():
         send_mail(
             _("Someone tried to sign up with your email address"),

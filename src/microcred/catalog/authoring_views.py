@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.catalog.achievement import achievement_for
-from microcred.catalog.badges import badge_image_bytes
 from microcred.catalog.forms import (
     BadgeForm,
     CriterionFormSet,
@@ -51,6 +50,7 @@ from microcred.catalog.services import (
     micro_credential_write,
 )
 from microcred.catalog.spec import CriterionText, MicroCredentialSpec, PartText, TranslationSpec
+from microcred.catalog.views import badge_response
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import user_has_role
@@ -263,15 +263,7 @@ def author_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def author_badge(request: HttpRequest, public_id: str) -> HttpResponse:
     """The badge image as it is now: the cleaned upload, or the generated one."""
-    mc = _authored(request, public_id)
-    body, kind = badge_image_bytes(mc)
-    response = HttpResponse(body, content_type=kind)
-    # Even a cleaned SVG is shown as an image only: no script, no loads, no framing.
-    response["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
-                                           "sandbox")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return badge_response(_authored(request, public_id), cache="private, no-cache")
 
 
 @login_required

@@ -35,12 +35,13 @@ from typing import Any, Protocol
 import rfc8785
 
 from ._internal import ld_signatures, vc_di_ecdsa
+from ._internal.proof_values import method_key, proof_value_signature
 from .did import Resolver, VerificationMethod
 from .documentloader import DocumentLoader
 from .errors import InputError, ProofError, VCError
 from .jsonld import canonicalize
-from .keys import Ed25519Multikey, Ed25519PublicMultikey, PublicKey, public_key_from_jwk
-from .multibase import decode_base58btc, encode_base58btc
+from .keys import Ed25519Multikey, Ed25519PublicMultikey, PublicKey
+from .multibase import encode_base58btc
 
 __all__ = [
     "CRYPTOSUITES",
@@ -344,21 +345,10 @@ class _EddsaSuite:
         self.name = name
 
     def signature(self, proof: Mapping[str, Any]) -> bytes:
-        value = proof.get("proofValue")
-        if not isinstance(value, str):
-            raise ProofError("the proof has no proofValue", code="malformed_proof")
-        signature = decode_base58btc(value, what="proofValue")
-        if len(signature) != 64:
-            raise ProofError("an Ed25519 signature has 64 bytes", code="malformed_proof")
-        return signature
+        return proof_value_signature(proof, (64,), "an Ed25519 signature has 64 bytes")
 
     def public_key(self, method: VerificationMethod) -> PublicKey:
-        key = public_key_from_jwk(method.key) if isinstance(method.key, Mapping) else method.key
-        if not isinstance(key, Ed25519PublicMultikey):
-            raise ProofError(
-                f"verification method {method.id} is not an Ed25519 key", code="wrong_key_type"
-            )
-        return key
+        return method_key(method, Ed25519PublicMultikey, "an Ed25519 key")
 
     def verify(
         self,

@@ -96,12 +96,7 @@ class Ed25519PublicMultikey:
 
     def multikey_document(self, id: str, controller: str) -> dict[str, Any]:
         """A ``Multikey`` verification method object for a DID or controller document."""
-        return {
-            "id": id,
-            "type": "Multikey",
-            "controller": controller,
-            "publicKeyMultibase": self.public_multibase,
-        }
+        return _multikey_document(id, controller, self.public_multibase)
 
 
 # Every verification decodes the issuer's key from base58 and writes its did:key back: both are
@@ -314,15 +309,21 @@ class EcdsaPublicMultikey:
         return True
 
     def multikey_document(self, id: str, controller: str) -> dict[str, Any]:
-        return {
-            "id": id,
-            "type": "Multikey",
-            "controller": controller,
-            "publicKeyMultibase": self.public_multibase,
-        }
+        """A ``Multikey`` verification method object for a DID or controller document."""
+        return _multikey_document(id, controller, self.public_multibase)
 
 
 PublicKey = Ed25519PublicMultikey | EcdsaPublicMultikey
+
+
+def _multikey_document(id: str, controller: str, public_multibase: str) -> dict[str, Any]:
+    """Controlled Identifiers 1.0, section 2.2.2 (Multikey)."""
+    return {
+        "id": id,
+        "type": "Multikey",
+        "controller": controller,
+        "publicKeyMultibase": public_multibase,
+    }
 
 
 @lru_cache(maxsize=1024)

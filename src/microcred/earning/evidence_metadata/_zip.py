@@ -7,7 +7,8 @@ are dropped, since they are metadata too (the time and the machine of the last s
 
 Whatever the format, two kinds of entry carry metadata of their own (``clean_member``): images
 (a DOCX's ``word/media``, an ODF's ``Pictures/``, thumbnails), re-encoded from their pixels
-with ``evidence_files.strip_embedded_image``, EXIF, GPS and comments gone; and documents
+with ``evidence_files.strip_embedded_image``, EXIF, GPS and comments gone (SVG and EMF
+pictures lose their metadata in ``_vector``); and documents
 embedded in the document (a chart's workbook, an OLE object, a PDF), cleaned by their own
 stripper in turn, to a bounded depth, or refused when they cannot be.
 """
@@ -25,6 +26,7 @@ from microcred.earning.evidence_files import (
     embedded_image_format,
     strip_embedded_image,
 )
+from microcred.earning.evidence_metadata import _vector
 
 MAX_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -45,6 +47,10 @@ def clean_member(content: bytes, depth: int) -> bytes:
         from microcred.earning.evidence_metadata import strip_embedded_document
 
         return strip_embedded_document(content, depth + 1)
+    if _vector.is_svg(content):
+        return _vector.strip_svg(content)
+    if _vector.is_emf(content):
+        return _vector.strip_emf(content)
     return content
 
 

@@ -28,8 +28,8 @@ from ..did import VerificationMethod
 from ..documentloader import DocumentLoader
 from ..errors import ProofError
 from ..jsonld import canonicalize
-from ..keys import Ed25519PublicMultikey, PublicKey, public_key_from_jwk
-from ..multibase import decode_base58btc
+from ..keys import Ed25519PublicMultikey, PublicKey
+from .proof_values import method_key, proof_value_signature
 
 __all__ = ["PROOF_TYPES", "Ed25519Signature2018", "Ed25519Signature2020"]
 
@@ -52,32 +52,14 @@ def hash_data(
     )
 
 
-def _ed25519_key(method: VerificationMethod, suite: str) -> PublicKey:
-    key = method.key
-    if isinstance(key, Mapping):
-        key = public_key_from_jwk(key)
-    if not isinstance(key, Ed25519PublicMultikey):
-        raise ProofError(
-            f"verification method {method.id} is not an Ed25519 key, which {suite} needs",
-            code="wrong_key_type",
-        )
-    return key
-
-
 class Ed25519Signature2020:
     name = "Ed25519Signature2020"
 
     def signature(self, proof: Mapping[str, Any]) -> bytes:
-        value = proof.get("proofValue")
-        if not isinstance(value, str):
-            raise ProofError("the proof has no proofValue", code="malformed_proof")
-        signature = decode_base58btc(value, what="proofValue")
-        if len(signature) != 64:
-            raise ProofError("an Ed25519 signature has 64 bytes", code="malformed_proof")
-        return signature
+        return proof_value_signature(proof, (64,), "an Ed25519 signature has 64 bytes")
 
     def public_key(self, method: VerificationMethod) -> PublicKey:
-        return _ed25519_key(method, self.name)
+        return method_key(method, Ed25519PublicMultikey, f"an Ed25519 key, which {self.name} needs")
 
     def verify(
         self,
@@ -126,7 +108,7 @@ class Ed25519Signature2018:
         return signature
 
     def public_key(self, method: VerificationMethod) -> PublicKey:
-        return _ed25519_key(method, self.name)
+        return method_key(method, Ed25519PublicMultikey, f"an Ed25519 key, which {self.name} needs")
 
     def verify(
         self,

@@ -23,10 +23,10 @@ import rfc8785
 
 from ..did import VerificationMethod
 from ..documentloader import DocumentLoader
-from ..errors import InputError, ProofError
+from ..errors import InputError
 from ..jsonld import canonicalize
-from ..keys import EcdsaPublicMultikey, PublicKey, public_key_from_jwk
-from ..multibase import decode_base58btc
+from ..keys import EcdsaPublicMultikey, PublicKey
+from .proof_values import method_key, proof_value_signature
 
 __all__ = ["CRYPTOSUITES", "EcdsaSuite"]
 
@@ -49,28 +49,14 @@ class EcdsaSuite:
         self.name = cryptosuite
 
     def signature(self, proof: Mapping[str, Any]) -> bytes:
-        value = proof.get("proofValue")
-        if not isinstance(value, str):
-            raise ProofError("the proof has no proofValue", code="malformed_proof")
-        signature = decode_base58btc(value, what="proofValue")
-        if len(signature) not in (64, 96):
-            raise ProofError(
-                "an ECDSA signature (r ‖ s) has 64 bytes (P-256) or 96 bytes (P-384)",
-                code="malformed_proof",
-            )
-        return signature
+        return proof_value_signature(
+            proof, (64, 96), "an ECDSA signature (r ‖ s) has 64 bytes (P-256) or 96 bytes (P-384)"
+        )
 
     def public_key(self, method: VerificationMethod) -> PublicKey:
-        key = method.key
-        if isinstance(key, Mapping):  # a JsonWebKey (did:jwk, for example)
-            key = public_key_from_jwk(key)
-        if not isinstance(key, EcdsaPublicMultikey):
-            raise ProofError(
-                f"verification method {method.id} is not a P-256 or P-384 key, which "
-                f"{self.name} needs",
-                code="wrong_key_type",
-            )
-        return key
+        return method_key(
+            method, EcdsaPublicMultikey, f"a P-256 or P-384 key, which {self.name} needs"
+        )
 
     def hash_data(
         self,
