@@ -208,3 +208,47 @@ def test_the_public_verifier_reads_a_presentation(client: Client) -> None:
     html = client.post(reverse("verification:verify"),
                        {"credential_text": json.dumps(forged)}).content.decode()
     assert "Not verified: a check failed" in html
+
+
+def _signed_at_site(site: IssuerSite) -> tuple[str, str]:
+    """A signed OB 2.0 assertion whose key, badge class and issuer the fake site serves, and
+    a copy with its payload changed under the same signature."""
+    from tests.vc.test_ob2_signed import ob2_signed_site
+
+    token, tampered, documents = ob2_signed_site()
+    for url, document in documents.items():
+        site.put(url, document)
+    return token, tampered
+
+
+def test_the_public_verifier_reads_a_signed_ob2_assertion(client: Client,
+                                                          site: IssuerSite) -> None:
+    token, tampered = _signed_at_site(site)
+    html = client.post(reverse("verification:verify"), {"credential_text": token}
+                       ).content.decode()
+    assert "Verified: every check passed" in html and "Soil Sampling" in html
+    assert "kid" not in html
+    html = client.post(reverse("verification:verify"), {"credential_text": tampered}
+                       ).content.decode()
+    assert "Verified: every check passed" not in html
+
+
+def test_the_vc_api_reads_a_signed_ob2_assertion_in_its_envelope(client: Client,
+                                                                 site: IssuerSite) -> None:
+    token, tampered = _signed_at_site(site)
+
+    def verify(jws_text: str) -> Any:
+        envelope = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": "EnvelopedVerifiableCredential",
+                    "id": f"data:application/jwt,{jws_text}"}
+        return client.post("/credentials/verify",
+                           data=json.dumps({"verifiableCredential": envelope}),
+                           content_type="application/json")
+
+    good = verify(token)
+    assert good.status_code == 200, good.json()
+    assert good.json()["verdict"] == "passed" and "proof" in good.json()["checks"]
+    assert good.json()["issuerKnown"]["confirmed"] is False
+    bad = verify(tampered)
+    assert bad.status_code == 400
+    assert any(error.startswith("proof:") for error in bad.json()["errors"])

@@ -307,8 +307,11 @@ def test_stack_credential_verifies_and_its_achievement_lists_the_members(
     document = json.loads(credential.signed_json)
     assert "OpenBadgeCredential" in document["type"]
     assert document["name"] == stack.title
-    assert {e["statusPurpose"] for e in document["credentialStatus"]} == {"revocation",
-                                                                         "suspension"}
+    # One entry for revocation and suspension (OB 3.0 allows one credentialStatus object).
+    status = document["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "message"
+    assert [m["message"] for m in status["statusMessage"]][:3] == ["valid", "revoked",
+                                                                    "suspended"]
     achievement = document["credentialSubject"]["achievement"]
     assert achievement["id"] == stack_achievement_id(stack)
     assert achievement["achievementType"] == "Certification"

@@ -239,3 +239,70 @@ def test_help_is_available_for_every_command():
                     "present", "verify-presentation"):
         result = run(command, "--help")
         assert result.returncode == 0 and b"usage:" in result.stdout
+
+
+def test_verify_with_a_status_list_given_by_the_url_the_credential_cites(
+    badge_file, key_file, tmp_path
+):
+    """``--status-list URL=FILE``: the list at the URL the credential cites, whatever its own
+    ``id`` says, checked offline."""
+    from microcred.vc.data_integrity import sign
+    from microcred.vc.keys import load_key
+    from microcred.vc.status_list import StatusList, status_entry, status_list_credential
+
+    key = load_key(read_json(key_file))
+    cited = "https://badges.example.org/status/9"
+    badge = read_json(badge_file)
+    badge["credentialStatus"] = status_entry(list_credential_url=cited, index=12,
+                                             purpose="revocation")
+    signed = tmp_path / "signed.json"
+    signed.write_text(json.dumps(sign(badge, key=key)))
+    files = {}
+    for name, revoked in (("revoked", True), ("fine", False)):
+        bits = StatusList()
+        if revoked:
+            bits.set(12)
+        listed = status_list_credential(id="https://badges.example.org/lists/nine",
+                                        issuer=key.did, purpose="revocation",
+                                        encoded_list=bits.encode(),
+                                        valid_from="2026-01-01T00:00:00Z")
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(json.dumps(sign(listed, key=key)))
+
+    offline = run("verify", str(signed))
+    assert offline.returncode == 1 and b"unknown" in offline.stdout
+    revoked = run("verify", "--status-list", f"{cited}={files['revoked']}", str(signed))
+    assert revoked.returncode == 1, revoked.stdout.decode()
+    assert b"FAILED   status    The credential has been revoked." in revoked.stdout
+    fine = run("verify", "--status-list", f"{cited}={files['fine']}", str(signed))
+    assert fine.returncode == 0, fine.stdout.decode()
+    # A bare FILE stands for the URL in its own id, which is not the one cited here.
+    assert run("verify", "--status-list", str(files["revoked"]), str(signed)).returncode == 1
+    missing = run("verify", "--status-list", f"{cited}={tmp_path / 'nope.json'}", str(signed))
+    assert missing.returncode == 2 and b"cannot read status list" in missing.stderr
+    helped = run("verify", "--help").stdout.decode()
+    assert "--status-list URL=FILE" in helped and "--ob2-document URL=FILE" in helped
+
+
+def test_verify_reads_a_signed_open_badges_2_assertion(tmp_path):
+    """An OB 2.0 signed assertion (a compact JWS) goes to the OB 2.0 verifier, its key the
+    CryptographicKey at ``verification.creator``, here supplied offline."""
+    from .test_ob2_signed import ob2_signed_site
+
+    token, tampered, documents = ob2_signed_site()
+    args = []
+    for url, document in documents.items():
+        path = tmp_path / (url.rsplit("/", 1)[1] + ".json")
+        path.write_text(json.dumps(document))
+        args += ["--ob2-document", f"{url}={path}"]
+    (tmp_path / "badge.jws").write_text(token)
+    (tmp_path / "tampered.jws").write_text(tampered)
+    good = run("verify", *args, str(tmp_path / "badge.jws"))
+    assert good.returncode == 0, good.stdout.decode()
+    assert b"Read a signed Open Badges 2.0 assertion" in good.stdout
+    assert b"The RS256 signature is valid" in good.stdout
+    assert b"neither 'kid' nor 'jwk'" not in good.stdout
+    bad = run("verify", *args, str(tmp_path / "tampered.jws"))
+    assert bad.returncode == 1 and b"FAILED   proof" in bad.stdout
+    offline = run("verify", str(tmp_path / "badge.jws"))  # the key is on the issuer's site
+    assert offline.returncode == 1 and b"unknown  proof" in offline.stdout

@@ -570,7 +570,8 @@ def test_a_broken_encoded_list_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("entry", "code"),
     [
-        ({"type": "StatusList2021Entry"}, "unsupported_status_type"),
+        ({"type": "RevocationList2020Status"}, "unsupported_status_type"),
+        ({"type": "StatusList2021Entry"}, "status_verification_error"),  # not a 2021 list
         ({"statusPurpose": "custom"}, "unsupported_purpose"),
         ({"statusPurpose": 7}, "malformed_value_error"),
         ({"statusListCredential": None}, "malformed_value_error"),

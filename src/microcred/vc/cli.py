@@ -183,20 +183,57 @@ def _parse_now(value: str | None) -> datetime | None:
     return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
+def _url_file(pair: str) -> tuple[str | None, str]:
+    """``URL=FILE`` as (URL, FILE); a bare ``FILE`` (no ``scheme://`` before an ``=``) as
+    (None, FILE)."""
+    url, sep, file = pair.partition("=")
+    if sep and "://" in url and file:
+        return url, file
+    return None, pair
+
+
+def _status_lists(pairs: Sequence[str]) -> dict[str, Any]:
+    """``--status-list``: ``URL=FILE`` is the list the credentials cite at URL (whatever its
+    own ``id``); a bare ``FILE`` is keyed by the list's ``id``."""
+    status_lists: dict[str, Any] = {}
+    for pair in pairs:
+        url, path = _url_file(pair)
+        document = _read_json(path, what="status list")
+        if not isinstance(document, dict):
+            raise InputError(f"status list {path} is not a JSON object", code="invalid_status_list")
+        if url is None:
+            if not isinstance(document.get("id"), str):
+                raise InputError(
+                    f"status list {path} has no 'id': give it as URL={path}",
+                    code="invalid_status_list",
+                )
+            url = document["id"]
+        status_lists[url] = document
+    return status_lists
+
+
+def _ob2_documents(pairs: Sequence[str]) -> dict[str, Any]:
+    documents: dict[str, Any] = {}
+    for pair in pairs:
+        url, path = _url_file(pair)
+        if url is None:
+            raise _Usage(f"--ob2-document takes URL=FILE, not '{pair}'")
+        document = _read_json(path, what="document")
+        if not isinstance(document, dict):
+            raise InputError(f"{path} is not a JSON object", code="not_an_object")
+        documents[url] = document
+    return documents
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verifier import VerifyOptions, verify_report
 
-    status_lists: dict[str, Any] = {}
-    for path in args.status_list:
-        document = _read_json(path, what="status list")
-        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-            raise InputError(f"status list {path} has no 'id'", code="invalid_status_list")
-        status_lists[document["id"]] = document
     options = VerifyOptions(
         now=_parse_now(args.now),
         allow_network=args.allow_network,
-        status_lists=status_lists,
+        status_lists=_status_lists(args.status_list),
         loader=_contexts(args.context),
+        ob2_documents=_ob2_documents(args.ob2_document),
     )
     reports = []
     for path in args.files:
@@ -482,8 +519,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--status-list",
         action="append",
         default=[],
-        metavar="FILE",
-        help="a status list credential to check status against (repeatable)",
+        metavar="URL=FILE",
+        help="the status list credential at URL (the statusListCredential the credentials "
+        "cite), read from FILE instead of fetched; a bare FILE stands for the URL in its own "
+        "'id' (repeatable)",
+    )
+    p.add_argument(
+        "--ob2-document",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="an Open Badges 2.0 document (a signed assertion's CryptographicKey, its badge "
+        "class, issuer profile or revocation list) read from FILE instead of fetched "
+        "(repeatable)",
     )
     p.add_argument("--context", action="append", default=[], metavar="URL=FILE")
     p.add_argument("--now", metavar="ISO", help="check validity at this time")

@@ -52,6 +52,7 @@ __all__ = [
     "Ob2Options",
     "Ob2Report",
     "is_ob2",
+    "looks_like_assertion",
     "parse_ob2_date",
     "recipient_matches",
     "verify_ob2",
@@ -115,7 +116,9 @@ def _types(document: Mapping[str, Any]) -> list[Any]:
     return kind if isinstance(kind, list) else [kind]
 
 
-def _looks_like_assertion(document: Any) -> bool:
+def looks_like_assertion(document: Any) -> bool:
+    """Whether a JSON object is an Open Badges 2.0 ``Assertion`` (its type, its context, or
+    the ``recipient`` and ``badge`` every assertion has)."""
     if not isinstance(document, Mapping):
         return False
     if "Assertion" in _types(document):
@@ -132,16 +135,16 @@ def is_ob2(data: bytes | str | Mapping[str, Any]) -> bool:
     except VCError:
         return False
     if text is None:
-        return isinstance(data, Mapping) and _looks_like_assertion(data)
+        return isinstance(data, Mapping) and looks_like_assertion(data)
     text = text.strip()
     if text.startswith("{"):
         try:
-            return _looks_like_assertion(parse_json(text.encode("utf-8"), what="the input"))
+            return looks_like_assertion(parse_json(text.encode("utf-8"), what="the input"))
         except VCError:
             return False
     if jose.is_compact_jws(text):
         try:
-            return _looks_like_assertion(jose.decode(text)[1])
+            return looks_like_assertion(jose.decode(text)[1])
         except VCError:
             return False
     return _carrier in ("png", "svg") and text.startswith("https://")
@@ -575,7 +578,7 @@ def verify_ob2(
         report.checks.append(Check.of("format", "failed", "format.unreadable",
                                       {"code": exc.code}, reason=exc.message.rstrip(".")))
         return report
-    if not _looks_like_assertion(assertion):
+    if not looks_like_assertion(assertion):
         report.checks.append(Check.of("format", "failed", "format.ob2_not_an_assertion"))
         return report
     report.carrier = "jws" if token and carrier == "json" else carrier

@@ -1,5 +1,10 @@
 """W3C Bitstring Status List v1.0: the bitstring, its credential, entries and the status check.
 
+Its predecessor, the W3C CCG's VC Status List 2021 (``StatusList2021Entry`` pointing at a
+``StatusList2021Credential`` whose ``StatusList2021`` subject holds the same GZIP bitstring,
+base64 without the multibase ``u``), is still in credentials from earlier issuers: it is read
+(never written) with the same check, one bit per credential, for revocation or suspension.
+
 Why a bitstring: anyone can check whether a credential was revoked or suspended by fetching one
 list that covers many credentials, so the issuer cannot tell which credential is being checked
 (herd privacy, spec section 1.1 and section 6.1). That privacy only holds when lists are large
@@ -32,7 +37,9 @@ from .errors import InputError, KeyFormatError, StatusListError
 from .multibase import decode_base64url, encode_base64url
 
 __all__ = [
+    "ENTRY_TYPES",
     "MIN_ENTRIES",
+    "STATUS_LIST_2021_CONTEXT",
     "MAX_LIST_BYTES",
     "MAX_STATUS_SIZE",
     "READ_PURPOSES",
@@ -46,6 +53,7 @@ __all__ = [
     "status_list_credential",
     "status_entry",
     "check_status",
+    "decode_2021",
 ]
 
 #: Section 3.2 step 2 (and section 6.1): fewer entries than this gives too small a crowd to hide in.
@@ -92,6 +100,13 @@ _MESSAGE_MEANINGS: Final = {
 }
 
 _VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+#: The W3C CCG VC Status List 2021 context (``StatusList2021Entry``).
+STATUS_LIST_2021_CONTEXT: Final = "https://w3id.org/vc/status-list/2021/v1"
+#: The entry types this module reads, by the kind of list each points at.
+ENTRY_TYPES: Final = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "2021"}
+#: Status List 2021 defines only these two purposes (section 2.1, ``statusPurpose``).
+_PURPOSES_2021: Final = frozenset({"revocation", "suspension"})
+_BASE64_2021 = re.compile(r"[A-Za-z0-9+/_-]+=*")
 _INFLATE_STEP: Final = 1024 * 1024
 _BASE64URL_BODY = re.compile(r"[A-Za-z0-9_-]+")
 _DECIMAL_INDEX = re.compile(r"[0-9]{1,19}")
@@ -273,6 +288,24 @@ class StatusList:
                 code="status_list_length_error",
             )
         return cls._wrap(bits, size)
+
+
+def decode_2021(encoded: object, *, max_bytes: int = MAX_LIST_BYTES) -> StatusList:
+    """Expand a Status List 2021 ``encodedList``: the GZIP bitstring in base64 (VC Status List
+    2021, section 2.2). The 2021 text says base64 without naming the alphabet, and issuers wrote
+    both; Bitstring Status List later added the multibase ``u``. All of them are read, with or
+    without padding, and the 16 KB (131,072 entry) minimum still holds."""
+    if not isinstance(encoded, str) or not encoded:
+        raise StatusListError("encodedList must be a base64 string", code="malformed_value_error")
+    # GZIP data starts 1f 8b, "H4s" in base64: a leading "u" can only be the multibase prefix.
+    body = encoded.removeprefix("u")
+    if not _BASE64_2021.fullmatch(body):
+        raise StatusListError(
+            "encodedList holds characters outside the base64 alphabets.",
+            code="malformed_value_error",
+        )
+    url_safe = body.rstrip("=").replace("+", "-").replace("/", "_")
+    return StatusList.decode("u" + url_safe, max_bytes=max_bytes)
 
 
 def _gunzip_bounded(data: bytes, max_bytes: int) -> bytearray:
@@ -658,6 +691,8 @@ class _Entry:
     size: int
     list_url: str
     messages: dict[int, str] | None
+    #: ``bitstring`` (Bitstring Status List 1.0) or ``2021`` (VC Status List 2021).
+    kind: str = "bitstring"
 
 
 def _types(value: object) -> list[object]:
@@ -667,20 +702,26 @@ def _types(value: object) -> list[object]:
 def _parse_entry(entry: object) -> _Entry:
     if not isinstance(entry, Mapping):
         raise StatusListError("credentialStatus is not an object", code="malformed_value_error")
-    if "BitstringStatusListEntry" not in _types(entry.get("type")):
+    kinds = [ENTRY_TYPES[t] for t in _types(entry.get("type")) if t in ENTRY_TYPES]
+    if not kinds:
         raise StatusListError(
-            f"The status entry has type {entry.get('type')!r}, not BitstringStatusListEntry",
+            f"The status entry has type {entry.get('type')!r}, not BitstringStatusListEntry "
+            "or StatusList2021Entry",
             code="unsupported_status_type",
         )
+    kind = kinds[0]
     purpose = entry.get("statusPurpose")
     if not isinstance(purpose, str) or not purpose:
         raise StatusListError("The status entry has no statusPurpose", code="malformed_value_error")
-    if purpose not in READ_PURPOSES:
+    if purpose not in (READ_PURPOSES if kind == "bitstring" else _PURPOSES_2021):
         raise StatusListError(
             f"The status purpose {purpose!r} is not one this verifier understands",
             code="unsupported_purpose",
         )
     raw_index = entry.get("statusListIndex")
+    if kind == "2021" and isinstance(raw_index, int) and not isinstance(raw_index, bool):
+        raw_index = str(raw_index)  # 2021 says a string; some issuers wrote a number (a
+        # negative one fails the pattern below)
     if not isinstance(raw_index, str) or not _DECIMAL_INDEX.fullmatch(raw_index):
         raise StatusListError(
             f"statusListIndex must be a base-10 string, got {raw_index!r}",
@@ -691,6 +732,8 @@ def _parse_entry(entry: object) -> _Entry:
         raise StatusListError(
             "The status entry's statusListCredential is not a URL", code="malformed_value_error"
         )
+    if kind == "2021":  # one bit per credential, no messages (VC Status List 2021, 2.1)
+        return _Entry(purpose, int(raw_index), 1, list_url, None, kind)
     size = entry.get("statusSize", 1)
     if not _is_int(size) or not 1 <= size <= MAX_STATUS_SIZE:
         raise StatusListError(
@@ -708,26 +751,32 @@ def _parse_entry(entry: object) -> _Entry:
 
 
 def _parse_list_credential(
-    credential: object, entry: _Entry, now: datetime
+    credential: object, entry: _Entry, now: datetime, *, dereferenced: bool = False
 ) -> tuple[str, list[str]]:
     """Return (encodedList, statusPurposes) after the section 2.2 structure checks."""
     if not isinstance(credential, Mapping):
         raise StatusListError(
             "The status list credential is not an object", code="malformed_value_error"
         )
-    if "BitstringStatusListCredential" not in _types(credential.get("type")):
+    credential_type, subject_type = (
+        ("BitstringStatusListCredential", "BitstringStatusList")
+        if entry.kind == "bitstring"
+        else ("StatusList2021Credential", "StatusList2021")
+    )
+    if credential_type not in _types(credential.get("type")):
         raise StatusListError(
-            "The status list credential is not a BitstringStatusListCredential",
+            f"The status list credential is not a {credential_type}",
             code="status_verification_error",
         )
     list_id = credential.get("id")
-    if list_id is not None and list_id != entry.list_url:
+    if list_id is not None and list_id != entry.list_url and not dereferenced:
         raise StatusListError(
             f"The status list credential's id {list_id!r} is not the statusListCredential "
             f"{entry.list_url!r} named by the entry",
             code="status_verification_error",
         )
-    for name in ("validFrom", "validUntil"):
+    # VC 1.1 lists (Status List 2021) say issuanceDate and expirationDate.
+    for name in ("validFrom", "issuanceDate", "validUntil", "expirationDate"):
         raw = credential.get(name)
         if raw is None:
             continue
@@ -737,20 +786,20 @@ def _parse_list_credential(
                 f"The status list credential's {name} is not a date-time with a time zone",
                 code="malformed_value_error",
             )
-        if name == "validFrom" and now < moment:
+        if name in ("validFrom", "issuanceDate") and now < moment:
             raise StatusListError(
                 "The status list credential is not valid yet", code="status_verification_error"
             )
-        if name == "validUntil" and now > moment:
+        if name in ("validUntil", "expirationDate") and now > moment:
             raise StatusListError(
                 "The status list credential has expired", code="status_verification_error"
             )
     subject = credential.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
         subject = subject[0]
-    if not isinstance(subject, Mapping) or "BitstringStatusList" not in _types(subject.get("type")):
+    if not isinstance(subject, Mapping) or subject_type not in _types(subject.get("type")):
         raise StatusListError(
-            "The status list credential's subject is not a BitstringStatusList",
+            f"The status list credential's subject is not a {subject_type}",
             code="malformed_value_error",
         )
     purposes = _types(subject.get("statusPurpose"))
@@ -782,8 +831,15 @@ def check_status(
     *,
     list_verified: bool | None = None,
     now: datetime | None = None,
+    dereferenced: bool = False,
 ) -> StatusResult:
-    """Run the section 3.2 validate algorithm for one ``BitstringStatusListEntry``.
+    """Run the section 3.2 validate algorithm for one ``BitstringStatusListEntry`` (or
+    ``StatusList2021Entry``, whose list is read the same way).
+
+    ``dereferenced`` says the caller got ``list_credential`` from the entry's own
+    ``statusListCredential`` URL: the list is then the one the credential cites whatever its
+    ``id`` says (section 3.2 dereferences the URL; it does not compare ids), as other verifiers
+    read it. Otherwise its ``id``, when it has one, must be that URL.
 
     ``list_credential`` is the dereferenced status list credential, or ``None`` when it could not
     be fetched: that is STATUS_RETRIEVAL_ERROR and the outcome is ``unknown``, never "not
@@ -811,14 +867,21 @@ def check_status(
                 code="status_verification_error",
             )
         moment = now if now is not None else datetime.now(UTC)
-        encoded, list_purposes = _parse_list_credential(list_credential, parsed, moment)
+        encoded, list_purposes = _parse_list_credential(
+            list_credential, parsed, moment, dereferenced=dereferenced
+        )
         if parsed.purpose not in list_purposes:
             raise StatusListError(
                 f"The status list is for {', '.join(list_purposes)}, "
                 f"not {parsed.purpose} as the credential says",
                 code="status_verification_error",
             )
-        value = StatusList.decode(encoded, status_size=parsed.size).get(parsed.index)
+        bits = (
+            StatusList.decode(encoded, status_size=parsed.size)
+            if parsed.kind == "bitstring"
+            else decode_2021(encoded)
+        )
+        value = bits.get(parsed.index)
     except StatusListError as exc:
         reason = exc.message.rstrip(".")
         subject = _UNKNOWN_SUBJECT.get(purpose, "the credential's status")

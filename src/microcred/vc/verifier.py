@@ -22,7 +22,9 @@ from deeper in the library (an error's message); the others are identifiers, dat
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -37,12 +39,14 @@ from .documentloader import DocumentLoader
 from .errors import InputError, ResolutionError, VCError, VerificationFailed
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
-from .status_list import StatusResult, check_status
+from .status_list import ENTRY_TYPES, StatusResult, check_status
 
 __all__ = [
     "MESSAGES",
+    "STATUS_LIST_CACHE",
     "Check",
     "Report",
+    "StatusListCache",
     "VerifyOptions",
     "message_text",
     "verify",
@@ -442,6 +446,13 @@ class VerifyOptions:
     #: fetch also has its own deadline, ``fetch.DEFAULT_TIMEOUT``): a credential citing many
     #: lists on slow servers cannot hold the caller for longer.
     network_budget: float = 15.0
+    #: Where status lists fetched over the network are kept between verifications (``None``:
+    #: nowhere, every verification fetches). Lists the caller supplies are never cached.
+    status_list_cache: StatusListCache | None = field(default_factory=lambda: STATUS_LIST_CACHE)
+    #: Open Badges 2.0 documents the caller already has (signing keys, badge classes, issuer
+    #: profiles, revocation lists), by URL: a signed OB 2.0 assertion is checked against them
+    #: before the network (:class:`microcred.vc.ob2.Ob2Options` ``documents``).
+    ob2_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def make_resolver(self) -> Resolver:
         if isinstance(self.resolver, Resolver):
@@ -476,7 +487,8 @@ def _read(
 ) -> tuple[Any, str]:
     """(credential or compact JWS, carrier) from any accepted input."""
     if isinstance(data, Mapping):
-        return dict(data), "json"
+        token = _enveloped_jws(data)
+        return (token, "jwt") if token is not None else (dict(data), "json")
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw) > options.max_bytes:
         raise InputError(
@@ -501,7 +513,62 @@ def _read(
     text = raw.decode("utf-8", errors="replace").strip()
     if jose.is_compact_jws(text):
         return text, "jwt" if carrier == "json" else carrier
-    return parse_json(raw, what=what), carrier
+    document = parse_json(raw, what=what)
+    token = _enveloped_jws(document) if isinstance(document, Mapping) else None
+    if token is not None and carrier == "json":
+        return token, "jwt"
+    return document, carrier
+
+
+#: The data URLs of an ``EnvelopedVerifiableCredential`` that carry a compact JWS (VC 2.0,
+#: section 4.13; VC-JOSE-COSE's ``application/vc+jwt``; plain ``application/jwt`` for an Open
+#: Badges 2.0 signed assertion, which has no media type of its own).
+_ENVELOPED_JWS = ("data:application/vc+jwt,", "data:application/jwt,")
+
+
+def _enveloped_jws(document: Mapping[str, Any]) -> str | None:
+    """The compact JWS in an ``EnvelopedVerifiableCredential``, so that a JSON-only interface
+    (VC-API's ``verifiableCredential``) can carry a JWT-secured credential."""
+    kind = document.get("type")
+    if "EnvelopedVerifiableCredential" not in (kind if isinstance(kind, list) else [kind]):
+        return None
+    ident = document.get("id")
+    for prefix in _ENVELOPED_JWS:
+        if isinstance(ident, str) and ident.startswith(prefix):
+            token = ident[len(prefix) :]
+            return token if jose.is_compact_jws(token) else None
+    return None
+
+
+def _is_ob2_assertion(token: str) -> bool:
+    """Whether a compact JWS is an Open Badges 2.0 signed assertion (its payload an
+    ``Assertion``, OB 2.0 section "Signed Badges") rather than a VC-JOSE credential."""
+    from . import ob2
+
+    try:
+        payload = jose.decode(token)[1]
+    except VCError:
+        return False
+    return "vc" not in payload and ob2.looks_like_assertion(payload)
+
+
+def _verify_ob2(token: str, options: VerifyOptions, source: str | None) -> Report:
+    """An Open Badges 2.0 signed assertion, checked by :mod:`microcred.vc.ob2` with what the
+    options allow: its key is the ``CryptographicKey`` at ``verification.creator``."""
+    from . import ob2
+
+    return ob2.verify_ob2(
+        token,
+        ob2.Ob2Options(
+            now=options.now,
+            allow_network=options.allow_network,
+            allow_private_addresses=options.allow_private_addresses,
+            documents=options.ob2_documents,
+            url_guard=options.url_guard,
+            timeout=min(_fetch.DEFAULT_TIMEOUT, options.network_budget),
+        ),
+        source=source,
+    )
 
 
 def verify_report(
@@ -518,6 +585,8 @@ def verify_report(
     except VCError as exc:
         report.checks.append(_unreadable(exc))
         return report
+    if isinstance(parsed, str) and carrier == "jwt" and _is_ob2_assertion(parsed):
+        return _verify_ob2(parsed, options, source)
     report.carrier = carrier
     resolver = options.make_resolver()
     signers: set[str] = set()
@@ -709,7 +778,8 @@ def _check_status(
     deadline = time.monotonic() + options.network_budget
     lists: dict[str, tuple[dict[str, Any] | None, bool | None, _Why]] = {}
     for entry in entries:
-        if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
+        kinds = entry.get("type") if isinstance(entry, Mapping) else None
+        if not any(k in ENTRY_TYPES for k in (kinds if isinstance(kinds, list) else [kinds])):
             kind = entry.get("type") if isinstance(entry, Mapping) else type(entry).__name__
             results.append(Check.of("status", _UNKNOWN, "status.unsupported", type=str(kind)))
             continue
@@ -720,7 +790,9 @@ def _check_status(
                 url, options, resolver, _issuer_id(credential), deadline - time.monotonic()
             )
         list_credential, verified, why = lists[key]
-        result = check_status(dict(entry), list_credential, list_verified=verified, now=options.now)
+        result = check_status(
+            dict(entry), list_credential, list_verified=verified, now=options.now, dereferenced=True
+        )
         results.append(_status_check(result, url, why))
     for outcome in (_FAILED, _UNKNOWN):
         bad = [c for c in results if c.outcome == outcome]
@@ -788,21 +860,34 @@ def _status_check(result: StatusResult, url: Any, why: _Why) -> Check:
 _Why = tuple[str, str]
 
 
-def _status_list(
-    url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None, seconds: float
-) -> tuple[dict[str, Any] | None, bool | None, _Why]:
-    """The list credential, whether it is signed by the credential's own issuer, and why not.
-
-    A list signed by anyone else cannot speak for the issuer (Bitstring Status List 1.0,
-    section 6.2 "Status List Credential Forgery"): its answer is treated as unverified."""
-    if not isinstance(url, str):
-        return None, None, ("other", "the entry names no status list")
+def _supplied_list(url: str, options: VerifyOptions) -> Any:
+    """The list the caller supplied for ``url``: ``status_lists`` by the URL the credential
+    cites, or a list there whose own ``id`` is that URL, or what ``status_list_source`` says."""
     document: Any = options.status_lists.get(url)
+    if document is None:
+        document = next(
+            (
+                listed
+                for listed in options.status_lists.values()
+                if isinstance(listed, Mapping) and listed.get("id") == url
+            ),
+            None,
+        )
     if document is None and options.status_list_source is not None:
         document = options.status_list_source(url)
-    if document is None:
-        if not options.allow_network:
-            return None, None, ("offline", "")
+    return document
+
+
+def _fetched_list(
+    url: str, options: VerifyOptions, resolver: Resolver, seconds: float
+) -> tuple[Any, str | None, _Why]:
+    """(the list at ``url``, the controller of its JWS key when it came as a JWT, why not).
+
+    A list fetched once is reused from ``options.status_list_cache`` until it expires."""
+    cache = options.status_list_cache
+    body = cache.get(url) if cache is not None else None
+    fetched = body is None
+    if body is None:
         if seconds <= 0:
             return None, None, (
                 "unreachable",
@@ -819,23 +904,55 @@ def _status_list(
                 guard=options.url_guard,
                 allow_private=options.allow_private_addresses,
             )
-            text = body.decode("utf-8", errors="replace").strip()
-            document = (
-                jose.verify_jwt(text, resolver=resolver).credential
-                if jose.is_compact_jws(text)
-                else parse_json(body, what="the status list")
-            )
         except VCError as exc:
             return None, None, ("unreachable", exc.message.rstrip("."))
+    text = body.decode("utf-8", errors="replace").strip()
+    controller: str | None = None
+    try:
+        if jose.is_compact_jws(text):
+            verified = jose.verify_jwt(text, resolver=resolver)
+            document: Any = verified.credential
+            controller = verified.controller or ""
+        else:
+            document = parse_json(body, what="the status list")
+    except VCError as exc:
+        return None, None, ("unreachable", exc.message.rstrip("."))
+    if fetched and cache is not None and isinstance(document, dict):
+        cache.put(url, body, document)
+    return document, controller, ("", "")
+
+
+def _status_list(
+    url: Any, options: VerifyOptions, resolver: Resolver, issuer: str | None, seconds: float
+) -> tuple[dict[str, Any] | None, bool | None, _Why]:
+    """The list credential, whether it is signed by the credential's own issuer, and why not.
+
+    The list is the one at the URL the entry cites (Bitstring Status List 1.0, section 3.2
+    dereferences ``statusListCredential``): the caller's, else the network's. A list signed by
+    anyone else cannot speak for the issuer (section 6.2 "Status List Credential Forgery"): its
+    answer is treated as unverified."""
+    if not isinstance(url, str):
+        return None, None, ("other", "the entry names no status list")
+    document = _supplied_list(url, options)
+    jws_controller: str | None = None
+    if document is None:
+        if not options.allow_network:
+            return None, None, ("offline", "")
+        document, jws_controller, why = _fetched_list(url, options, resolver, seconds)
+        if document is None:
+            return None, None, why
     if not isinstance(document, dict):
         return None, None, ("other", "the status list is not a JSON object")
+    list_issuer = _issuer_id(document)
+    if jws_controller is not None:  # a JWT-secured list: its signature was checked on reading
+        signed = bool(jws_controller) and jws_controller == list_issuer == issuer
+        return document, signed, ("", "") if signed else ("unverified", "")
     if "proof" not in document:
         return document, False, ("unverified", "")
     try:
         proofs = verify_proofs(document, resolver=resolver, loader=options.loader)
     except VCError:
         return document, False, ("unverified", "")
-    list_issuer = _issuer_id(document)
     if list_issuer != issuer:
         return document, False, ("unverified", "")
     signed_by_issuer = all(
@@ -843,6 +960,96 @@ def _status_list(
         for r in proofs
     )
     return document, signed_by_issuer, ("unverified", "") if not signed_by_issuer else ("", "")
+
+
+#: How long a fetched status list is reused when it does not say (no ``ttl``): Bitstring Status
+#: List 1.0, section 2.2, gives ``ttl`` in milliseconds and no default; five minutes keeps a
+#: revocation visible soon while a page of badges costs one fetch per list.
+DEFAULT_STATUS_LIST_TTL: Final = 300.0
+#: The longest a list is reused, whatever its ``ttl`` says.
+MAX_STATUS_LIST_TTL: Final = 24 * 3600.0
+
+
+class StatusListCache:
+    """Status list credentials fetched over the network, kept in this process until their
+    ``ttl`` (``credentialSubject.ttl``, milliseconds, Bitstring Status List 1.0 section 2.2) or
+    their ``validUntil`` / ``expirationDate``, whichever comes first; five minutes when they
+    say neither. At most ``max_entries`` lists and ``max_bytes`` in all: the least recently
+    used go first. Entries are the fetched bytes; every use still checks the list's proof.
+
+    ``clock`` is wall-clock seconds (``validUntil`` is a date); tests pass their own."""
+
+    def __init__(
+        self,
+        *,
+        max_entries: int = 128,
+        max_bytes: int = 32 * 1024 * 1024,
+        default_ttl: float = DEFAULT_STATUS_LIST_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.max_entries, self.max_bytes, self.default_ttl = max_entries, max_bytes, default_ttl
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, url: str) -> bytes | None:
+        """The bytes fetched from ``url``, unless they have expired."""
+        with self._lock:
+            found = self._entries.get(url)
+            if found is None:
+                return None
+            if self.clock() >= found[0]:
+                self._drop(url)
+                return None
+            self._entries.move_to_end(url)
+            return found[1]
+
+    def put(self, url: str, body: bytes, document: Mapping[str, Any]) -> None:
+        """Keep ``body`` (what ``url`` answered; ``document`` is it read) until it expires."""
+        seconds = self.lifetime(document)
+        if seconds <= 0 or len(body) > self.max_bytes:
+            return
+        with self._lock:
+            if url in self._entries:
+                self._drop(url)
+            self._entries[url] = (self.clock() + seconds, body)
+            self._size += len(body)
+            while len(self._entries) > self.max_entries or self._size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def lifetime(self, document: Mapping[str, Any]) -> float:
+        """Seconds ``document`` may be reused from now: its ``ttl`` (or the default), capped
+        at :data:`MAX_STATUS_LIST_TTL` and cut short by its ``validUntil``."""
+        seconds = self.default_ttl
+        subject = document.get("credentialSubject")
+        if isinstance(subject, list) and len(subject) == 1:
+            subject = subject[0]
+        ttl = subject.get("ttl") if isinstance(subject, Mapping) else None
+        if isinstance(ttl, int | float) and not isinstance(ttl, bool) and ttl >= 0:
+            seconds = ttl / 1000
+        seconds = min(seconds, MAX_STATUS_LIST_TTL)
+        for name in ("validUntil", "expirationDate"):
+            until = _parse_time(document.get(name))
+            if until is not None:
+                seconds = min(seconds, until.timestamp() - self.clock())
+        return seconds
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def _drop(self, url: str) -> None:
+        _expires, body = self._entries.pop(url)
+        self._size -= len(body)
+
+
+#: The process's cache of fetched status lists, the default of ``VerifyOptions``.
+STATUS_LIST_CACHE: Final[StatusListCache] = StatusListCache()
 
 
 def verify(

@@ -13,6 +13,10 @@ MAX_CREDENTIAL_BYTES = 2 * 1024 * 1024
 def credential_verify(*, data: bytes | str) -> Any:
     """Verify any credential (ours or anyone's) and return the verifier's report.
 
+    An Open Badges 2.0 signed assertion (a compact JWS, alone or in an
+    ``EnvelopedVerifiableCredential``) comes back as the OB 2.0 verifier's report
+    (``Ob2Report``): the core routes it there.
+
     The platform answers for its own did:web and its own status lists without the network, so
     our pages show revoked, suspended and expired as they are. Other issuers' did:web documents
     and status lists are fetched only when the deployment allows it
@@ -62,6 +66,18 @@ def ob2_verify(*, data: bytes | str, email: str | None = None) -> Any:
         allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
         timeout=10.0, recipient_email=email,
     ))
+
+
+def report_summary(report: Any) -> Any:
+    """The overview of what a report verified: an Open Badges 2.0 badge's from its badge class
+    and issuer profile (the credential verifier hands a signed OB 2.0 assertion to the OB 2.0
+    verifier), any other credential's from the credential itself."""
+    from microcred.vc.ob2 import Ob2Report
+    from microcred.verification.summary import credential_summary, ob2_summary
+
+    if isinstance(report, Ob2Report):
+        return ob2_summary(report)
+    return credential_summary(report.credential)
 
 
 def is_ob2(data: bytes | str) -> bool:
@@ -206,11 +222,9 @@ def issuer_standing(report: Any, *, claimed_name: str = "", issuer_id: str = "")
 def issuer_known(report: Any) -> dict[str, Any] | None:
     """``issuerKnown`` for a VC-API verification response: :class:`IssuerStanding` of the
     credential's issuer, or ``None`` when the report is not of a credential naming one."""
-    from microcred.verification.summary import credential_summary
-
     if hasattr(report, "credentials"):  # a presentation: each credential speaks for itself
         return None
-    summary = credential_summary(report.credential)
+    summary = report_summary(report)
     if summary is None or not summary.issuer_id:
         return None
     return issuer_standing(report, claimed_name=summary.issuer_name,

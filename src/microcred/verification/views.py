@@ -16,6 +16,7 @@ from microcred.verification.services import (
     issuer_standing,
     ob2_verify,
     presentation_verify,
+    report_summary,
 )
 from microcred.verification.summary import CredentialSummary, credential_summary, ob2_summary
 
@@ -66,7 +67,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     summary = ob2_summary(report)
                 else:
                     report = credential_verify(data=payload)
-                    summary = credential_summary(report.credential)
+                    summary = report_summary(report)
             except ValidationFailed as error:
                 form.add_error("credential_url", error.message)
                 status = 400
