@@ -226,6 +226,8 @@ PAGES = [
     ("my-learning", HOLDER, "/me/learning/"),
     ("account", HOLDER, "/accounts/me/"),
     ("two-factor", HOLDER, "/accounts/me/two-factor/set-up/"),
+    ("password-change", HOLDER, "/accounts/me/password/"),
+    ("profile-did-proof", HOLDER, "/me/profile/"),
     ("author-home", AUTHOR, "/author/"),
     ("author-stacks", AUTHOR, "/author/stacks/"),
     ("manage-credentials", ADMIN, "/manage/credentials/"),
@@ -349,6 +351,16 @@ def test_pages_in_spanish_from_the_browser_language(browser: Any, server: str) -
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Evaluación formativa: comprobar la comprensión")
     expect(page.locator("main")).to_contain_text("Evidencia de todo el alumnado")
+    # Signing up in Spanish: the "check your email" page speaks Spanish too.
+    page.goto(server + "/accounts/sign-up/")
+    page.get_by_label("Tu nombre").fill("Lucía Pérez")
+    page.get_by_label("Correo electrónico").fill("lucia.perez@example.test")
+    page.get_by_label("Contraseña").fill("una frase de paso bastante larga")
+    page.get_by_role("button", name="Crear la cuenta").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revisa tu correo")
+    page.screenshot(path=str(SCREENS / "sign-up-sent-360-es.png"), full_page=True)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.goto(server + "/catalog/formative-assessment-checking-for-understanding/")
     # The switcher (a plain form) changes the language back, without JavaScript needed.
     page.get_by_label("Idioma").select_option("en")
     page.get_by_role("button", name="Cambiar idioma").click()

@@ -26,7 +26,6 @@ __all__ = [
     "held_badge_ob2_import",
     "held_credential_upsert",
     "profile_update",
-    "vc_issue",
 ]
 
 #: The largest badge image kept (as a data: URL) for showing an imported badge.
@@ -410,11 +409,3 @@ def profile_update(*, actor: Any, data: dict[str, Any]) -> Any:
         audit_record(actor=actor, action="profile.updated", target=actor,
                      data={"fields": ["name"]})  # never the name: the log is permanent
     return actor
-
-
-def vc_issue(*, actor: Any, credential: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """VC-API ``/credentials/issue``: sign ``credential`` as an organization ``actor``
-    administers and keep it (``issuance.vc_api``, which holds the rules)."""
-    from microcred.issuance.vc_api import vc_credential_issue
-
-    return vc_credential_issue(actor=actor, credential=credential, options=options)

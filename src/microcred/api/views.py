@@ -30,10 +30,14 @@ from microcred.api.services import (
     held_badge_ob2_import,
     held_credential_upsert,
     profile_update,
-    vc_issue,
 )
 from microcred.errors import MicrocredError
 from microcred.issuance.selectors import learner_profile_for
+from microcred.issuance.vc_api import (
+    CredentialInvalid,
+    vc_credential_issue,
+    vc_credential_status_update,
+)
 from microcred.verification.services import (
     MAX_CREDENTIAL_BYTES,
     credential_verify,
@@ -240,13 +244,19 @@ def _json_type(value: Any) -> str:
     return _("null") if value is None else _("an object")
 
 
-def _options(data: dict[str, Any]) -> Any:
-    """``options``, absent or null meaning none."""
-    options = data.get("options")
-    return {} if options is None else options
-
-
-_ISSUE_BODY = '{"credential": {...}, "options": {...}}'
+def _vc_body(request: HttpRequest, field: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``field`` (the document a VC-API call is about) and ``options`` (absent or null meaning
+    none) from a JSON object body, or ``_BadBody`` naming what is wrong."""
+    data = _json_object(request, f'{{"{field}": {{...}}, "options": {{...}}}}')
+    document, options = data.get(field), data.get("options")
+    options = {} if options is None else options
+    if not isinstance(document, dict):
+        raise _BadBody(_("%(field)s must be a JSON object, not %(kind)s.")
+                       % {"field": field, "kind": _json_type(document)})
+    if not isinstance(options, dict):
+        raise _BadBody(_("options must be a JSON object, not %(kind)s.")
+                       % {"kind": _json_type(options)})
+    return document, options
 
 
 @csrf_exempt
@@ -258,21 +268,12 @@ def vc_issue_view(request: HttpRequest) -> HttpResponse:
 
 @require_scopes("vc.issue")
 def _vc_issue(request: HttpRequest) -> HttpResponse:
-    from microcred.issuance.vc_api import CredentialInvalid
-
     try:
-        data = _json_object(request, _ISSUE_BODY)
+        credential, options = _vc_body(request, "credential")
     except _BadBody as error:
         return _vc_error(str(error))
-    credential, options = data.get("credential"), _options(data)
-    if not isinstance(credential, dict):
-        return _vc_error(_("credential must be a JSON object (the unsigned credential), not "
-                           "%(kind)s.") % {"kind": _json_type(credential)})
-    if not isinstance(options, dict):
-        return _vc_error(_("options must be a JSON object, not %(kind)s.")
-                         % {"kind": _json_type(options)})
     try:
-        signed = vc_issue(actor=request.user, credential=credential, options=options)
+        signed = vc_credential_issue(actor=request.user, credential=credential, options=options)
     except CredentialInvalid as error:
         return _vc_error(error.messages, error.http_status)
     except MicrocredError as error:
@@ -291,8 +292,6 @@ def vc_status_view(request: HttpRequest) -> HttpResponse:
 
 @require_scopes("vc.issue")
 def _vc_status(request: HttpRequest) -> HttpResponse:
-    from microcred.issuance.vc_api import vc_credential_status_update
-
     try:
         data = _json_object(request, '{"credentialId": "...", "credentialStatus": [{"type": '
                                      '"BitstringStatusListEntry", "status": "revoked"}]}')
@@ -329,17 +328,9 @@ def vc_verify_credential(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
     try:
-        data = _json_object(request, '{"verifiableCredential": {...}, "options": {...}}')
+        credential, options = _vc_body(request, "verifiableCredential")
     except _BadBody as error:
         return _vc_error(str(error))
-    credential = data.get("verifiableCredential")
-    if not isinstance(credential, dict):
-        return _vc_error(_("verifiableCredential must be a JSON object (the secured "
-                           "credential), not %(kind)s.") % {"kind": _json_type(credential)})
-    options = _options(data)
-    if not isinstance(options, dict):
-        return _vc_error(_("options must be a JSON object, not %(kind)s.")
-                         % {"kind": _json_type(options)})
     report = credential_verify(data=json.dumps(credential))
     return JsonResponse(_report_body(report), status=200 if report.verdict == "passed" else 400)
 
@@ -352,17 +343,9 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _vc_error(_("Method not allowed."), 405)
     try:
-        data = _json_object(request, '{"verifiablePresentation": {...}, "options": {...}}')
+        presentation, options = _vc_body(request, "verifiablePresentation")
     except _BadBody as error:
         return _vc_error(str(error))
-    presentation = data.get("verifiablePresentation")
-    options = _options(data)
-    if not isinstance(presentation, dict):
-        return _vc_error(_("verifiablePresentation must be a JSON object (the secured "
-                           "presentation), not %(kind)s.") % {"kind": _json_type(presentation)})
-    if not isinstance(options, dict):
-        return _vc_error(_("options must be a JSON object, not %(kind)s.")
-                         % {"kind": _json_type(options)})
     challenge, domain = options.get("challenge"), options.get("domain")
     if challenge is not None and not (isinstance(challenge, str) and challenge):
         return _vc_error(_("options.challenge must be a non-empty string."))

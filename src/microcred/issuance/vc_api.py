@@ -41,8 +41,25 @@ from django.utils.translation import gettext as _
 
 from microcred.audit.services import audit_record
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+from microcred.issuance import identity
 from microcred.issuance.models import Credential, IssuerKey, StatusPurpose
-from microcred.orgs.models import Organization
+from microcred.issuance.services import (
+    credential_revoke,
+    credential_suspend,
+    credential_unsuspend,
+    issuer_key_get_or_create,
+    issuer_key_load,
+)
+from microcred.issuance.status_lists import (
+    STANDING,
+    credential_status_document,
+    status_entries_allocate,
+)
+from microcred.orgs.models import Organization, Role
+from microcred.orgs.selectors import organizations_where
+from microcred.vc import openbadges
+from microcred.vc.data_integrity import sign
+from microcred.vc.errors import VCError
 
 __all__ = [
     "CredentialInvalid",
@@ -79,11 +96,6 @@ class CredentialInvalid(ValidationFailed):
 
 def _candidates(actor: Any) -> list[tuple[Organization, IssuerKey, str]]:
     """(organization, active key, issuer DID) for each organization ``actor`` administers."""
-    from microcred.issuance import identity
-    from microcred.issuance.services import issuer_key_get_or_create
-    from microcred.orgs.models import Role
-    from microcred.orgs.selectors import organizations_where
-
     out = []
     for org in organizations_where(user=actor, role=Role.ADMIN).order_by("pk"):
         key = issuer_key_get_or_create(organization=org)
@@ -170,8 +182,6 @@ def _status_purposes(options: Mapping[str, Any], problems: list[str]) -> tuple[s
     """``options.credentialStatus``: ``{"type": "BitstringStatusListEntry"}`` (the platform's
     entry), with ``statusPurpose`` "revocation" or "suspension" for a single-purpose entry, or
     an array of such objects. ``None``: the platform's default entry."""
-    from microcred.issuance.status_lists import STANDING
-
     requested = options.get("credentialStatus")
     if requested is None:
         return None
@@ -219,8 +229,6 @@ def _caller_status_entries(document: Mapping[str, Any], problems: list[str]) -> 
 
 
 def _data_model_problems(document: Mapping[str, Any]) -> list[str]:
-    from microcred.vc import openbadges
-
     return [f"{p.path}: {p.message}" for p in openbadges.validate(document)]
 
 
@@ -232,16 +240,6 @@ def vc_credential_issue(
 
     Raises ``CredentialInvalid`` (every problem), ``NotAllowed`` (``actor`` administers no
     organization) or ``InvalidState`` (the ``id`` is taken)."""
-    from microcred.issuance import identity
-    from microcred.issuance.services import issuer_key_load
-    from microcred.issuance.status_lists import (
-        credential_status_document,
-        status_entries_allocate,
-    )
-    from microcred.vc import openbadges as ob
-    from microcred.vc.data_integrity import sign
-    from microcred.vc.errors import VCError
-
     if not isinstance(credential, Mapping):
         raise CredentialInvalid([_("credential must be a JSON object.")])
     if not isinstance(options, Mapping):
@@ -265,9 +263,9 @@ def vc_credential_issue(
                               if _badge_kind(document) else did)
     document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
     if first == _VC_V1_CONTEXT:
-        document.setdefault("issuanceDate", ob.now_iso())
+        document.setdefault("issuanceDate", openbadges.now_iso())
     elif "validFrom" not in document and "issuanceDate" not in document:
-        document["validFrom"] = ob.now_iso()
+        document["validFrom"] = openbadges.now_iso()
     # The status entry the platform adds is checked by its own tests; check the caller's part.
     problems.extend(_data_model_problems(document))
     vc_v1 = first == _VC_V1_CONTEXT
@@ -376,14 +374,6 @@ def vc_credential_status_update(*, actor: Any, body: Mapping[str, Any]) -> Crede
     """VC-API ``POST /credentials/status``: revoke, suspend or lift the suspension of a
     credential of an organization ``actor`` administers, through the platform's own services
     (so the status list is re-signed and the change audited). Revocation is final."""
-    from microcred.issuance.services import (
-        credential_revoke,
-        credential_suspend,
-        credential_unsuspend,
-    )
-    from microcred.orgs.models import Role
-    from microcred.orgs.selectors import organizations_where
-
     credential_id = body.get("credentialId")
     if not isinstance(credential_id, str) or not credential_id:
         raise ValidationFailed(_("credentialId must be the id of a credential."),
