@@ -322,6 +322,11 @@ OAUTH2_PROVIDER = {
 # unless the second flag is set (issuers on the deployment's own network).
 VERIFIER_ALLOW_NETWORK = _flag("MICROCRED_VERIFIER_NETWORK", default=True)
 VERIFIER_ALLOW_PRIVATE_ADDRESSES = _flag("MICROCRED_VERIFIER_PRIVATE_ADDRESSES")
+# Issuer registries the verifier trusts, most authoritative first: "[NAME=]FILE_OR_URL" entries
+# separated by commas or new lines (DCC issuer registries and OpenID Federation trust anchors;
+# URLs are fetched only with the network on). The verdict names the registry that lists a
+# credential's issuer; none by default (docs/vc.md, "Issuer registries").
+ISSUER_REGISTRIES = env.get("MICROCRED_ISSUER_REGISTRIES", "")
 
 UPLOAD_MAX_BYTES = int(env.get("MICROCRED_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

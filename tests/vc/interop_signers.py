@@ -223,13 +223,16 @@ def hash_data(
     config = {k: v for k, v in options.items() if k not in ("proofValue", "jws")}
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
+    name = hash_name or CURVE_HASH.get(suite.curve, "sha256")
     if suite.cryptosuite == "ecdsa-jcs-2019":
         canonical_config = rfc8785.dumps(config).decode("utf-8")
         canonical_document = rfc8785.dumps(dict(unsecured)).decode("utf-8")
     else:
-        canonical_config = canonicalize(config, reference=True)
-        canonical_document = canonicalize(unsecured, reference=True)
-    name = hash_name or CURVE_HASH.get(suite.curve, "sha256")
+        # ecdsa-rdfc-2019 gives RDFC-1.0 the curve's hash too (vc-di-ecdsa 3.2.4: SHA-384 for
+        # P-384); the Ed25519 suites use RDFC-1.0's default, SHA-256.
+        rdfc_hash = name if suite.cryptosuite == "ecdsa-rdfc-2019" else "sha256"
+        canonical_config = canonicalize(config, reference=True, hash_algorithm=rdfc_hash)
+        canonical_document = canonicalize(unsecured, reference=True, hash_algorithm=rdfc_hash)
     return _hash(name, canonical_config) + _hash(name, canonical_document)
 
 

@@ -3,6 +3,7 @@ one: rates depend on the machine, so only their presence and sign are checked.""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -46,3 +47,66 @@ def test_bench_refuses_an_unknown_case():
     from microcred.vc.cli import main
 
     assert main(["bench", "--n", "1", "--case", "nope"]) == 2
+
+
+def _bench_script():
+    """benchmarks/run.py as a module (the folder is not a package)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
+    spec = importlib.util.spec_from_file_location("microcred_bench_run", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_suites_verified_but_not_signed_are_measured_beside_eddsa():
+    """``make bench``'s issue 24 rows: each suite's credential verifies and gets a rate, timed
+    in the same interleaved rounds as eddsa-rdfc-2022, and the table prints every row."""
+    from microcred.vc import benchmark
+
+    script = _bench_script()
+    elsewhere = script.signed_elsewhere()
+    assert {case.cryptosuite for case in elsewhere.values()} == {
+        "ecdsa-rdfc-2019",
+        "ecdsa-jcs-2019",
+        "Ed25519Signature2020",
+        "Ed25519Signature2018",
+        "jwt-eddsa-did-jwk",
+    }
+    token = elsewhere["ob-2kb-jwt-did-jwk"].signed
+    assert isinstance(token, str)
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["kid"].startswith("did:jwk:") and header["alg"] == "EdDSA"
+    results = benchmark.run(
+        2, cases=("ob-2kb",), reference=False, rounds=1, verify_only=elsewhere
+    )
+    assert set(results["cases"]) == {"ob-2kb", *elsewhere}
+    for name in elsewhere:
+        entry = results["cases"][name]
+        assert entry["verify_per_s"] > 0 and "sign_per_s" not in entry, name
+        assert entry["bytes"] > 1500, name
+    results["digitalbazaar_js"] = {"skipped": "not measured in the test"}
+    printed = script.table(results)
+    for case in elsewhere.values():
+        assert case.description in printed
+
+
+def test_a_verify_only_case_that_does_not_verify_is_not_timed():
+    """A broken signature would time the failure path: the run refuses it instead."""
+    import pytest
+
+    from microcred.vc import benchmark
+
+    script = _bench_script()
+    case = script.signed_elsewhere()["ob-2kb-ecdsa-rdfc-2019-p-256"]
+    forged = {**case.signed, "name": "changed"}
+    with pytest.raises(AssertionError, match="did not verify"):
+        benchmark.run(
+            1,
+            cases=("ob-2kb",),
+            reference=False,
+            rounds=1,
+            verify_only={"forged": benchmark.VerifyOnly("forged", "ecdsa-rdfc-2019", forged)},
+        )

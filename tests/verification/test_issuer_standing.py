@@ -94,7 +94,7 @@ def test_a_stranger_using_an_organizations_name_is_not_confirmed(world: World) -
     assert standing.as_json() == {
         "confirmed": False, "organization": None, "claimedName": world.org.name.upper(),
         "issuer": forged["issuer"]["id"], "nameMatchesOrganization": world.org.name,
-        "unconfirmedBecause": "unknown_key"}
+        "unconfirmedBecause": "unknown_key", "listedBy": None, "registriesUnchecked": []}
 
 
 def test_an_unknown_name_is_only_claimed(world: World) -> None:
@@ -119,8 +119,8 @@ def test_the_verify_page_says_a_borrowed_name_is_not_confirmed(client: Client,
     forged = stranger_credential(world.org.name)
     html = client.post(reverse("verification:verify"),
                        {"credential_text": json.dumps(forged)}).content.decode()
-    assert f"Issuer calls itself “{world.org.name}”; not confirmed: this key is not known here" \
-        in html
+    assert f"Issuer calls itself “{world.org.name}”; not confirmed: identified only by its key, " \
+        "which no organization here holds and no trusted registry lists" in html
     assert forged["issuer"]["id"] in html
     assert "The name matches an organization on this platform" in html
     assert "was not signed with its key" in html
@@ -147,4 +147,5 @@ def test_the_vc_api_reports_whether_the_issuer_is_known(client: Client, world: W
     assert body["issuerKnown"] == {
         "confirmed": True, "organization": world.org.name,
         "claimedName": world.org.name, "issuer": ours["issuer"]["id"],
-        "nameMatchesOrganization": None, "unconfirmedBecause": None}
+        "nameMatchesOrganization": None, "unconfirmedBecause": None, "listedBy": None,
+        "registriesUnchecked": []}

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from microcred.accounts.models import User
+from microcred.api.models import HeldCredential
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.earning.models import Attempt
 from microcred.issuance.models import Credential
@@ -31,6 +32,10 @@ def test_demo_loads_real_content_and_twice_duplicates_nothing() -> None:
         assert credential.learner.email == "maya.chen@demo.microcred.test"
         assert credential_verify(data=credential.signed_json).verdict == "passed"
     assert Attempt.objects.filter(status="not_yet").count() == 1
+    # ... and one badge Maya imported from an issuer that is not on the platform
+    [held] = HeldCredential.objects.all()
+    assert (held.owner.email, held.issuer_confirmed) == ("maya.chen@demo.microcred.test", False)
+    assert credential_verify(data=held.text).verdict == "passed"
     assert MicroCredential.objects.filter(status="published").count() == 6
     assert set(MicroCredential.objects.values_list("organization__slug", flat=True)) == {
         "riverbend-teaching-collaborative", "lakeshore-state-college-of-education"}

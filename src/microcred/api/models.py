@@ -45,6 +45,10 @@ class HeldCredential(models.Model):
     issued_on = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # What its verification found about its structure (OB 3.0 / VC 2.0): a list of {"path",
+    # "message", and "section" (a link to the spec's rule) where there is one}. A credential
+    # that is authentic and valid now is kept despite them (issue 24); they are shown with it.
+    conformance_problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

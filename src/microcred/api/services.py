@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -44,21 +45,36 @@ class CredentialRefused(ValidationFailed):
 
 
 def _acceptable(report: Any) -> bool:
-    """Accept what verifies: a valid proof by its issuer and no failed check. A check that
-    could not be made (an outside status list out of reach) does not block keeping it."""
-    proof, issuer = report.check("proof"), report.check("issuer")
+    """Keep what is authentic and not invalid now, whoever issued it (issue 24, item 3).
+
+    ``authentic`` must have passed: every proof valid over exactly this content and made with
+    a key of the issuer (Data Integrity 1.0, section 4.4). ``valid_now`` must not have failed
+    (expired, not yet valid, revoked or suspended); a check that could not be made (an
+    outside status list out of reach) leaves it ``unknown`` and does not block. Conformance
+    problems (a structure that does not fully follow OB 3.0 / VC 2.0) do not block either:
+    they are kept with the credential and shown. Any other check (``recipient``) must not
+    have failed."""
+    answers = report.answers
     return (report.credential is not None
-            and proof is not None and proof.outcome == "passed"
-            and issuer is not None and issuer.outcome == "passed"
-            and all(c.outcome != "failed" for c in report.checks))
+            and answers["authentic"] == "passed"
+            and answers["valid_now"] != "failed"
+            and not report.names("failed"))
+
+
+def _content_id(text: str) -> str:
+    """The key of a credential without an ``id`` (VC 2.0, section 4.4 makes it optional):
+    the SHA-256 of its exact text, so the same credential added again is the same row."""
+    return f"urn:sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
 
 
 def held_credential_upsert(
     *, actor: Any, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
-    """Verify, then keep (or replace) a credential in ``actor``'s account, keyed on its id.
-    Returns the row and whether it was created. The text is stored exactly as received (for a
-    baked image, the credential it carries, exactly as baked).
+    """Verify, then keep (or replace) a credential in ``actor``'s account, keyed on its id
+    (or, when it has none, on the hash of its text: :func:`_content_id`). Returns the row and
+    whether it was created. The text is stored exactly as received (for a baked image, the
+    credential it carries, exactly as baked), with the conformance problems its verification
+    found (see :func:`_acceptable`).
 
     Only a credential awarded to ``actor`` is kept (see :func:`_refuse_unless_recipient`):
     anyone can copy a public credential, and keeping one must not make it theirs."""
@@ -81,14 +97,13 @@ def held_credential_upsert(
             report=report)
     document = report.credential or {}
     _refuse_unless_recipient(actor=actor, document=document, report=report)
-    credential_id = document.get("id") if isinstance(document.get("id"), str) else None
-    if not credential_id:
-        raise ValidationFailed(_("The credential has no id, so it cannot be kept or replaced."),
-                               code="credential_without_id")
     summary = credential_summary(document)
     standing = issuer_standing(report, claimed_name=summary.issuer_name if summary else "",
                                issuer_id=summary.issuer_id if summary else "")
     stripped = (baked if baked is not None else raw.decode("utf-8")).strip()
+    given_id = document.get("id")
+    credential_id = (given_id if isinstance(given_id, str) and given_id
+                     else _content_id(stripped))
     fmt = HeldCredential.Format.JSON if stripped.startswith("{") else HeldCredential.Format.JWS
     with transaction.atomic():
         held, created = HeldCredential.objects.select_for_update().get_or_create(
@@ -106,12 +121,26 @@ def held_credential_upsert(
         held.issued_on = _when(summary.valid_from if summary else "")
         held.expires_at = _when(summary.valid_until if summary else "")
         held.verified_at = timezone.now()
+        held.conformance_problems = _problems_kept(report)
         held.source_url = source_url[:1000]
         held.save()
         audit_record(actor=actor, action="held_credential.created" if created
                      else "held_credential.replaced", target=held,
                      data={"credential_id": credential_id})
     return held, created
+
+
+def _problems_kept(report: Any) -> list[dict[str, str]]:
+    """The conformance problems to keep with the credential: where, what, and the spec
+    section that states the rule (a link, when the rule has one)."""
+    kept = []
+    for problem in report.conformance_problems:
+        entry = {"path": str(problem.get("path", "")), "message": str(problem.get("message", ""))}
+        section = problem.get("section")
+        if isinstance(section, str) and section.startswith("https://"):
+            entry["section"] = section
+        kept.append(entry)
+    return kept
 
 
 def _baked_text(raw: bytes) -> str | None:

@@ -8,6 +8,11 @@ interleaved so that the ratios between them are measured under the same conditio
 ``reference_*`` rates run the same operation through pyld (the reference JSON-LD path), and
 ``ed25519_verify_per_s`` is the raw rate of ``cryptography``'s Ed25519 verify of a 64-byte
 message in the same run: the ceiling no cryptosuite can pass.
+
+Suites microcred verifies but never signs with (ecdsa-rdfc-2019, ecdsa-jcs-2019,
+Ed25519Signature2020, Ed25519Signature2018, a VC-JWT by a did:jwk key; issue 24) come in as
+:class:`VerifyOnly` cases, signed by the caller: ``make bench`` signs them with the test suite's
+spec-written signers, since the library has no signer for them.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -30,6 +36,7 @@ from .keys import Ed25519Multikey
 
 __all__ = [
     "CASES",
+    "VerifyOnly",
     "bench_key",
     "clr",
     "large_credential",
@@ -229,6 +236,17 @@ CASES: Mapping[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class VerifyOnly:
+    """A case measured for verification only: ``signed`` is a credential secured with a
+    suite microcred verifies but does not sign with (a document with its proof, or a compact
+    JWS), made by the caller; it must verify, or :func:`run` refuses to time it."""
+
+    description: str
+    cryptosuite: str
+    signed: Mapping[str, Any] | str
+
+
 def _documents(key: Ed25519Multikey) -> dict[str, dict[str, Any]]:
     sample = sample_credential(key)
     return {
@@ -248,6 +266,15 @@ def _ed25519_verify(key: Ed25519Multikey) -> Callable[[], object]:
     return lambda: public.verify(signature, message)
 
 
+def _verify_only(signed: Mapping[str, Any] | str, resolver: Resolver) -> Callable[[], object]:
+    """One verification of ``signed`` (every proof, or the JWS), checked once before timing."""
+    if isinstance(signed, str):
+        verify_jwt(signed, resolver=resolver)  # raises when it does not verify
+        return lambda: verify_jwt(signed, resolver=resolver)
+    _checked(verify_proofs(signed, resolver=resolver))
+    return lambda: verify_proofs(signed, resolver=resolver)
+
+
 def _on_reference_path(operation: Callable[[], object]) -> Callable[[], object]:
     def run() -> object:
         with _reference_path():
@@ -262,12 +289,14 @@ def run(
     cases: tuple[str, ...] | None = None,
     reference: bool = True,
     rounds: int = 5,
+    verify_only: Mapping[str, VerifyOnly] | None = None,
 ) -> dict[str, Any]:
     """Measure every case; the top-level keys describe the ~2 KB sample (issue 7's figures).
 
     ``n`` is the number of operations per timed round; the reference (pyld) path and CLR
     verification run a tenth as many (at least 3), since each takes far longer. Every figure's
-    rounds are interleaved with every other's (:func:`measure_together`).
+    rounds are interleaved with every other's (:func:`measure_together`), the ``verify_only``
+    cases' too (their entries have ``verify_per_s`` and no signing rate).
     """
     key = bench_key()
     resolver = Resolver()
@@ -314,6 +343,19 @@ def run(
             ref_n = max(3, case_n // 10)
             operations[f"{name}/reference_sign"] = (_on_reference_path(do_sign), ref_n)
             operations[f"{name}/reference_verify"] = (_on_reference_path(do_verify), ref_n)
+    for name, case in (verify_only or {}).items():
+        if name in entries:
+            raise ValueError(f"the verify-only case {name!r} has the name of a signed case")
+        entries[name] = {
+            "description": case.description,
+            "cryptosuite": case.cryptosuite,
+            "bytes": len(
+                case.signed.encode("utf-8")
+                if isinstance(case.signed, str)
+                else _json_bytes(case.signed)
+            ),
+        }
+        operations[f"{name}/verify"] = (_verify_only(case.signed, resolver), n)
     rates = measure_together(operations, rounds=rounds)
     ed25519 = rates["ed25519_verify"]
     out: dict[str, Any] = {

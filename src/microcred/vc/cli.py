@@ -235,6 +235,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         loader=_contexts(args.context),
         ob2_documents=_ob2_documents(args.ob2_document),
     )
+    registries = _registries(args.registry, allow_network=args.allow_network)
     reports = []
     for path in args.files:
         try:
@@ -255,18 +256,107 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if args.proof_only:
                 report = _proofs_only(report)
         reports.append(report)
+    listed = {id(r): _registry_answer(registries, r) for r in reports} if registries else {}
     if args.json:
-        sys.stdout.write(json.dumps([r.as_dict() for r in reports], indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([{**r.as_dict(), **listed.get(id(r), {})} for r in reports], indent=2)
+            + "\n"
+        )
     else:
-        marks = {"passed": "passed ", "failed": "FAILED ", "unknown": "unknown"}
         for report in reports:
-            print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
-            for check in report.checks:
-                print(f"  {marks[check.outcome]}  {check.name:<9} {check.message}")
+            _print_report(report)
+            if id(report) in listed:
+                _print_registry_line(listed[id(report)])
     unusable = any((c := r.check("format")) is not None and c.outcome == "failed" for r in reports)
     if unusable:
         return EXIT_USAGE
     return EXIT_OK if all(r.verdict == "passed" for r in reports) else EXIT_FAILED
+
+
+_MARKS = {"passed": "passed ", "failed": "FAILED ", "unknown": "unknown"}
+_ANSWER_LINES = {
+    "authentic": ("Authentic", {"passed": "yes", "failed": "NO", "unknown": "could not tell"}),
+    "valid_now": ("Valid now", {"passed": "yes", "failed": "NO", "unknown": "could not tell"}),
+    "conformant": (
+        "Conformant",
+        {"passed": "yes", "failed": "no (does not change the verdict)", "unknown": "not checked"},
+    ),
+}
+
+
+def _print_report(report: Any) -> None:
+    """The verdict, the three answers (for the questions whose checks were made), each check,
+    then every conformance problem with the specification section it breaks."""
+    from .verifier import ANSWERS
+
+    print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
+    made = {check.name for check in report.checks}
+    for answer, outcome in report.answers.items():
+        if made & ANSWERS[answer]:
+            label, words = _ANSWER_LINES[answer]
+            print(f"  {label + ':':<11} {words[outcome]}")
+    for check in report.checks:
+        conformance = check.name in ANSWERS["conformant"] and check.outcome == "failed"
+        mark = "problem" if conformance else _MARKS[check.outcome]
+        print(f"  {mark}  {check.name:<9} {check.message}")
+    problems = report.conformance_problems
+    if problems:
+        print("  conformance problems:")
+        for problem in problems:
+            where = f" ({problem['section']})" if problem.get("section") else ""
+            print(f"    {problem['path']}: {problem['message']}{where}")
+
+
+def _registries(entries: Sequence[str], *, allow_network: bool) -> Any:
+    """``--registry``: every registry read and checked now, so a malformed one stops the
+    command (exit 2) instead of leaving its issuers unlisted."""
+    from .registries import RegistryError, https_fetcher, parse_registry_entry, registries_from
+
+    registries = registries_from(
+        [parse_registry_entry(entry) for entry in entries],
+        fetch=https_fetcher() if allow_network else None,
+    )
+    try:
+        registries.load()
+    except RegistryError as exc:
+        raise InputError(exc.message, code=exc.code) from None
+    return registries
+
+
+def _registry_answer(registries: Any, report: Any) -> dict[str, Any]:
+    """What the registries say of a report's issuer, when the issuer check shows the issuer's
+    own key signed (otherwise a listing would say nothing about the signer)."""
+    issuer = report.check("issuer")
+    credential = getattr(report, "credential", None)
+    issuer_id = credential.get("issuer") if isinstance(credential, dict) else None
+    if isinstance(issuer_id, dict):
+        issuer_id = issuer_id.get("id")
+    if issuer is None or issuer.outcome != "passed" or not isinstance(issuer_id, str):
+        return {"issuerRegistry": None}
+    search = registries.search(issuer_id)
+    return {"issuerRegistry": {
+        "issuer": issuer_id,
+        "listing": search.listing.as_dict() if search.listing else None,
+        "unchecked": [problem.as_dict() for problem in search.unchecked],
+    }}
+
+
+def _print_registry_line(answer: dict[str, Any]) -> None:
+    found = answer["issuerRegistry"]
+    if found is None:
+        print("  registry   not looked up: the checks do not show the issuer signed it")
+        return
+    listing = found["listing"]
+    if listing is not None:
+        where = ", ".join(v for v in (listing["url"], listing["location"]) if v)
+        named = f" as \u201c{listing['name']}\u201d" if listing["name"] else ""
+        print(f"  registry   listed by {listing['registry']}{named}"
+              + (f" ({where})" if where else ""))
+    else:
+        print(f"  registry   identified only by its key: no trusted registry lists "
+              f"{found['issuer']}")
+    for problem in found["unchecked"]:
+        print(f"  registry   {problem['registry']} could not be checked: {problem['message']}")
 
 
 _PROOF_ONLY_CHECKS = ("format", "proof")
@@ -353,10 +443,9 @@ def cmd_verify_presentation(args: argparse.Namespace) -> int:
         body["credentials"] = [r.as_dict() for r in report.credentials]
         sys.stdout.write(json.dumps(body, indent=2) + "\n")
     else:
-        marks = {"passed": "passed ", "failed": "FAILED ", "unknown": "unknown"}
         print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
         for check in report.checks:
-            print(f"  {marks[check.outcome]}  {check.name:<11} {check.message}")
+            print(f"  {_MARKS[check.outcome]}  {check.name:<11} {check.message}")
         for inner in report.credentials:
             print(f"  {inner.source}: {inner.verdict.upper()}. {inner.summary}")
     return EXIT_OK if report.verdict == "passed" else EXIT_FAILED
@@ -539,6 +628,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-network",
         action="store_true",
         help="resolve did:web and fetch status lists over HTTPS",
+    )
+    p.add_argument(
+        "--registry",
+        action="append",
+        default=[],
+        metavar="[NAME=]FILE_OR_URL",
+        help="an issuer registry to trust: a DCC issuer registry (JSON) or an OpenID "
+        "Federation trust anchor (its entity configuration, with statements); the report "
+        "names the registry that lists each issuer (repeatable, most authoritative first; "
+        "a URL needs --allow-network)",
     )
     p.add_argument(
         "--proof-only",

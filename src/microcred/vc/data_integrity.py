@@ -58,12 +58,16 @@ __all__ = [
 ]
 
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+#: ``eddsa-2022``: the name ``eddsa-rdfc-2022`` had in the vc-di-eddsa drafts of 2022-2023 (the
+#: same RDFC-1.0, SHA-256 and Ed25519 steps), still on credentials issued then, among them
+#: 1EdTech's OB 3.0 samples. Verified as ``eddsa-rdfc-2022``; never signed.
+DRAFT_NAMES = {"eddsa-2022": "eddsa-rdfc-2022"}
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 #: Every proof :func:`verify` accepts: a DataIntegrityProof with one of these cryptosuites, or
 #: one of the older proof types (which name no cryptosuite).
 VERIFIABLE = {
-    "DataIntegrityProof": (*CRYPTOSUITES, *vc_di_ecdsa.CRYPTOSUITES),
+    "DataIntegrityProof": (*CRYPTOSUITES, *DRAFT_NAMES, *vc_di_ecdsa.CRYPTOSUITES),
     **{name: () for name in ld_signatures.PROOF_TYPES},
 }
 #: Selective-disclosure cryptosuites: their proofs hold a derived proof, not a signature.
@@ -104,6 +108,7 @@ def _now() -> str:
 
 
 def _canonical(document: Mapping[str, Any], cryptosuite: str, loader: DocumentLoader | None) -> str:
+    cryptosuite = DRAFT_NAMES.get(cryptosuite, cryptosuite)
     if cryptosuite == "eddsa-rdfc-2022":
         return canonicalize(document, loader=loader)
     if cryptosuite == "eddsa-jcs-2022":
@@ -359,11 +364,16 @@ class _EddsaSuite:
         loader: DocumentLoader | None,
     ) -> bool:
         options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+        if self.name == "eddsa-jcs-2022" and "@context" in proof:
+            # vc-di-eddsa 3.3.2 step 4: a JCS proof is verified over the document with the
+            # proof's own @context (the document may have gained contexts since; _verify_one
+            # checked that they start with the proof's), which the proof configuration keeps
+            unsecured = {**unsecured, "@context": proof["@context"]}
         return key.verify(signature, hash_input(unsecured, options, loader=loader).hash_data)
 
 
 _SUITES: dict[tuple[str, str | None], _Suite] = {
-    **{("DataIntegrityProof", name): _EddsaSuite(name) for name in CRYPTOSUITES},
+    **{("DataIntegrityProof", name): _EddsaSuite(name) for name in (*CRYPTOSUITES, *DRAFT_NAMES)},
     **{
         ("DataIntegrityProof", name): vc_di_ecdsa.EcdsaSuite(name)
         for name in vc_di_ecdsa.CRYPTOSUITES

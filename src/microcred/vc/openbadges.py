@@ -661,9 +661,49 @@ class Problem:
 
     path: str
     message: str
+    #: The rule the message cites ("OB 3.0 AchievementSubject", "VC Data Model 2.0 §Contexts")
+    #: and the address of its section in the published specification ("" when none is cited).
+    rule: str = ""
+    section: str = ""
+
+    @classmethod
+    def at(cls, path: str, message: str) -> Problem:
+        """A problem whose ``rule`` and ``section`` are read from the rule its message cites."""
+        rule, section = _cited_rule(message)
+        return cls(path, message, rule, section)
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+        return {"path": self.path, "message": self.message, "rule": self.rule,
+                "section": self.section}
+
+
+#: Where each specification's sections live: an OB 3.0 or CLR 2.0 class has an anchor of its
+#: lower-cased name in the data model appendix (the order of ``@context``, its JSON-LD
+#: section); a VC Data Model section, of its title lower-cased with hyphens.
+_SPEC_ROOTS: Final = {
+    "OB 3.0": "https://www.imsglobal.org/spec/ob/v3p0/#",
+    "CLR 2.0": "https://www.imsglobal.org/spec/clr/v2p0/#",
+    "VC Data Model 2.0": "https://www.w3.org/TR/vc-data-model-2.0/#",
+    "VC Data Model 1.1": "https://www.w3.org/TR/vc-data-model-1.1/#",
+}
+_CITED_RE: Final = re.compile(
+    r"\((?:[^()]*?; )?(?P<spec>OB 3\.0|CLR 2\.0|VC Data Model [12]\.[01]) "
+    r"(?:§(?P<section>[A-Za-z ]+?)|(?P<cls>[A-Z][A-Za-z]+)(?P<ctx> @context)?|(?P<ld>@context))\)"
+)
+
+
+def _cited_rule(message: str) -> tuple[str, str]:
+    match = next(reversed(list(_CITED_RE.finditer(message))), None)
+    if match is None:
+        return "", ""
+    spec, section, cls = match["spec"], match["section"], match["cls"]
+    if match["ld"] or match["ctx"]:  # the order of @context: the JSON-LD section
+        return f"{spec} @context", _SPEC_ROOTS[spec] + (
+            "contexts" if spec.startswith("VC") else "json-ld"
+        )
+    name = f"§{section}" if section else cls
+    anchor = section.lower().replace(" ", "-") if section else cls.lower()
+    return f"{spec} {name}", _SPEC_ROOTS[spec] + anchor
 
 
 def _excerpt(value: object) -> str:
@@ -734,7 +774,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+        self.problems.append(Problem.at(path, message))
 
     def obj(self, value: object, path: str, what: str) -> Mapping[Any, Any] | None:
         if isinstance(value, Mapping):

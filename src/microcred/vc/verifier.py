@@ -10,8 +10,12 @@ or ``unknown`` with a sentence a person understands:
 - ``validity``: is it within its validity period?
 - ``status``: has the issuer revoked or suspended it (Bitstring Status List, section 3.2)?
 
-Something that could not be checked (a status list or key out of reach) is ``unknown``, never
-``passed``: the verdict is ``passed`` only when every check passed.
+The checks answer three questions separately (``Report.answers``; issue 24): is it
+**authentic** (format, proof, issuer), is it **valid now** (validity, status), and is it
+**conformant** (schema). The verdict follows the first two; a conformance problem is shown as
+such, never as "not verified". Something that could not be checked (a status list or key out of
+reach) is ``unknown``, never ``passed``: the verdict is ``passed`` only when every check that
+decides it passed.
 
 Every sentence has a stable ``code`` and the ``params`` interpolated into it; :data:`MESSAGES`
 holds the English template for each code, so an application can show the same sentence in
@@ -25,7 +29,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -58,6 +62,28 @@ CHECKS = ("format", "schema", "proof", "issuer", "validity", "status")
 _PASSED: Outcome = "passed"
 _FAILED: Outcome = "failed"
 _UNKNOWN: Outcome = "unknown"
+#: The checks behind each of the three answers (see ``Report.answers``). A check in none of
+#: them (an Open Badges 2.0 ``recipient`` asked by the caller) still decides the verdict.
+ANSWERS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "authentic": frozenset({"format", "proof", "issuer", "holder", "credentials"}),
+        "valid_now": frozenset({"validity", "status"}),
+        "conformant": frozenset({"schema"}),
+    }
+)
+_CONFORMANCE: Final = ANSWERS["conformant"]
+
+
+def _worst(outcomes: Iterable[Outcome]) -> Outcome:
+    """``failed`` over ``unknown`` over ``passed``; nothing at all is ``unknown``."""
+    seen = set(outcomes)
+    if _FAILED in seen:
+        return _FAILED
+    if _UNKNOWN in seen or not seen:
+        return _UNKNOWN
+    return _PASSED
+
+
 #: Key resolution failures that say nothing about the credential itself: the key was out of
 #: reach, not wrong. Anything else (no such method, a malformed DID) is a failed proof.
 _UNREACHABLE = frozenset(
@@ -170,6 +196,10 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
             "It was signed with a key of %(signers)s, which is not the issuer %(issuer)s."
         ),
         "issuer.valid": "It was signed by its issuer, %(issuer)s.",
+        "issuer.key_only": (
+            "It was signed with a key of %(signers)s; nothing ties that key to the issuer it "
+            "names, %(issuer)s, so the issuer is not confirmed."
+        ),
         # validity
         "validity.invalid_date": "%(field)s '%(value)s' is not a valid date and time.",
         "validity.not_yet_valid": "It is not valid until %(valid_from)s.",
@@ -312,6 +342,10 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         ),
         # the report's summary
         "summary.verified": "Verified: every check passed.",
+        "summary.verified_nonconformant": (
+            "Verified: authentic and valid now. Its structure does not fully conform to its "
+            "specification (problems found: %(count)s); that does not change the verdict."
+        ),
         "summary.failed_one": "Not verified: the %(checks)s check failed.",
         "summary.failed_many": "Not verified: the %(checks)s checks failed.",
         "summary.incomplete": "Not fully verified: could not check %(checks)s.",
@@ -369,12 +403,29 @@ class Report:
 
     @property
     def verdict(self) -> Outcome:
-        outcomes = {check.outcome for check in self.checks}
-        if _FAILED in outcomes:
-            return _FAILED
-        if _UNKNOWN in outcomes or not self.checks:
-            return _UNKNOWN
-        return _PASSED
+        """Follows whether it is authentic and valid now (and any other question a caller
+        added, such as ``recipient``); conformance never decides it (issue 24, item 3)."""
+        return _worst(c.outcome for c in self.checks if c.name not in _CONFORMANCE)
+
+    @property
+    def answers(self) -> dict[str, Outcome]:
+        """The three questions a verifier answers separately: ``authentic`` (every proof
+        valid, made with a key of the issuer), ``valid_now`` (dates and status) and
+        ``conformant`` (the OB 3.0 / CLR 2.0 / VC data-model structure). A question none of
+        whose checks was made is ``unknown``."""
+        return {
+            answer: _worst(c.outcome for c in self.checks if c.name in names) if any(
+                c.name in names for c in self.checks
+            ) else _UNKNOWN
+            for answer, names in ANSWERS.items()
+        }
+
+    @property
+    def conformance_problems(self) -> list[Mapping[str, Any]]:
+        """The structural problems the conformance check found (``path``, ``message``,
+        ``rule`` and, where the rule has one, ``section``: a link to the spec section)."""
+        schema = self.check("schema")
+        return list(schema.details.get("problems", ())) if schema is not None else []
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
@@ -382,6 +433,9 @@ class Report:
     @property
     def summary_code(self) -> str:
         if self.verdict == _PASSED:
+            schema = self.check("schema")
+            if schema is not None and schema.outcome == _FAILED:
+                return "summary.verified_nonconformant"
             return "summary.verified"
         failed = self.names(_FAILED)
         if failed:
@@ -390,7 +444,10 @@ class Report:
 
     @property
     def summary_params(self) -> dict[str, str | int]:
-        """``checks``: the names of the failed checks, or else of the unknown ones."""
+        """``checks``: the names of the failed checks, or else of the unknown ones; ``count``:
+        how many conformance problems a verified credential has."""
+        if self.summary_code == "summary.verified_nonconformant":
+            return {"count": len(self.conformance_problems)}
         if self.verdict == _PASSED:
             return {}
         return {"checks": ", ".join(self.names(_FAILED) or self.names(_UNKNOWN))}
@@ -400,8 +457,10 @@ class Report:
         return message_text(self.summary_code, self.summary_params)
 
     def names(self, outcome: Outcome) -> list[str]:
-        """The names of the checks with ``outcome``, in report order."""
-        return [c.name for c in self.checks if c.outcome == outcome]
+        """The names of the checks with ``outcome`` that decide the verdict, in report order."""
+        return [
+            c.name for c in self.checks if c.outcome == outcome and c.name not in _CONFORMANCE
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -410,6 +469,7 @@ class Report:
             "summary": self.summary,
             "summary_code": self.summary_code,
             "summary_params": self.summary_params,
+            "answers": self.answers,
             "carrier": self.carrier,
             "checks": [asdict(c) for c in self.checks],
             "credential": self.credential,
@@ -600,7 +660,12 @@ def verify_report(
             except VCError as inner:
                 report.checks.append(_unreadable(inner))
                 return report
-            proof_check = _proof_failure(exc, _FAILED)
+            # A key out of reach, or a header that names none, says nothing about the token:
+            # its signature could not be checked (unknown), not found wrong.
+            unreachable = exc.code == "no_key" or (
+                isinstance(exc, ResolutionError) and exc.code in _UNREACHABLE
+            )
+            proof_check = _proof_failure(exc, _UNKNOWN if unreachable else _FAILED)
         else:
             credential = verified.credential
             signers = {verified.controller} if verified.controller else set()
@@ -701,7 +766,7 @@ def _check_schema(credential: Mapping[str, Any]) -> Check:
     if not problems:
         return Check.of("schema", _PASSED, "schema.valid")
     listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
-    details = {"problems": [{"path": p.path, "message": p.message} for p in problems]}
+    details = {"problems": [p.as_dict() for p in problems]}
     if len(problems) == 1:
         return Check.of("schema", _FAILED, "schema.problem", details, problems=listed)
     if len(problems) <= 5:
@@ -720,7 +785,15 @@ def _check_schema(credential: Mapping[str, Any]) -> Check:
 
 
 def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]) -> Check:
-    """The issuer must control a key that signed (Data Integrity 1.0, 4.4; VC-JOSE ``iss``)."""
+    """The issuer must control a key that signed (Data Integrity 1.0 §2.6, "Relationship to
+    Verifiable Credentials"; VC Data Model 2.0, Appendix A "Validation", Issuer; VC-JOSE
+    ``iss``).
+
+    An issuer named by a DID that is not among the signers is a mismatch: its DID document says
+    which keys are its own. An issuer named by a URL (``https://university.example``) has no
+    document that lists its keys, so a key of another identifier neither confirms nor refutes
+    it: ``unknown``, with a sentence saying only the key is known (the W3C vc-di-ecdsa vectors
+    are signed so). A registry of issuers can say more (the platform's issuer standing)."""
     issuer = _issuer_id(credential)
     if issuer is None:
         return Check.of("issuer", _FAILED, "issuer.missing")
@@ -728,6 +801,15 @@ def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]
         return Check.of("issuer", _UNKNOWN, "issuer.unconfirmed", issuer=issuer)
     if not signers:
         return Check.of("issuer", _UNKNOWN, "issuer.unbound", issuer=issuer)
+    if issuer not in signers and not issuer.startswith("did:"):
+        return Check.of(
+            "issuer",
+            _UNKNOWN,
+            "issuer.key_only",
+            {"issuer": issuer, "signers": sorted(signers)},
+            signers=", ".join(sorted(signers)),
+            issuer=issuer,
+        )
     if issuer not in signers:
         return Check.of(
             "issuer",

@@ -72,6 +72,9 @@ TEMPLATES: Mapping[str, Promise] = {
     "issuer.mismatch": _(
         "It was signed with a key of %(signers)s, which is not the issuer %(issuer)s."),
     "issuer.valid": _("It was signed by its issuer, %(issuer)s."),
+    "issuer.key_only": _(
+        "It was signed with a key of %(signers)s; nothing ties that key to the issuer it "
+        "names, %(issuer)s, so the issuer is not confirmed."),
     # validity
     "validity.invalid_date": _("%(field)s '%(value)s' is not a valid date and time."),
     "validity.not_yet_valid": _("It is not valid until %(valid_from)s."),
@@ -214,6 +217,9 @@ TEMPLATES: Mapping[str, Promise] = {
         "It names %(recipient)s as its recipient, not this account (%(account)s)."),
     # the report's summary
     "summary.verified": _("Verified: every check passed."),
+    "summary.verified_nonconformant": _(
+        "Verified: authentic and valid now. Its structure does not fully conform to its "
+        "specification (problems found: %(count)s); that does not change the verdict."),
     "summary.failed_one": _("Not verified: the %(checks)s check failed."),
     "summary.failed_many": _("Not verified: the %(checks)s checks failed."),
     "summary.incomplete": _("Not fully verified: could not check %(checks)s."),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -122,42 +122,67 @@ def credential_fetch(*, url: str) -> bytes:
 
 @dataclass(frozen=True)
 class IssuerStanding:
-    """Whether a credential was signed with the key of an organization on this platform.
+    """Whether a credential was signed with the key of an organization on this platform, and
+    otherwise whether an issuer registry this installation trusts lists its issuer.
 
     A credential's ``issuer.name`` is whatever its signer wrote: anyone can sign a credential
     calling themselves "Riverbend Teaching Collaborative" with a key of their own. The platform
     knows its organizations' keys (every ``IssuerKey``, current and rotated), so it can say
-    which organization a signing key belongs to; any other name is the credential's claim.
+    which organization a signing key belongs to; any other name is the credential's claim,
+    unless a trusted registry (``ISSUER_REGISTRIES``: the DCC's registries, OpenID Federation
+    trust anchors) lists the issuer's id, in which case the registry's name for it is shown,
+    as the registry's.
 
     ``organization`` is the name of the organization whose key signed (empty when the key is
     not known here); ``claimed_name`` what the credential calls its issuer; ``name_clash`` the
-    name of an organization here that the credential claims without its key."""
+    name of an organization here that the credential claims without its key; ``registry`` and
+    ``registry_issuer_name`` the registry that lists the issuer and its name there;
+    ``registries_unchecked`` the registries that could not be asked."""
 
     issuer_id: str
     claimed_name: str
     organization: str = ""
     name_clash: str = ""
-    #: Why it is not confirmed: "unsigned" (the checks do not show the issuer signed it),
-    #: "unknown_key" (signed with a key not known here), "elsewhere" (an Open Badges 2.0
-    #: badge: such badges are never issued here).
+    #: Why this platform does not confirm it: "unsigned" (the checks do not show the issuer
+    #: signed it), "unknown_key" (signed with a key not known here: a registry may still list
+    #: it), "elsewhere" (an Open Badges 2.0 badge: such badges are never issued here).
     unconfirmed_because: str = ""
+    registry: str = ""
+    registry_issuer_name: str = ""
+    registry_issuer_url: str = ""
+    registry_issuer_location: str = ""
+    #: The registry's whole listing (``RegistryListing.as_dict()``), for the VC-API.
+    registry_listing: dict[str, Any] | None = field(default=None, compare=False)
+    registries_unchecked: tuple[str, ...] = ()
+    registry_problems: tuple[dict[str, str], ...] = field(default=(), compare=False)
 
     @property
     def confirmed(self) -> bool:
         return bool(self.organization)
 
     @property
+    def listed(self) -> bool:
+        """Not an organization here, but a trusted registry lists the issuer."""
+        return not self.confirmed and bool(self.registry)
+
+    @property
     def renamed(self) -> bool:
-        """Signed by a known organization that the credential calls by another name."""
-        return (self.confirmed and bool(self.claimed_name)
-                and _same_name(self.claimed_name, self.organization) is False)
+        """Signed by a known organization (or a listed issuer) that the credential calls by
+        another name."""
+        known = self.organization or (self.registry_issuer_name if self.listed else "")
+        return (bool(known) and bool(self.claimed_name)
+                and _same_name(self.claimed_name, known) is False)
 
     def as_json(self) -> dict[str, Any]:
-        """The extra ``issuerKnown`` member of POST /credentials/verify."""
+        """The extra ``issuerKnown`` member of POST /credentials/verify: ``listedBy`` is the
+        trusted registry's listing of the issuer (or ``null``), ``registriesUnchecked`` the
+        registries that could not answer."""
         return {"confirmed": self.confirmed, "organization": self.organization or None,
                 "claimedName": self.claimed_name or None, "issuer": self.issuer_id or None,
                 "nameMatchesOrganization": self.name_clash or None,
-                "unconfirmedBecause": self.unconfirmed_because or None}
+                "unconfirmedBecause": self.unconfirmed_because or None,
+                "listedBy": self.registry_listing if self.listed else None,
+                "registriesUnchecked": list(self.registry_problems)}
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -214,9 +239,56 @@ def issuer_standing(report: Any, *, claimed_name: str = "", issuer_id: str = "")
     because = ("" if signer is not None else "elsewhere" if isinstance(report, Ob2Report)
                else "unknown_key" if issuer is not None and issuer.outcome == "passed"
                else "unsigned")
-    return IssuerStanding(issuer_id=issuer_id, claimed_name=claimed_name,
-                          organization=organization, name_clash=clash,
-                          unconfirmed_because=because)
+    standing = IssuerStanding(issuer_id=issuer_id, claimed_name=claimed_name,
+                              organization=organization, name_clash=clash,
+                              unconfirmed_because=because)
+    if because == "unknown_key" and issuer_id:
+        # The issuer check passed (the issuer's own key signed), so what a registry says about
+        # the issuer id is about the signer.
+        standing = _with_registries(standing)
+    return standing
+
+
+def _with_registries(standing: IssuerStanding) -> IssuerStanding:
+    from dataclasses import replace
+
+    registries = trusted_registries()
+    if not registries:
+        return standing
+    search = registries.search(standing.issuer_id)
+    problems = tuple({"registry": p.registry, "code": p.code, "message": p.message}
+                     for p in search.unchecked)
+    unchecked = tuple(p.registry for p in search.unchecked)
+    listing = search.listing
+    if listing is None:
+        return replace(standing, registries_unchecked=unchecked, registry_problems=problems)
+    return replace(standing, registry=listing.registry, registry_issuer_name=listing.name,
+                   registry_issuer_url=listing.url, registry_issuer_location=listing.location,
+                   registry_listing=listing.as_dict(), registries_unchecked=unchecked,
+                   registry_problems=problems)
+
+
+_REGISTRIES: dict[tuple[str, bool, bool], Any] = {}
+
+
+def trusted_registries() -> Any:
+    """The issuer registries this installation trusts (``ISSUER_REGISTRIES``), built once per
+    configuration so their caches (files re-read when they change, URLs kept for an hour, an
+    OpenID Federation listing no longer than its statements' ``exp``) last across requests.
+    URLs are fetched through the core's guarded fetcher, only with ``VERIFIER_ALLOW_NETWORK``
+    on; otherwise such a registry is reported as unchecked."""
+    from microcred.vc.registries import https_fetcher, registries_from
+
+    key = (settings.ISSUER_REGISTRIES, settings.VERIFIER_ALLOW_NETWORK,
+           settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES)
+    registries = _REGISTRIES.get(key)
+    if registries is None:
+        fetch = (https_fetcher(allow_private=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES)
+                 if settings.VERIFIER_ALLOW_NETWORK else None)
+        registries = registries_from([settings.ISSUER_REGISTRIES], fetch=fetch)
+        _REGISTRIES.clear()
+        _REGISTRIES[key] = registries
+    return registries
 
 
 def issuer_known(report: Any) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ changes nothing the second time.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from decimal import Decimal
 
@@ -1386,6 +1387,7 @@ def load_demo() -> list[tuple[str, str]]:
     _overdue_and_appeal(users, formative)
     _second_credential_of_the_stack(users, mcs["learning-intentions-and-success-criteria"])
     _in_review_at_the_second_issuer(users, mcs["retrieval-practice-for-long-term-learning"])
+    _badge_from_elsewhere(users["learner1"])
     return [(role, email) for _key, role, email, _name in PEOPLE]
 
 
@@ -1405,6 +1407,43 @@ def _second_credential_of_the_stack(users: dict[str, User], mc: MicroCredential)
         scores={c.pk: ScoreInput("pass") for c in mc.criteria.all()},
         summary="The criteria came from students' own judgements of real work, and the peer "
                 "checks show them being used.")
+
+
+#: The id of the credential Maya earned from an issuer that is not on this platform.
+ELSEWHERE_CREDENTIAL_ID = "urn:uuid:3b8e5f1a-7c2d-4e9b-a6f0-5d1c2b3a4e5f"
+
+
+def _badge_from_elsewhere(learner: User) -> None:
+    """Maya imported a badge from a community college that does not issue here: signed by
+    its own key (made now: the demo publishes no private key), naming her email address by
+    its hash, kept through the same import service as the site's form, so her list shows an
+    issuer that is claimed, not confirmed."""
+    from microcred.api.models import HeldCredential
+    from microcred.api.services import held_credential_upsert
+    from microcred.vc import openbadges as ob
+    from microcred.vc.data_integrity import sign
+    from microcred.vc.keys import Ed25519Multikey
+
+    if HeldCredential.objects.filter(owner=learner,
+                                     credential_id=ELSEWHERE_CREDENTIAL_ID).exists():
+        return
+    key = Ed25519Multikey.generate()
+    achievement = ob.achievement(
+        id="https://northwind-college.example.edu/badges/classroom-technology",
+        name="Classroom Technology Integration",
+        description="Plans lessons in which a digital tool does something paper cannot, and "
+                    "shows what students learned with it.",
+        criteria_narrative="A lesson plan using a digital tool, two samples of student work "
+                           "and a short reflection, reviewed by the college's faculty.")
+    credential = sign(ob.open_badge_credential(
+        id=ELSEWHERE_CREDENTIAL_ID,
+        issuer=ob.profile(id=key.did, name="Northwind Community College",
+                          url="https://northwind-college.example.edu/"),
+        achievement=achievement,
+        subject=ob.achievement_subject(achievement=achievement,
+                                       identifier=[ob.identity_object(value=learner.email)]),
+        valid_from="2025-05-16T15:00:00Z"), key=key)
+    held_credential_upsert(actor=learner, data=json.dumps(credential))
 
 
 def _in_review_at_the_second_issuer(users: dict[str, User], mc: MicroCredential) -> None:

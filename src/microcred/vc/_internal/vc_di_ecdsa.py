@@ -2,7 +2,10 @@
 
 microcred verifies these proofs (it signs with EdDSA only). The algorithms (sections 3.2, 3.3):
 
-1. the proof configuration is the proof without ``proofValue``, with the document's ``@context``;
+1. the proof configuration is the proof without ``proofValue``, with the document's ``@context``
+   (``ecdsa-rdfc-2019``, 3.2.5); a JCS proof that carries its own ``@context`` is verified over
+   the document with that ``@context``, which the proof configuration keeps (3.3.2 step 4, 3.3.5;
+   the caller has checked that the document's contexts start with it);
 2. proof configuration and document are canonicalized, with RDFC-1.0 (``ecdsa-rdfc-2019``,
    3.2.4) or JCS (``ecdsa-jcs-2019``, 3.3.4);
 3. each is hashed with the curve's hash, SHA-256 for P-256 and SHA-384 for P-384 (3.2.6), and
@@ -65,16 +68,28 @@ class EcdsaSuite:
         curve: str,
         loader: DocumentLoader | None,
     ) -> bytes:
-        """hash(proof configuration) ‖ hash(document) with the curve's hash (3.2.4-3.2.6)."""
+        """hash(proof configuration) ‖ hash(document) with the curve's hash (3.2.4-3.2.6).
+
+        A JCS proof with an ``@context`` was made before the document gained any later
+        contexts (a proof set or chain adds them): 3.3.2 step 4 sets the document's
+        ``@context`` to the proof's, and 3.3.5 takes the proof options as they are. A JCS
+        proof without one comes from a signer older than the Recommendation, whose proof
+        configuration took the document's ``@context`` as ``ecdsa-rdfc-2019``'s does.
+        """
         config = {k: v for k, v in proof.items() if k != "proofValue"}
-        if "@context" in unsecured:
+        if self.name == "ecdsa-jcs-2019" and "@context" in proof:
+            unsecured = {**unsecured, "@context": proof["@context"]}
+        elif "@context" in unsecured:
             config["@context"] = unsecured["@context"]
+        algorithm = _HASHES[curve]
         if self.name == "ecdsa-rdfc-2019":
-            canonical_config = canonicalize(config, loader=loader)
-            canonical_document = canonicalize(unsecured, loader=loader)
+            # RDFC-1.0 labels blank nodes with the curve's hash too: SHA-384 for P-384 (3.3.2,
+            # "specified via the RDFC-1.0 hash algorithm parameter"). With SHA-256 the labels
+            # of a document with several blank nodes differ and the signature cannot match.
+            canonical_config = canonicalize(config, loader=loader, hash_algorithm=algorithm)
+            canonical_document = canonicalize(unsecured, loader=loader, hash_algorithm=algorithm)
         else:
             canonical_config, canonical_document = _jcs(config), _jcs(unsecured)
-        algorithm = _HASHES[curve]
         return (
             hashlib.new(algorithm, canonical_config.encode("utf-8")).digest()
             + hashlib.new(algorithm, canonical_document.encode("utf-8")).digest()

@@ -15,3 +15,13 @@ register = template.Library()
 @register.filter
 def check_message(check: Any) -> SafeString:
     return _check_message(check)
+
+
+@register.filter
+def asks(report: Any, answer: str) -> bool:
+    """Whether ``report`` made any check behind ``answer`` (``authentic``, ``valid_now``,
+    ``conformant``): a partial report (a DID proof's) answers only what it asked."""
+    from microcred.vc.verifier import ANSWERS
+
+    names = ANSWERS.get(answer, frozenset())
+    return any(check.name in names for check in getattr(report, "checks", ()))
