@@ -327,6 +327,10 @@ VERIFIER_ALLOW_PRIVATE_ADDRESSES = _flag("MICROCRED_VERIFIER_PRIVATE_ADDRESSES")
 # URLs are fetched only with the network on). The verdict names the registry that lists a
 # credential's issuer; none by default (docs/vc.md, "Issuer registries").
 ISSUER_REGISTRIES = env.get("MICROCRED_ISSUER_REGISTRIES", "")
+# Registry files dropped into this folder (``*.json``: the DCC format; ``*.jwt``: an OpenID
+# Federation trust anchor's configuration) are trusted too, after ISSUER_REGISTRIES, in name
+# order; `microcred demo` puts one there.
+ISSUER_REGISTRY_DIR = DATA_DIR / "registries"
 
 UPLOAD_MAX_BYTES = int(env.get("MICROCRED_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from datetime import datetime
@@ -41,14 +40,8 @@ import pytest
 from microcred.vc.baking import unbake
 from microcred.vc.documentloader import DocumentLoader
 from microcred.vc.verifier import VerifyOptions, verify_report
+from tests.vc.interop_corpus import CORPUS, CORPUS_ENV
 
-CORPUS_ENV = "MICROCRED_INTEROP_CORPUS"
-DEFAULT_CORPUS = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "interop-corpus"
-)
-CORPUS = (
-    Path(os.environ[CORPUS_ENV]).expanduser() if os.environ.get(CORPUS_ENV) else DEFAULT_CORPUS
-)
 MANIFEST_PATH = Path(__file__).resolve().parent / "corpus" / "manifest.json"
 MANIFEST: dict[str, Any] = json.loads(MANIFEST_PATH.read_text("utf-8"))
 ENTRIES: list[dict[str, Any]] = MANIFEST["entries"]

@@ -6,9 +6,10 @@ Two kinds of tests:
 * credentials signed here, with keys generated for the run and the spec-written signers of
   :mod:`tests.vc.interop_signers` (did:key and did:jwk issuers): they always run;
 * third-party vectors (W3C vc-di-ecdsa, Digital Bazaar's ed25519-signature-2020/2018, TBD's
-  web5-spec), which the repository does not carry: they are read from ``$MICROCRED_INTEROP_VECTORS``
-  or else ``../shared/testdata/interop-vectors/`` (one subfolder each, with a MANIFEST.json
-  naming repository, path, commit and verdict), and skipped with the reason when absent. The
+  web5-spec), which the repository does not carry: they are read from the corpus folder's
+  ``interop-vectors/`` (:mod:`tests.vc.interop_corpus`: ``$MICROCRED_INTEROP_CORPUS`` or else
+  ``../shared/testdata/interop-corpus/``; one subfolder each, with a MANIFEST.json naming
+  repository, path, commit and verdict), and skipped with the reason when absent. The
   W3C vc-di-eddsa Ed25519Signature2020 vector comes from ``../shared/testdata`` (conftest).
 """
 
@@ -19,7 +20,6 @@ import copy
 import datetime
 import functools
 import json
-import os
 import string
 from pathlib import Path
 from typing import Any
@@ -49,15 +49,11 @@ from microcred.vc.keys import (
 from microcred.vc.multibase import decode_base58btc, encode_base58btc
 from microcred.vc.verifier import VerifyOptions, verify_report
 from tests.vc import interop_signers as signers
+from tests.vc.interop_corpus import CORPUS_ENV, VECTORS
 from tests.vc.interop_signers import CASES, EcdsaKey, Ed25519Key, Suite
 
-INTEROP_ENV = "MICROCRED_INTEROP_VECTORS"
-DEFAULT_INTEROP = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "interop-vectors"
-)
-INTEROP = (
-    Path(os.environ[INTEROP_ENV]).expanduser() if os.environ.get(INTEROP_ENV) else DEFAULT_INTEROP
-)
+INTEROP_ENV = CORPUS_ENV
+INTEROP = VECTORS
 ECDSA = INTEROP / "w3c-vc-di-ecdsa"
 ED2020 = INTEROP / "ed25519-signature-2020"
 ED2018 = INTEROP / "ed25519-signature-2018"
@@ -75,8 +71,9 @@ def _needs(folder: Path) -> pytest.MarkDecorator:
         not folder.is_dir(),
         reason=(
             f"third-party interop vectors not found: no {folder.name}/ in {folder.parent} "
-            f"(set {INTEROP_ENV} to the folder holding them; default "
-            "../shared/testdata/interop-vectors/)"
+            f"(set {INTEROP_ENV} to the corpus folder, whose interop-vectors/ holds them; "
+            "default ../shared/testdata/interop-corpus/; docs/interop.md says where they come "
+            "from)"
         ),
     )
 

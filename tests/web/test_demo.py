@@ -36,6 +36,9 @@ def test_demo_loads_real_content_and_twice_duplicates_nothing() -> None:
     [held] = HeldCredential.objects.all()
     assert (held.owner.email, held.issuer_confirmed) == ("maya.chen@demo.microcred.test", False)
     assert credential_verify(data=held.text).verdict == "passed"
+    # ... which a trusted issuer registry the demo installs lists (DCC format)
+    assert (held.issuer_listed_by, held.issuer_name) == (
+        "Partner Colleges Registry (demo)", "Northwind Community College")
     assert MicroCredential.objects.filter(status="published").count() == 6
     assert set(MicroCredential.objects.values_list("organization__slug", flat=True)) == {
         "riverbend-teaching-collaborative", "lakeshore-state-college-of-education"}

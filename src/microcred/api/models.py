@@ -38,6 +38,9 @@ class HeldCredential(models.Model):
     # claim, and ``issuer_name_clash`` says it borrows the name of an organization here.
     issuer_confirmed = models.BooleanField(default=False)
     issuer_name_clash = models.BooleanField(default=False)
+    # The trusted issuer registry that listed the issuer when it was kept (then
+    # ``issuer_name`` is the registry's name for it), or empty.
+    issuer_listed_by = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     standard = models.CharField(max_length=8, choices=Standard.choices, default=Standard.OB3)
     description = models.TextField(blank=True)

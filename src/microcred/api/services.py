@@ -113,8 +113,10 @@ def held_credential_upsert(
         held.format, held.text = fmt, stripped
         held.standard = HeldCredential.Standard.OB3
         held.title = (summary.title if summary else "")[:300]
-        held.issuer_name = (standing.organization or standing.claimed_name
-                            or standing.issuer_id)[:300]
+        held.issuer_name = (standing.organization
+                            or (standing.registry_issuer_name if standing.listed else "")
+                            or standing.claimed_name or standing.issuer_id)[:300]
+        held.issuer_listed_by = standing.registry[:300] if standing.listed else ""
         held.issuer_confirmed = standing.confirmed
         held.issuer_name_clash = bool(standing.name_clash)
         held.description = summary.description if summary else ""

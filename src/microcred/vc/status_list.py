@@ -24,6 +24,8 @@ Error codes follow the spec's own error names (section 3.5) where it has one:
 
 from __future__ import annotations
 
+import dataclasses
+
 import gzip
 import re
 import secrets
@@ -247,9 +249,15 @@ class StatusList:
 
     @classmethod
     def decode(
-        cls, encoded: str, *, status_size: int = 1, max_bytes: int = MAX_LIST_BYTES
+        cls,
+        encoded: str,
+        *,
+        status_size: int = 1,
+        max_bytes: int = MAX_LIST_BYTES,
+        min_entries: int = MIN_ENTRIES,
     ) -> StatusList:
-        """Expand an ``encodedList`` (section 3.4) and check its length (section 3.2).
+        """Expand an ``encodedList`` (section 3.4) and check its length (section 3.2): at least
+        ``min_entries`` (the herd-privacy minimum unless a reader asks for less).
 
         Decompression is incremental and stops one byte past ``max_bytes``, so a GZIP bomb costs
         at most ``max_bytes`` of memory before it is refused.
@@ -281,7 +289,7 @@ class StatusList:
                 "encodedList is not valid base64url.", code="malformed_value_error"
             ) from None
         bits = _gunzip_bounded(compressed, max_bytes)
-        if len(bits) * 8 // size < MIN_ENTRIES:
+        if len(bits) * 8 // size < min_entries:
             raise StatusListError(
                 f"The status list has {len(bits) * 8 // size} entries; at least {MIN_ENTRIES} are "
                 "required for herd privacy (Bitstring Status List section 3.2).",
@@ -290,7 +298,9 @@ class StatusList:
         return cls._wrap(bits, size)
 
 
-def decode_2021(encoded: object, *, max_bytes: int = MAX_LIST_BYTES) -> StatusList:
+def decode_2021(
+    encoded: object, *, max_bytes: int = MAX_LIST_BYTES, min_entries: int = MIN_ENTRIES
+) -> StatusList:
     """Expand a Status List 2021 ``encodedList``: the GZIP bitstring in base64 (VC Status List
     2021, section 2.2). The 2021 text says base64 without naming the alphabet, and issuers wrote
     both; Bitstring Status List later added the multibase ``u``. All of them are read, with or
@@ -305,7 +315,7 @@ def decode_2021(encoded: object, *, max_bytes: int = MAX_LIST_BYTES) -> StatusLi
             code="malformed_value_error",
         )
     url_safe = body.rstrip("=").replace("+", "-").replace("/", "_")
-    return StatusList.decode("u" + url_safe, max_bytes=max_bytes)
+    return StatusList.decode("u" + url_safe, max_bytes=max_bytes, min_entries=min_entries)
 
 
 def _gunzip_bounded(data: bytes, max_bytes: int) -> bytearray:
@@ -492,6 +502,9 @@ class StatusResult:
     code: str | None = None
     status_message: str | None = None
     standing: str | None = None
+    #: How many entries the list has when that is fewer than the herd-privacy minimum
+    #: (:data:`MIN_ENTRIES`): the value was read all the same (see :func:`check_status`).
+    short_list: int | None = None
 
 
 def _validate_datetime(value: object, name: str) -> str:
@@ -848,9 +861,9 @@ def check_status(
     (STATUS_VERIFICATION_ERROR). ``None`` means the caller vouches for the list another way.
 
     Every problem that stops us establishing the status (malformed entry or list, purpose
-    mismatch, list too short, index out of range, list outside its validity period) yields
-    ``unknown`` with a ``code`` rather than raising, so a report can show it next to the other
-    checks. A set value yields ``failed`` for revocation and suspension only; refresh and message
+    mismatch, index out of range, list outside its validity period) yields ``unknown`` with a
+    ``code`` rather than raising, so a report can show it next to the other checks. A list
+    shorter than the herd-privacy minimum is read all the same, with ``short_list`` set. A set value yields ``failed`` for revocation and suspension only; refresh and message
     values are information, not invalidity.
     """
     raw_purpose = entry.get("statusPurpose") if isinstance(entry, Mapping) else None
@@ -876,10 +889,14 @@ def check_status(
                 f"not {parsed.purpose} as the credential says",
                 code="status_verification_error",
             )
+        # Section 3.2 step 10 refuses a list shorter than the herd-privacy minimum. That rule
+        # protects holders from being singled out by their issuer; it says nothing about
+        # whether the bit is true, and issuers' lists in wallets today (the DCC's, 100,000
+        # entries) are shorter. So the value is read, and the shortness reported beside it.
         bits = (
-            StatusList.decode(encoded, status_size=parsed.size)
+            StatusList.decode(encoded, status_size=parsed.size, min_entries=1)
             if parsed.kind == "bitstring"
-            else decode_2021(encoded)
+            else decode_2021(encoded, min_entries=1)
         )
         value = bits.get(parsed.index)
     except StatusListError as exc:
@@ -892,7 +909,10 @@ def check_status(
             message=f"{reason}, so {subject} is unknown.",
             code=exc.code,
         )
-    return _interpret(parsed, value)
+    result = _interpret(parsed, value)
+    if bits.length < MIN_ENTRIES:
+        result = dataclasses.replace(result, short_list=bits.length)
+    return result
 
 
 def _interpret(entry: _Entry, value: int) -> StatusResult:

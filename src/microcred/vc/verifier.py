@@ -910,8 +910,12 @@ _STANDING_CODES: Final = {
 
 
 def _status_check(result: StatusResult, url: Any, why: _Why) -> Check:
-    """The report's sentence for one status entry (Bitstring Status List 1.0, section 3.2)."""
-    details = {"purpose": result.purpose}
+    """The report's sentence for one status entry (Bitstring Status List 1.0, section 3.2).
+    ``details`` say how many entries a list shorter than the herd-privacy minimum has
+    (``list_entries``: it was read all the same, see ``status_list.check_status``)."""
+    details: dict[str, Any] = {"purpose": result.purpose}
+    if result.short_list is not None:
+        details["list_entries"] = result.short_list
     if result.outcome != _UNKNOWN and result.value is not None:
         if result.standing is not None:
             return Check.of("status", result.outcome, _STANDING_CODES[result.standing], details)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -272,20 +273,25 @@ _REGISTRIES: dict[tuple[str, bool, bool], Any] = {}
 
 
 def trusted_registries() -> Any:
-    """The issuer registries this installation trusts (``ISSUER_REGISTRIES``), built once per
+    """The issuer registries this installation trusts (``ISSUER_REGISTRIES``, then the files in
+    ``ISSUER_REGISTRY_DIR``), built once per
     configuration so their caches (files re-read when they change, URLs kept for an hour, an
     OpenID Federation listing no longer than its statements' ``exp``) last across requests.
     URLs are fetched through the core's guarded fetcher, only with ``VERIFIER_ALLOW_NETWORK``
     on; otherwise such a registry is reported as unchecked."""
     from microcred.vc.registries import https_fetcher, registries_from
 
-    key = (settings.ISSUER_REGISTRIES, settings.VERIFIER_ALLOW_NETWORK,
+    folder = Path(settings.ISSUER_REGISTRY_DIR)
+    files = tuple(sorted(str(path) for pattern in ("*.json", "*.jwt")
+                         for path in folder.glob(pattern) if path.is_file()))
+    key = (settings.ISSUER_REGISTRIES, files, settings.VERIFIER_ALLOW_NETWORK,
            settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES)
     registries = _REGISTRIES.get(key)
     if registries is None:
         fetch = (https_fetcher(allow_private=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES)
                  if settings.VERIFIER_ALLOW_NETWORK else None)
-        registries = registries_from([settings.ISSUER_REGISTRIES], fetch=fetch)
+        registries = registries_from([settings.ISSUER_REGISTRIES, *((None, f) for f in files)],
+                                     fetch=fetch)
         _REGISTRIES.clear()
         _REGISTRIES[key] = registries
     return registries

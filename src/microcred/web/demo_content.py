@@ -13,6 +13,7 @@ changes nothing the second time.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import replace
 from decimal import Decimal
 
@@ -1443,7 +1444,30 @@ def _badge_from_elsewhere(learner: User) -> None:
         subject=ob.achievement_subject(achievement=achievement,
                                        identifier=[ob.identity_object(value=learner.email)]),
         valid_from="2025-05-16T15:00:00Z"), key=key)
+    _list_in_demo_registry(key.did, name="Northwind Community College",
+                           url="https://northwind-college.example.edu/")
     held_credential_upsert(actor=learner, data=json.dumps(credential))
+
+
+DEMO_REGISTRY_NAME = "Partner Colleges Registry (demo)"
+
+
+def _list_in_demo_registry(did: str, *, name: str, url: str) -> None:
+    """A trusted issuer registry in the DCC's format, in the folder the platform reads
+    (``ISSUER_REGISTRY_DIR``), listing the outside college: /verify/ and Maya's badges from
+    elsewhere then say "listed by Partner Colleges Registry (demo)" instead of "identified only
+    by its key"."""
+    from django.conf import settings
+
+    folder = Path(settings.ISSUER_REGISTRY_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo-partner-colleges.json"
+    registry = {"meta": {"name": DEMO_REGISTRY_NAME, "created": "2025-05-01T00:00:00Z"},
+                "registry": {}}
+    if path.exists():
+        registry = json.loads(path.read_text("utf-8"))
+    registry["registry"][did] = {"name": name, "url": url, "location": "Lakeview, USA"}
+    path.write_text(json.dumps(registry, indent=2) + "\n", "utf-8")
 
 
 def _in_review_at_the_second_issuer(users: dict[str, User], mc: MicroCredential) -> None:

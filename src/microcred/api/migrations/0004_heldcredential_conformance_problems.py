@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='conformance_problems',
             field=models.JSONField(blank=True, default=list),
         ),
+        migrations.AddField(
+            model_name='heldcredential',
+            name='issuer_listed_by',
+            field=models.CharField(blank=True, max_length=300),
+        ),
     ]
