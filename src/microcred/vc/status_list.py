@@ -25,7 +25,6 @@ Error codes follow the spec's own error names (section 3.5) where it has one:
 from __future__ import annotations
 
 import dataclasses
-
 import gzip
 import re
 import secrets
@@ -863,8 +862,9 @@ def check_status(
     Every problem that stops us establishing the status (malformed entry or list, purpose
     mismatch, index out of range, list outside its validity period) yields ``unknown`` with a
     ``code`` rather than raising, so a report can show it next to the other checks. A list
-    shorter than the herd-privacy minimum is read all the same, with ``short_list`` set. A set value yields ``failed`` for revocation and suspension only; refresh and message
-    values are information, not invalidity.
+    shorter than the herd-privacy minimum is read all the same, with ``short_list`` set. A set
+    value yields ``failed`` for revocation and suspension only; refresh and message values are
+    information, not invalidity.
     """
     raw_purpose = entry.get("statusPurpose") if isinstance(entry, Mapping) else None
     purpose = raw_purpose if isinstance(raw_purpose, str) else ""

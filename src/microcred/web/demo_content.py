@@ -13,9 +13,9 @@ changes nothing the second time.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
