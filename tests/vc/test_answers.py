@@ -204,3 +204,109 @@ def test_the_cli_prints_the_three_answers_and_each_problem_with_its_section(
     assert main(["verify", "--json", str(path)]) == 0
     [body] = json.loads(capsys.readouterr().out)
     assert body["answers"] == {"authentic": "passed", "valid_now": "passed", "conformant": "failed"}
+
+
+def test_a_document_that_breaks_the_vc_data_model_is_not_verified(
+    badge: dict[str, Any], issuer_key: Ed25519Multikey
+) -> None:
+    """VC Data Model 2.0 §7.1: a verifier raises an error for a document that is not a
+    conforming document. Its own rules decide; the OB 3.0 profile's do not."""
+    document = copy.deepcopy(badge)
+    document["type"] = ["OpenBadgeCredential"]  # no VerifiableCredential (§4.5 Types)
+    # JCS signs it as it is (RDFC's JSON-LD safe mode would refuse it before any verifier)
+    report = verify_report(sign(document, key=issuer_key, cryptosuite="eddsa-jcs-2022"))
+    assert report.malformed
+    assert report.answers == {"authentic": "passed", "valid_now": "passed", "conformant": "failed"}
+    assert report.verdict == "failed"
+    assert report.summary_code == "summary.malformed"
+    assert "problems with the VC Data Model:" in report.summary
+    problems = [p for p in report.conformance_problems if p["malformed"]]
+    assert problems and all(p["rule"].startswith("VC Data Model 2.0") for p in problems)
+    assert "$.type" in {p["path"] for p in problems}
+
+    profile_only = verify_report(sign(_nonconformant(badge), key=issuer_key))
+    assert not profile_only.malformed
+    assert not any(p["malformed"] for p in profile_only.conformance_problems)
+
+
+def test_an_issuer_that_is_no_url_at_all_is_a_mismatch_not_unconfirmed(
+    badge: dict[str, Any], issuer_key: Ed25519Multikey
+) -> None:
+    document = copy.deepcopy(badge)
+    document["issuer"]["id"] = "fake-issuer"
+    report = verify_report(sign(document, key=issuer_key, cryptosuite="eddsa-jcs-2022"))
+    assert report.check("issuer").code == "issuer.mismatch"  # type: ignore[union-attr]
+    assert report.answers["authentic"] == "failed"
+
+
+@pytest.mark.parametrize(("alg", "curve"), [("ES256", "P-256"), ("ES384", "P-384")])
+def test_an_ecdsa_vc_jwt_verifies_by_did_jwk_and_by_did_key(
+    alg: str, curve: str, badge: dict[str, Any]
+) -> None:
+    """VC-JOSE-COSE's ECDSA algorithms, with the key named by a did:jwk or a P-256/P-384
+    did:key (the W3C VC 2.0 suite's enveloped credentials are ES256)."""
+    from tests.vc import interop_signers as signers
+
+    key = signers.EcdsaKey(curve)
+    for method in ("did:jwk", "did:key"):
+        document = copy.deepcopy(badge)
+        document["issuer"]["id"] = key.issuer(method)
+        token = signers.sign_vc_jwt(document, key, alg=alg, kid=key.verification_method(method))
+        report = verify_report(token)
+        assert report.answers["authentic"] == "passed", (method, report.as_dict()["checks"])
+        assert report.check("proof").params == {"alg": alg}  # type: ignore[union-attr]
+        head, body, signature = token.split(".")
+        forged = ".".join([head, body, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA"
+                                                          else "BBBB")])
+        assert verify_report(forged).answers["authentic"] == "failed"
+
+
+def test_a_jcs_signed_document_that_is_not_json_ld_is_malformed(
+    issuer_key: Ed25519Multikey,
+) -> None:
+    """JCS signs the JSON as it is, so nothing read it as JSON-LD: a context that redefines a
+    protected term (the W3C VC 2.0 suite's redef-type fixtures) is caught by the data model
+    check instead, as an RDFC proof would have refused it."""
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     {"type": "https://example.org/not-type"}],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer_key.did,
+        "credentialSubject": {"id": "did:example:learner-42", "https://schema.org/name": "x"},
+    }
+    report = verify_report(sign(document, key=issuer_key, cryptosuite="eddsa-jcs-2022"))
+    assert report.answers["authentic"] == "passed"
+    assert report.malformed and report.verdict == "failed"
+    [problem] = report.conformance_problems
+    assert problem["path"] == "$" and "protected term" in problem["message"]
+    # an unknown context is not a malformation: it only could not be loaded
+    document["@context"][1] = "https://contexts.example/unknown/v1"
+    unknown = verify_report(sign(document, key=issuer_key, cryptosuite="eddsa-jcs-2022"))
+    assert not unknown.malformed
+
+
+@pytest.mark.parametrize("alg", ["none", "HS256", "ES512", "PS256"])
+def test_a_jwt_with_an_algorithm_outside_the_list_is_refused(
+    alg: str, badge: dict[str, Any]
+) -> None:
+    from microcred.vc import jose
+    from tests.vc import interop_signers as signers
+
+    key = signers.EcdsaKey("P-256")
+    badge["issuer"]["id"] = key.issuer("did:jwk")
+    token = signers.sign_vc_jwt(badge, key, alg=alg, kid=key.verification_method("did:jwk"))
+    with pytest.raises(Exception) as caught:
+        jose.verify_jwt(token)
+    assert getattr(caught.value, "code", "") == "unsupported_algorithm"
+
+
+def test_an_es384_header_over_a_p256_key_is_refused(badge: dict[str, Any]) -> None:
+    from microcred.vc import jose
+    from tests.vc import interop_signers as signers
+
+    key = signers.EcdsaKey("P-256")
+    badge["issuer"]["id"] = key.issuer("did:key")
+    token = signers.sign_vc_jwt(badge, key, alg="ES384", kid=key.verification_method("did:key"))
+    with pytest.raises(Exception) as caught:
+        jose.verify_jwt(token)
+    assert getattr(caught.value, "code", "") == "wrong_key_type"

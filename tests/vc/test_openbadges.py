@@ -498,7 +498,12 @@ def test_missing_required_field_is_reported_at_its_path(
 def test_missing_required_field_message_names_the_rule(credential: dict[str, Any]) -> None:
     problems = ob.validate(_remove(credential, (*ACHIEVEMENT, "name")))
     assert problems == [
-        ob.Problem("$.credentialSubject.achievement.name", "is required (OB 3.0 Achievement)")
+        ob.Problem(
+            "$.credentialSubject.achievement.name",
+            "is required (OB 3.0 Achievement)",
+            "OB 3.0 Achievement",
+            "https://www.imsglobal.org/spec/ob/v3p0/#achievement",
+        )
     ]
 
 
@@ -536,10 +541,17 @@ def test_validate_or_raise_carries_the_problems(credential: dict[str, Any]) -> N
     error = raised.value
     assert error.code == "invalid_structure"
     assert error.details["problems"] == [
-        {"path": "$.id", "message": "is required (OB 3.0 AchievementCredential)"},
+        {
+            "path": "$.id",
+            "message": "is required (OB 3.0 AchievementCredential)",
+            "rule": "OB 3.0 AchievementCredential",
+            "section": "https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential",
+        },
         {
             "path": "$.credentialSubject.achievement.name",
             "message": "is required (OB 3.0 Achievement)",
+            "rule": "OB 3.0 Achievement",
+            "section": "https://www.imsglobal.org/spec/ob/v3p0/#achievement",
         },
     ]
     assert "2 structural problems" in error.message

@@ -125,3 +125,29 @@ def test_the_api_accepts_valid_proofs_for_an_issuer_named_by_url_with_a_warning(
     tampered = client.post("/credentials/verify", json.dumps({"verifiableCredential": document}),
                            content_type="application/json")
     assert tampered.status_code == 400
+
+
+def test_a_document_that_breaks_the_vc_data_model_is_not_verified_on_the_page_or_the_api(
+    client: Client,
+) -> None:
+    """VC Data Model 2.0 §7.1: a document that is not a conforming verifiable credential is an
+    error, whatever its proof; only OB 3.0 / CLR 2.0 profile problems are warnings."""
+    achievement = ob.achievement(id="https://college.example/a/2", name="Lab safety",
+                                 description="Runs a safe science lab.",
+                                 criteria_narrative="Passed the lab audit.")
+    doc = ob.open_badge_credential(
+        issuer=ob.profile(id=KEY.did, name="Lakeside College"), achievement=achievement,
+        subject=ob.achievement_subject(achievement=achievement, id="did:example:maya"),
+        valid_from="2026-01-15T09:30:00Z")
+    doc["type"] = ["OpenBadgeCredential"]  # without VerifiableCredential (§4.5 Types)
+    signed = sign(doc, key=KEY, cryptosuite="eddsa-jcs-2022")
+    html = _page(client, signed)
+    assert "Not verified: not a well-formed verifiable credential" in html
+    assert "No. It breaks rules every verifiable credential must follow" in html
+    assert 'href="https://www.w3.org/TR/vc-data-model-2.0/#types"' in html
+    response = client.post("/credentials/verify", json.dumps({"verifiableCredential": signed}),
+                           content_type="application/json")
+    assert response.status_code == 400
+    body = response.json()
+    assert any(e.startswith("schema: ") for e in body["errors"])
+    assert [p["malformed"] for p in body["conformance"]] == [True]

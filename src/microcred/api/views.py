@@ -305,14 +305,13 @@ def _vc_status(request: HttpRequest) -> HttpResponse:
 
 
 def _report_body(report: Any) -> dict[str, Any]:
-    from microcred.vc.verifier import ANSWERS
     from microcred.verification.services import issuer_known
 
-    # A conformance problem is a warning, never an error: the verdict follows whether the
-    # credential is authentic and valid now (issue 24); ``conformance`` lists each problem with
-    # the specification section it breaks.
-    def decides(check: Any) -> bool:
-        return check.name not in ANSWERS["conformant"]
+    # A problem of conformance to Open Badges 3.0 / CLR 2.0 is a warning, never an error: the
+    # verdict follows whether the credential is authentic and valid now (issue 24); a document
+    # that breaks the VC Data Model itself is an error (VC Data Model 2.0 §7.1).
+    # ``conformance`` lists each problem with the specification section it breaks.
+    decides = getattr(report, "decides", lambda check: True)
 
     body = {
         "checks": [c.name for c in report.checks if c.outcome == "passed"],
@@ -355,7 +354,7 @@ def _verified(report: Any) -> bool:
     the key to such an issuer to validation). That sentence is in ``warnings``."""
     if report.verdict == "passed":
         return True
-    undecided = [c for c in report.checks if c.outcome != "passed" and c.name != "schema"]
+    undecided = [c for c in report.checks if c.outcome != "passed" and report.decides(c)]
     return bool(undecided) and all(c.code == "issuer.key_only" for c in undecided)
 
 

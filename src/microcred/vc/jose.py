@@ -21,16 +21,18 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
-from joserfc.jwk import OKPKey, RSAKey
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from .did import Resolver
 from .errors import InputError, ProofError, VCError
 from .jsoninput import check_depth
-from .keys import Ed25519Multikey, Ed25519PublicMultikey, RsaKey
+from .keys import EcdsaPublicMultikey, Ed25519Multikey, Ed25519PublicMultikey, RsaKey
 
 __all__ = ["JWT_ALGORITHMS", "VerifiedJwt", "is_compact_jws", "sign_jwt", "verify_jwt", "decode"]
 
-JWT_ALGORITHMS = ("EdDSA", "Ed25519", "RS256")
+JWT_ALGORITHMS = ("EdDSA", "Ed25519", "ES256", "ES384", "RS256")
+#: The curve each ECDSA algorithm signs on (RFC 7518 §3.4; VC-JOSE-COSE names ES256 and ES384).
+_EC_CURVES = {"ES256": "P-256", "ES384": "P-384"}
 _COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 MAX_JWS_CHARS = 4 * 1024 * 1024
 
@@ -152,7 +154,7 @@ def credential_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     raise InputError("the JWS payload holds no credential", code="no_credential")
 
 
-def _jwk_key(jwk: Mapping[str, Any], alg: str) -> OKPKey | RSAKey:
+def _jwk_key(jwk: Mapping[str, Any], alg: str) -> OKPKey | RSAKey | ECKey:
     if "d" in jwk or "p" in jwk:
         raise ProofError("the JWS header carries a private key", code="private_key_in_header")
     try:
@@ -160,6 +162,10 @@ def _jwk_key(jwk: Mapping[str, Any], alg: str) -> OKPKey | RSAKey:
             if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
                 raise ProofError("EdDSA needs an Ed25519 OKP key", code="wrong_key_type")
             return OKPKey.import_key(dict(jwk))
+        if alg in _EC_CURVES:
+            if jwk.get("kty") != "EC" or jwk.get("crv") != _EC_CURVES[alg]:
+                raise ProofError(f"{alg} needs an EC {_EC_CURVES[alg]} key", code="wrong_key_type")
+            return ECKey.import_key(dict(jwk))
         if jwk.get("kty") != "RSA":
             raise ProofError("RS256 needs an RSA key", code="wrong_key_type")
         return RSAKey.import_key(dict(jwk))
@@ -179,7 +185,7 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
     credential = credential_of(payload)
     kid = header.get("kid")
     controller: str | None = None
-    key: OKPKey | RSAKey
+    key: OKPKey | RSAKey | ECKey
     if isinstance(kid, str):
         resolver = resolver or Resolver()
         try:
@@ -200,7 +206,11 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
             )
         elif isinstance(method.key, Mapping):
             key = _jwk_key(method.key, str(alg))
-        else:  # a P-256/P-384 Multikey: no accepted JWS algorithm uses it
+        elif isinstance(method.key, EcdsaPublicMultikey) and _EC_CURVES.get(str(alg)) == (
+            method.key.curve
+        ):
+            key = ECKey.import_key(dict(method.key.jwk()))
+        else:
             raise ProofError(f"{kid} is a {method.key.curve} key, not {alg}", code="wrong_key_type")
     elif isinstance(header.get("jwk"), Mapping):
         key = _jwk_key(header["jwk"], str(alg))

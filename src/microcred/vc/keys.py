@@ -293,6 +293,17 @@ class EcdsaPublicMultikey:
     def verification_method(self) -> str:
         return f"{self.did}#{self.public_multibase}"
 
+    def jwk(self) -> dict[str, str]:
+        """The public key as a JWK (RFC 7518 §6.2.1: ``x`` and ``y`` of the uncompressed point)."""
+        numbers = self._key.public_numbers()
+        size = (self._key.curve.key_size + 7) // 8
+        return {
+            "kty": "EC",
+            "crv": self.curve,
+            "x": base64.urlsafe_b64encode(numbers.x.to_bytes(size, "big")).rstrip(b"=").decode(),
+            "y": base64.urlsafe_b64encode(numbers.y.to_bytes(size, "big")).rstrip(b"=").decode(),
+        }
+
     def verify(self, signature: bytes, message: bytes) -> bool:
         """``signature`` is IEEE P1363 ``r || s`` (what Data Integrity and JOSE carry), over
         ``message`` hashed with the curve's hash."""

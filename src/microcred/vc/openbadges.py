@@ -689,6 +689,7 @@ _SPEC_ROOTS: Final = {
 _CITED_RE: Final = re.compile(
     r"\((?:[^()]*?; )?(?P<spec>OB 3\.0|CLR 2\.0|VC Data Model [12]\.[01]) "
     r"(?:§(?P<section>[A-Za-z ]+?)|(?P<cls>[A-Z][A-Za-z]+)(?P<ctx> @context)?|(?P<ld>@context))\)"
+    r"|\((?P<bare>VC Data Model [12]\.[01])\)"
 )
 
 
@@ -696,6 +697,8 @@ def _cited_rule(message: str) -> tuple[str, str]:
     match = next(reversed(list(_CITED_RE.finditer(message))), None)
     if match is None:
         return "", ""
+    if match["bare"]:  # a plain credential's rule: the data model as a whole
+        return match["bare"], _SPEC_ROOTS[match["bare"]].rstrip("#")
     spec, section, cls = match["spec"], match["section"], match["cls"]
     if match["ld"] or match["ctx"]:  # the order of @context: the JSON-LD section
         return f"{spec} @context", _SPEC_ROOTS[spec] + (
@@ -715,7 +718,8 @@ def _excerpt(value: object) -> str:
         return "a large number"  # str() of a huge int raises ValueError past 4300 digits
     if value is None or isinstance(value, (bool, int, float)):
         return repr(value)
-    return f"a {_json_type(value)}"
+    kind = _json_type(value)
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _json_type(value: object) -> str:
@@ -984,7 +988,11 @@ def _check_contexts(ck: _Checker, doc: Mapping[Any, Any], path: str, kind: str) 
         return "v2"
     for index, entry in enumerate(contexts):
         if not isinstance(entry, (str, Mapping)):
-            ck.add(f"{where}[{index}]", "must be a context URL or a context object")
+            ck.add(
+                f"{where}[{index}]", f"must be a context URL or a context object ({_VC2} §Contexts)"
+            )
+        elif isinstance(entry, str) and not _URI_RE.fullmatch(entry):
+            ck.add(f"{where}[{index}]", f"must be a URL, not {_excerpt(entry)} ({_VC2} §Contexts)")
     version = "v2"
     if contexts[0] == VC_V1_CONTEXT:
         version = "v1"

@@ -40,7 +40,13 @@ from . import fetch as _fetch
 from .data_integrity import verify_proofs
 from .did import Resolver
 from .documentloader import DocumentLoader
-from .errors import InputError, ResolutionError, VCError, VerificationFailed
+from .errors import (
+    InputError,
+    ResolutionError,
+    UnknownContextError,
+    VCError,
+    VerificationFailed,
+)
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
 from .status_list import ENTRY_TYPES, StatusResult, check_status
@@ -349,6 +355,10 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "summary.failed_one": "Not verified: the %(checks)s check failed.",
         "summary.failed_many": "Not verified: the %(checks)s checks failed.",
         "summary.incomplete": "Not fully verified: could not check %(checks)s.",
+        "summary.malformed": (
+            "Not verified: it is not a well-formed verifiable credential (problems with the VC "
+            "Data Model: %(count)s)."
+        ),
     }
 )
 #: The code of a check made of several findings (one per status entry): see ``Check.parts``.
@@ -404,8 +414,22 @@ class Report:
     @property
     def verdict(self) -> Outcome:
         """Follows whether it is authentic and valid now (and any other question a caller
-        added, such as ``recipient``); conformance never decides it (issue 24, item 3)."""
-        return _worst(c.outcome for c in self.checks if c.name not in _CONFORMANCE)
+        added, such as ``recipient``). Conformance to Open Badges 3.0 or CLR 2.0 never decides
+        it (issue 24, item 3); a document that breaks the VC Data Model itself is not a
+        verifiable credential, and that does (:attr:`malformed`)."""
+        return _worst(c.outcome for c in self.checks if self.decides(c))
+
+    @property
+    def malformed(self) -> bool:
+        """Whether the document breaks a rule of the Verifiable Credentials Data Model itself
+        (not only of the OB 3.0 / CLR 2.0 profile): VC Data Model 2.0 §7.1 has a verifier raise
+        an error (MALFORMED_VALUE_ERROR) for a document that is not a conforming document."""
+        schema = self.check("schema")
+        return schema is not None and bool(schema.details.get("malformed"))
+
+    def decides(self, check: Check) -> bool:
+        """Whether ``check`` counts toward the verdict (see :attr:`verdict`)."""
+        return check.name not in _CONFORMANCE or self.malformed
 
     @property
     def answers(self) -> dict[str, Outcome]:
@@ -423,7 +447,8 @@ class Report:
     @property
     def conformance_problems(self) -> list[Mapping[str, Any]]:
         """The structural problems the conformance check found (``path``, ``message``,
-        ``rule`` and, where the rule has one, ``section``: a link to the spec section)."""
+        ``rule`` and, where the rule has one, ``section``: a link to the spec section;
+        ``malformed``: whether it breaks the VC Data Model itself, see :attr:`malformed`)."""
         schema = self.check("schema")
         return list(schema.details.get("problems", ())) if schema is not None else []
 
@@ -432,6 +457,8 @@ class Report:
 
     @property
     def summary_code(self) -> str:
+        if self.malformed and self.verdict == _FAILED and self.names(_FAILED) == ["schema"]:
+            return "summary.malformed"
         if self.verdict == _PASSED:
             schema = self.check("schema")
             if schema is not None and schema.outcome == _FAILED:
@@ -448,6 +475,8 @@ class Report:
         how many conformance problems a verified credential has."""
         if self.summary_code == "summary.verified_nonconformant":
             return {"count": len(self.conformance_problems)}
+        if self.summary_code == "summary.malformed":
+            return {"count": sum(1 for p in self.conformance_problems if p.get("malformed"))}
         if self.verdict == _PASSED:
             return {}
         return {"checks": ", ".join(self.names(_FAILED) or self.names(_UNKNOWN))}
@@ -458,9 +487,7 @@ class Report:
 
     def names(self, outcome: Outcome) -> list[str]:
         """The names of the checks with ``outcome`` that decide the verdict, in report order."""
-        return [
-            c.name for c in self.checks if c.outcome == outcome and c.name not in _CONFORMANCE
-        ]
+        return [c.name for c in self.checks if c.outcome == outcome and self.decides(c)]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -683,7 +710,7 @@ def verify_report(
     report.credential = credential
     carried = {"png": "_png", "svg": "_svg"}.get(carrier, "")
     report.checks.append(Check.of("format", _PASSED, kind + carried))
-    report.checks.append(_check_schema(credential))
+    report.checks.append(_check_schema(credential, options))
     report.checks.append(proof_check)
     report.checks.append(_check_issuer(credential, proof_check, signers))
     report.checks.append(_check_validity(credential, options.now))
@@ -761,12 +788,62 @@ def _check_proofs(
     return _proof_failure(error, outcome, results.index(first) + 1, len(results)), signers
 
 
-def _check_schema(credential: Mapping[str, Any]) -> Check:
+#: The rules whose breach makes a document no verifiable credential (``Report.malformed``).
+_DATA_MODEL: Final = "VC Data Model"
+
+
+#: Cryptosuites that sign the JSON as it is, so verifying them never reads it as JSON-LD.
+_JCS_SUITES: Final = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
+
+
+def _jsonld_problem(
+    credential: Mapping[str, Any], options: VerifyOptions
+) -> openbadges.Problem | None:
+    """For a credential whose proofs are all JCS: whether it can be read as JSON-LD at all. An
+    RDFC proof would already have refused a document that redefines a protected term or uses
+    terms no context defines (safe mode); a JCS proof signs the bytes, so the data model's own
+    rule is checked here (VC Data Model 2.0 §Contexts: a conforming document is JSON-LD whose
+    terms its contexts define). A context that cannot be loaded says nothing of the document."""
+    from .jsonld import to_quads
+
+    proofs = credential.get("proof")
+    listed = proofs if isinstance(proofs, list) else [proofs]
+    if not listed or not all(
+        isinstance(p, Mapping) and p.get("cryptosuite") in _JCS_SUITES for p in listed
+    ):
+        return None
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    try:
+        to_quads(unsecured, loader=options.loader)
+    except (ResolutionError, UnknownContextError):
+        return None
+    except VCError as exc:
+        return openbadges.Problem.at(
+            "$", f"cannot be read as JSON-LD: {exc.message.rstrip('.')} ({_VC2_CONTEXTS})"
+        )
+    return None
+
+
+_VC2_CONTEXTS: Final = "VC Data Model 2.0 §Contexts"
+
+
+def _check_schema(credential: Mapping[str, Any], options: VerifyOptions) -> Check:
     problems = openbadges.validate(credential)
+    unreadable = _jsonld_problem(credential, options)
+    if unreadable is not None:
+        problems.append(unreadable)
     if not problems:
         return Check.of("schema", _PASSED, "schema.valid")
     listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
-    details = {"problems": [p.as_dict() for p in problems]}
+    # A rule of the VC Data Model itself makes the document malformed; an Open Badges 3.0 /
+    # CLR 2.0 rule (or a problem that cites none) is conformance to that profile only.
+    listed_problems = [
+        {**p.as_dict(), "malformed": p.rule.startswith(_DATA_MODEL)} for p in problems
+    ]
+    details = {
+        "problems": listed_problems,
+        "malformed": any(p["malformed"] for p in listed_problems),
+    }
     if len(problems) == 1:
         return Check.of("schema", _FAILED, "schema.problem", details, problems=listed)
     if len(problems) <= 5:
@@ -793,7 +870,9 @@ def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]
     which keys are its own. An issuer named by a URL (``https://university.example``) has no
     document that lists its keys, so a key of another identifier neither confirms nor refutes
     it: ``unknown``, with a sentence saying only the key is known (the W3C vc-di-ecdsa vectors
-    are signed so). A registry of issuers can say more (the platform's issuer standing)."""
+    are signed so). A registry of issuers can say more (the platform's issuer standing). Any
+    other issuer that is not among the signers (another DID, or a value that is no URL at all)
+    is a mismatch."""
     issuer = _issuer_id(credential)
     if issuer is None:
         return Check.of("issuer", _FAILED, "issuer.missing")
@@ -801,7 +880,7 @@ def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]
         return Check.of("issuer", _UNKNOWN, "issuer.unconfirmed", issuer=issuer)
     if not signers:
         return Check.of("issuer", _UNKNOWN, "issuer.unbound", issuer=issuer)
-    if issuer not in signers and not issuer.startswith("did:"):
+    if issuer not in signers and issuer.startswith(("https://", "http://")):
         return Check.of(
             "issuer",
             _UNKNOWN,

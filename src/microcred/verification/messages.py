@@ -223,6 +223,9 @@ TEMPLATES: Mapping[str, Promise] = {
     "summary.failed_one": _("Not verified: the %(checks)s check failed."),
     "summary.failed_many": _("Not verified: the %(checks)s checks failed."),
     "summary.incomplete": _("Not fully verified: could not check %(checks)s."),
+    "summary.malformed": _(
+        "Not verified: it is not a well-formed verifiable credential (problems with the VC "
+        "Data Model: %(count)s)."),
 }
 
 #: The checks' names as they appear inside a sentence ("the proof check failed").
