@@ -27,7 +27,11 @@ from microcred.settings import *  # noqa: E402,F403
 # Tasks run as they are enqueued, inside the enqueuing transaction, like a worker that is
 # always instantly there; tests of the real database worker override this.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Production hashes with Argon2 (microcred.settings; tests/accounts/test_services.py checks it
+# with those settings). Here a fast hasher: Argon2's deliberate cost, paid for every user each
+# test's World() creates, was most of the suite's time.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

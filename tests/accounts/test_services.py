@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from microcred.accounts.models import User
 from microcred.accounts.services import user_create
@@ -10,11 +11,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_user_create_hashes_with_argon2_and_audits() -> None:
-    user = user_create(email="Ada@Example.test", password="a long passphrase 42",
-                       display_name="Ada")
+    """With the production hashers (the test settings use a fast one for speed)."""
+    import microcred.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PRODUCTION_PASSWORD_HASHERS == production.PASSWORD_HASHERS
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        user = user_create(email="Ada@Example.test", password="a long passphrase 42",
+                           display_name="Ada")
+        assert user.password.startswith("argon2$")
+        assert user.check_password("a long passphrase 42")
     assert user.email == "ada@example.test"
-    assert user.password.startswith("argon2$")
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert AuditEvent.objects.filter(action="user.created", actor=user).exists()
 
 

@@ -162,7 +162,7 @@ def axe_source() -> str:
             assert member is not None
             source = member.read().decode("utf-8")
     AXE_CACHE.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".partial")
+    partial = cached.with_suffix(f".{os.getpid()}.partial")  # one per process (xdist)
     partial.write_text(source, encoding="utf-8")
     partial.replace(cached)
     return source
