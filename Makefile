@@ -37,12 +37,21 @@ demo: $(STAMP) $(NATIVE)
 
 # The whole suite on SQLite; then the database tests again on PostgreSQL when
 # MICROCRED_TEST_POSTGRES_URL is set (.ci/run sets it).
+# One pytest-xdist worker per core; a test module stays on one worker (its module fixtures, such
+# as the browser tests' server, start once).
+XDIST := -n auto --dist loadscope
+
 test: $(STAMP) $(NATIVE)
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 	@if [ -n "$$MICROCRED_TEST_POSTGRES_URL" ]; then \
 	  echo "== database tests again on PostgreSQL ($$MICROCRED_TEST_POSTGRES_URL)"; \
-	  MICROCRED_TEST_DATABASE=postgres $(PY) -m pytest -m "django_db or postgres" -p no:cacheprovider; \
+	  MICROCRED_TEST_DATABASE=postgres $(PY) -m pytest $(XDIST) -m "django_db or postgres" -p no:cacheprovider; \
 	else echo "MICROCRED_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; fi
+
+# The inner loop: everything but the browser, Node and PostgreSQL tests, stopping at the first
+# failure.
+test-fast: $(STAMP) $(NATIVE)
+	$(PY) -m pytest $(XDIST) -x -q -m "not browser and not node and not postgres"
 
 # Throughput of signing and verifying (one core) against pyld, raw Ed25519 and, when node and
 # npm are present, Digital Bazaar's JS stack; writes benchmarks/results.json. Then the catalog's

@@ -293,8 +293,12 @@ class CheckedBrowser:
         return getattr(self._browser, name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """One Chromium per test module. Playwright's sync API keeps an event loop in this thread
+    while it runs, and Django refuses to open a database connection from a thread with a running
+    loop: so Playwright stops with its module, and the next module's database tests (on the
+    same pytest-xdist worker) open their connection as usual."""
     _require_browser()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
