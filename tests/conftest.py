@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.factories import World
+
 # Under pytest-xdist (`make test` runs one worker per core) each worker gets its own Redis
 # database, counting down from the one MICROCRED_TEST_REDIS_URL names, so that one worker's
 # flush is never another's data. Set here, before any test module reads the variable.
@@ -18,8 +20,6 @@ if _WORKER.startswith("gw") and os.environ.get("MICROCRED_TEST_REDIS_URL"):
         (_url[: _match.start()] if _match else _url.rstrip("/"))
         + f"/{max(_base - int(_WORKER[2:]), 0)}"
     )
-
-from tests.factories import World  # noqa: E402 - after the worker's Redis database is set
 
 
 @pytest.fixture
