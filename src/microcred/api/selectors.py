@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +29,3 @@ def credentials_for_owner(*, user: Any, since: datetime | None = None) -> list[t
 
 def held_credentials(*, user: Any) -> list[HeldCredential]:
     return list(HeldCredential.objects.filter(owner=user))
-
-
-def as_json(text: str) -> Any:
-    return json.loads(text)

@@ -232,10 +232,6 @@ class AgreementRow:
     agreed: int
     kappa: float | None
 
-    @property
-    def agreed_share(self) -> float | None:
-        return self.agreed / self.moderated if self.moderated else None
-
 
 def agreement_figures(*, organization: Organization) -> list[AgreementRow]:
     """Per assessor and micro-credential: how many moderated decisions agreed with the

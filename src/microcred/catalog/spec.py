@@ -150,10 +150,6 @@ class MicroCredentialSpec:
     badge_accent: str = "#f2b705"
     translations: dict[str, TranslationSpec] = field(default_factory=dict)
 
-    @property
-    def criteria_count(self) -> int:
-        return sum(len(part.criteria) for part in self.parts)
-
 
 def _languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}

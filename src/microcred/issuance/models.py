@@ -234,10 +234,6 @@ class Credential(models.Model):
         return f"{self.title} for {self.learner_id} ({self.status})"
 
     @property
-    def is_stack_credential(self) -> bool:
-        return self.stack_id is not None
-
-    @property
     def title(self) -> str:
         """What was earned, in the issuer's words (the signed document is the truth)."""
         if self.via_vc_api:

@@ -213,10 +213,6 @@ def badge_image_url_for(mc: Any) -> str:
     return f"{settings.PUBLIC_URL}/badges/{mc.slug}/v{mc.version}.png"
 
 
-def badge_image_url(credential: Credential) -> str:
-    return badge_image_url_for(credential.micro_credential)
-
-
 def credential_sign(*, credential_id: int) -> Credential:
     """Build, sign and store one credential (the background task calls this).
 
