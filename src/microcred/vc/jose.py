@@ -14,7 +14,7 @@ import base64
 import json
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -173,13 +173,30 @@ def _jwk_key(jwk: Mapping[str, Any], alg: str) -> OKPKey | RSAKey | ECKey:
         raise ProofError(f"the public key is not usable: {exc}", code="invalid_key") from None
 
 
-def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
-    """Verify the signature and return the credential; raise :class:`ProofError` otherwise."""
+def verify_jwt(
+    token: str,
+    *,
+    resolver: Resolver | None = None,
+    algorithms: Sequence[str] = JWT_ALGORITHMS,
+    allow_embedded_key: bool = False,
+) -> VerifiedJwt:
+    """Verify the signature and return the credential; raise :class:`ProofError` otherwise.
+
+    ``algorithms``: the JWS algorithms the caller accepts (a subset of
+    :data:`JWT_ALGORITHMS`; anything else, ``none`` and the HMAC ones included, is refused).
+    The key is the one ``kid`` names, through ``resolver``. A key carried in the header itself
+    (``jwk``) proves only that someone holding it signed, never who: it is refused unless the
+    caller asks for it by name, ``allow_embedded_key=True`` (as sigstore names its unsafe
+    choices), and then the result has no ``controller``, so nothing ties it to an issuer."""
+    unknown = [a for a in algorithms if a not in JWT_ALGORITHMS]
+    if unknown or not algorithms:
+        raise ValueError(f"algorithms must be a non-empty subset of {JWT_ALGORITHMS}, not "
+                         f"{list(algorithms)}")
     header, payload = decode(token)
     alg = header.get("alg")
-    if alg not in JWT_ALGORITHMS:
+    if alg not in algorithms:
         raise ProofError(
-            f"JWS algorithm '{alg}' is not accepted (accepted: {', '.join(JWT_ALGORITHMS)})",
+            f"JWS algorithm '{alg}' is not accepted (accepted: {', '.join(algorithms)})",
             code="unsupported_algorithm",
         )
     credential = credential_of(payload)
@@ -213,6 +230,12 @@ def verify_jwt(token: str, *, resolver: Resolver | None = None) -> VerifiedJwt:
         else:
             raise ProofError(f"{kid} is a {method.key.curve} key, not {alg}", code="wrong_key_type")
     elif isinstance(header.get("jwk"), Mapping):
+        if not allow_embedded_key:
+            raise ProofError(
+                "the JWS header carries its own key ('jwk'), which says nothing about who "
+                "signed; this caller accepts only a key named by 'kid'",
+                code="embedded_key_refused",
+            )
         key = _jwk_key(header["jwk"], str(alg))
     else:
         raise ProofError("the JWS header has neither 'kid' nor 'jwk'", code="no_key")
