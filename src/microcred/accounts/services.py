@@ -168,7 +168,7 @@ def sign_up_pending(*, token: str) -> dict[str, str]:
                                  "one."), code="bad_link", problems={"link": "invalid"}) from None
     if time.time() - float(data.get("at", 0)) > SIGN_UP_LINK_MAX_AGE:
         raise ValidationFailed(_("This sign-up link has expired. Sign up again to get a new "
-                                 "one."), code="expired_link", problems={"link": "expired"})
+                                 "one."), code="link_expired", problems={"link": "expired"})
     return {key: str(data.get(key, "")) for key in ("email", "name", "language", "password",
                                                      "next")}
 

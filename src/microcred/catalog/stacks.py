@@ -186,7 +186,7 @@ def stack_update(
             raise NotAllowed(_("Only an author of %(org)s can change its stacks.")
                              % {"org": stack.organization.name})
         if stack.status != Stack.Status.DRAFT:
-            raise InvalidState(_("Only a draft stack can be changed."), code="not_draft")
+            raise InvalidState(_("Only a draft stack can be changed."), code="not_a_draft")
         new_members = list(members) if members is not None else [
             m.micro_credential for m in stack.members.select_related("micro_credential")]
         stack.title = (title if title is not None else stack.title).strip()
@@ -219,7 +219,7 @@ def stack_publish(*, actor: Any, stack_id: int) -> Stack:
                              % {"org": stack.organization.name})
         if stack.status != Stack.Status.DRAFT:
             raise InvalidState(_("This stack is already published or retired."),
-                               code="not_draft")
+                               code="not_a_draft")
         members = list(stack.members.select_related("micro_credential"))
         if not members:
             raise ValidationFailed(_("A stack needs at least one micro-credential."),

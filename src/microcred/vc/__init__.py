@@ -29,6 +29,7 @@ __all__ = [
     "verify_report",
     "verify_proofs",
     "VCError",
+    "VCErrorCode",
     "VerificationFailed",
 ]
 
@@ -46,6 +47,7 @@ _HOMES = {
     "verify_report": "verifier",
     "verify_proofs": "data_integrity",
     "VCError": "errors",
+    "VCErrorCode": "errors",
     "VerificationFailed": "errors",
 }
 
@@ -53,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .data_integrity import sign, verify_proofs
     from .did import Resolver
     from .documentloader import DocumentLoader
-    from .errors import VCError, VerificationFailed
+    from .errors import VCError, VCErrorCode, VerificationFailed
     from .jose import sign_jwt
     from .jsonld import canonicalize
     from .keys import Ed25519Multikey, RsaKey

@@ -261,7 +261,9 @@ def create_proof(
     covers them; a presentation proof (``proof_purpose="authentication"``) should carry both.
     """
     if challenge is not None and (not isinstance(challenge, str) or not challenge):
-        raise InputError("the challenge must be a non-empty string", code="invalid_challenge")
+        raise InputError(
+            "the challenge must be a non-empty string", code="invalid_challenge_option"
+        )
     if domain is not None:
         listed = _domains(domain, what="the domain")
         domain = domain if isinstance(domain, str) else listed
