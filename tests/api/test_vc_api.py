@@ -109,7 +109,7 @@ def test_presentations_verify(client: Client) -> None:
     signed = present([outside_credential()], key=holder)
     ok = _post_vp(client, signed)
     assert ok.status_code == 200, ok.json()
-    assert set(ok.json()["checks"]) == {"format", "proof", "holder", "credentials"}
+    assert set(ok.json()["checks"]) == {"format", "schema", "proof", "holder", "credentials"}
     # A verifier that asks for a challenge refuses a proof without one.
     wrong = _post_vp(client, signed, challenge="c-123")
     assert wrong.status_code == 400

@@ -103,7 +103,8 @@ def test_verify_presentation_reports_each_check(
     vp = present([credential], key=holder, challenge="n-1", domain="v.example")
     report = verify_presentation(vp, expected_challenge="n-1", expected_domain="v.example")
     assert report.verdict == "passed"
-    assert _codes(report) == {"format": "format.presentation", "proof": "proof.valid",
+    assert _codes(report) == {"format": "format.presentation",
+                              "schema": "schema.presentation_valid", "proof": "proof.valid",
                               "holder": "holder.valid", "credentials": "credentials.valid_one"}
     assert [r.verdict for r in report.credentials] == ["passed"]
     for check in report.checks:
@@ -188,3 +189,26 @@ def test_cli_present_and_verify_presentation(tmp_path: Path, credential: dict[st
     rsa = tmp_path / "rsa.json"
     assert run("keygen", "--type", "rsa", str(rsa)).returncode == 0
     assert run("present", "--key", str(rsa), str(vc)).returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"@context": ["https://www.w3.org/ns/credentials/examples/v2"]}, "$['@context'][0]"),
+        ({"holder": {"name": "Acme"}}, "$.holder.id"),
+        ({"holder": "not a url"}, "$.holder"),
+        ({"verifiableCredential": ["abc"]}, "$.verifiableCredential[0]"),
+    ],
+)
+def test_a_presentation_that_breaks_the_data_model_is_not_verified(
+    credential: dict[str, Any], change: dict[str, Any], path: str
+) -> None:
+    """VC Data Model 2.0 §4.13 (the W3C VC 2.0 suite's presentation fixtures): the
+    presentation's own structure decides, like a credential's data-model rules."""
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiablePresentation"], "verifiableCredential": [credential], **change}
+    report = verify_presentation(vp)
+    schema = report.check("schema")
+    assert schema is not None and schema.code == "schema.presentation_problems"
+    assert path in {p["path"] for p in schema.details["problems"]}
+    assert report.malformed and report.verdict == "failed"

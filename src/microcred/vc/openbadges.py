@@ -61,6 +61,7 @@ __all__ = [
     "association",
     "validate",
     "validate_or_raise",
+    "validate_presentation",
 ]
 
 OB_CONTEXT: Final = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -1718,6 +1719,31 @@ def validate(document: Mapping[str, Any]) -> list[Problem]:
     """
     ck = _Checker()
     _check_credential(ck, document, "$", 0)
+    return ck.problems
+
+
+def validate_presentation(document: Mapping[str, Any]) -> list[Problem]:
+    """Every structural problem of a verifiable presentation itself (VC Data Model 2.0 §4.13,
+    "Verifiable Presentations"): its ``@context`` (§Contexts), an ``id`` that is a URL, a
+    ``holder`` that is a URL or an object whose ``id`` is one, and each ``verifiableCredential``
+    an object (a credential, or an ``EnvelopedVerifiableCredential``). The credentials inside are
+    the credential verifier's to check, each on its own."""
+    ck = _Checker()
+    version = _check_contexts(ck, document, "$", "vp")
+    rule = f"{_VC1 if version == 'v1' else _VC2} §Verifiable Presentations"
+    ck.uri(document, "$", "id", rule)
+    holder = document.get("holder")
+    if isinstance(holder, Mapping):
+        ck.uri(holder, _key("$", "holder"), "id", rule, required=True)
+    elif holder is not None:
+        ck.uri(document, "$", "holder", rule)
+
+    def credential(value: object, where: str) -> None:
+        if version == "v1" and isinstance(value, str):
+            return  # VC 1.1 JWT presentations carry credentials as compact JWS strings
+        ck.obj(value, where, f"a verifiable credential; {rule}")
+
+    ck.each(document, "$", "verifiableCredential", rule, credential, single_ok=True)
     return ck.problems
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import openbadges
 from .data_integrity import Domain, sign, verify_proofs
 from .documentloader import DocumentLoader
 from .errors import InputError, ResolutionError, VCError
@@ -214,6 +215,24 @@ def _credentials_check(reports: list[Report]) -> Check:
     return Check.of("credentials", "passed", "credentials.valid", count=total)
 
 
+def _presentation_schema(presentation: Mapping[str, Any]) -> Check:
+    """The presentation's own structure (VC Data Model 2.0 §4.13): every rule it breaks is the
+    data model's, so a problem makes it malformed (see ``Report.malformed``)."""
+    problems = openbadges.validate_presentation(presentation)
+    if not problems:
+        return Check.of("schema", "passed", "schema.presentation_valid")
+    listed = [{**p.as_dict(), "malformed": True} for p in problems]
+    shown = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
+    return Check.of(
+        "schema",
+        "failed",
+        "schema.presentation_problems",
+        {"problems": listed, "malformed": True},
+        count=len(problems),
+        problems=shown,
+    )
+
+
 def verify_presentation(
     data: Mapping[str, Any],
     options: VerifyOptions | None = None,
@@ -241,6 +260,7 @@ def verify_presentation(
     expected = expected_challenge is not None or expected_domain is not None
     kind = "format.presentation" if signed or expected else "format.presentation_unsigned"
     report.checks.append(Check.of("format", "passed", kind))
+    report.checks.append(_presentation_schema(presentation))
     if signed or expected:
         proof, signers = _proof_check(presentation, options, expected_challenge, expected_domain)
         report.checks.append(proof)

@@ -132,6 +132,11 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "schema.problems_more": (
             "The credential's structure has %(count)s problems: %(problems)s (and %(more)s more)."
         ),
+        "schema.presentation_valid": "The presentation has every required field.",
+        "schema.presentation_problems": (
+            "The presentation does not follow the VC Data Model (problems: %(count)s): "
+            "%(problems)s."
+        ),
         # proof
         "proof.valid": "The signature is valid.",
         "proof.valid_set": "All %(count)s signatures (a proof set) are valid.",

@@ -44,6 +44,10 @@ TEMPLATES: Mapping[str, Promise] = {
     "schema.problems": _("The credential's structure has %(count)s problems: %(problems)s."),
     "schema.problems_more": _(
         "The credential's structure has %(count)s problems: %(problems)s (and %(more)s more)."),
+    "schema.presentation_valid": _("The presentation has every required field."),
+    "schema.presentation_problems": _(
+        "The presentation does not follow the VC Data Model (problems: %(count)s): "
+        "%(problems)s."),
     # proof
     "proof.valid": _("The signature is valid."),
     "proof.valid_set": _("All %(count)s signatures (a proof set) are valid."),
