@@ -108,7 +108,7 @@ def s3_server() -> Iterator[S3Server]:
         server.stop()
 
 
-def new_bucket(server: S3Server) -> S3Bucket:
+def _new_bucket(server: S3Server) -> S3Bucket:
     name = f"microcred-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{next(_buckets)}"
     server.client().create_bucket(Bucket=name)
     return S3Bucket(server=server, name=name)
@@ -117,6 +117,13 @@ def new_bucket(server: S3Server) -> S3Bucket:
 @pytest.fixture
 def s3_bucket(s3_server: S3Server) -> Iterator[S3Bucket]:
     """A new, empty bucket that is the default storage for the test."""
-    bucket = new_bucket(s3_server)
+    bucket = _new_bucket(s3_server)
     with override_settings(STORAGES=bucket.storages()):
         yield bucket
+
+
+@pytest.fixture
+def another_s3_bucket(s3_server: S3Server) -> S3Bucket:
+    """A second new, empty bucket, not in use until a test points ``STORAGES`` at it
+    (``override_settings(STORAGES=bucket.storages())``): a new deployment's storage."""
+    return _new_bucket(s3_server)

@@ -1,15 +1,20 @@
-"""Evidence, badge images and backups on S3: the product's own services and views, with the
-default storage a private bucket on moto's S3 server (``MICROCRED_STORAGE=s3``).
+"""Evidence, badge images, bulk issuance files and backups on S3: the product's own services
+and views, with the default storage a private bucket on moto's S3 server
+(``MICROCRED_STORAGE=s3``; docs/operations.md, "Files on S3").
 
 boto is used only to look inside the bucket; everything else goes through the code the site
-runs (``attempt_save_draft``, ``micro_credential_badge_set``, the evidence and badge views,
+runs (``attempt_save_draft``, the evidence views, ``account_export``/``account_delete``,
+``micro_credential_badge_set`` and the badge views, ``bulk_issuance_create``/``_run``,
 ``microcred backup`` and ``restore``)."""
 
 from __future__ import annotations
 
 import io
+import json
+import tarfile
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,8 +26,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from microcred.accounts.privacy import account_delete, account_export
 from microcred.assessment.services import pool_member_add
 from microcred.audit.services import audit_chain_verify
+from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
     micro_credential_badge_clear,
     micro_credential_badge_set,
@@ -30,10 +37,18 @@ from microcred.catalog.services import (
 )
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
+from microcred.issuance.bulk import bulk_issuance_create, bulk_issuance_run
 from microcred.issuance.models import Credential
 from microcred.vc.baking import unbake_png
-from tests.factories import World, micro_credential, pass_attempt, reviewer_of, user
-from tests.storage.conftest import S3Bucket, new_bucket
+from tests.factories import (
+    PASSWORD,
+    World,
+    micro_credential,
+    pass_attempt,
+    reviewer_of,
+    user,
+)
+from tests.storage.conftest import S3Bucket
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +63,7 @@ def _png(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def _submit_with_evidence(world: World, mc=None) -> Attempt:  # type: ignore[no-untyped-def]
+def _submit_with_evidence(world: World, mc: MicroCredential | None = None) -> Attempt:
     """The learner's attempt, its file saved through the earning service and submitted."""
     mc = mc or world.mc
     attempt = attempt_start(learner=world.learner, micro_credential=mc)
@@ -71,8 +86,9 @@ def _anonymous_get(bucket: S3Bucket, key: str) -> int:
     """An unsigned GET of the object straight from the S3 server: what anyone who learned
     the key could try."""
     url = f"{bucket.server.endpoint_url}/{bucket.name}/{key}"
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (local server)
+        with direct.open(url, timeout=10) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -129,6 +145,36 @@ def test_evidence_lands_in_the_bucket_and_is_served_back_privately(
                                                                  position])) == EVIDENCE.encode()
 
 
+
+def test_evidence_is_exported_from_and_erased_in_the_bucket(
+        s3_bucket: S3Bucket, world: World, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    """The person's copy of their data carries the object's bytes; deleting the account
+    removes the object once the erasure commits."""
+    attempt = _submit_with_evidence(world)
+    answer = Answer.objects.get(attempt=attempt, file__gt="")
+    assert answer.file.name in s3_bucket.objects()
+    with zipfile.ZipFile(io.BytesIO(account_export(user=world.learner))) as archive:
+        archived = json.loads(archive.read("data.json"))["attempts"][0]["answers"]
+        name = next(a["file"]["in_this_archive"] for a in archived if a.get("file"))
+        assert archive.read(name) == EVIDENCE.encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=world.learner, confirm_password=PASSWORD)
+    assert answer.file.name not in s3_bucket.objects()
+
+
+def test_bulk_issuance_keeps_its_file_in_the_bucket_and_runs_from_it(
+        s3_bucket: S3Bucket, world: World) -> None:
+    """The uploaded CSV is stored so that any process can resume the job: here it is read back
+    from the bucket, as text, row by row."""
+    rows = "email,name,awarded_date,evidence_url,note\n" + "".join(
+        f"bulk{i}@example.test,Person {i},,,\n" for i in range(4))
+    job = bulk_issuance_create(actor=reviewer_of(world.org), micro_credential=world.mc,
+                               csv_file=io.BytesIO(rows.encode()))
+    assert s3_bucket.objects() == {job.csv_file.name: rows.encode()}
+    job = bulk_issuance_run(job_id=job.pk, chunk_size=3)
+    assert (job.status, job.issued_count) == ("done", 4)
+    assert Credential.objects.filter(bulk_job=job, status=Credential.Status.ISSUED).count() == 4
+
 def test_uploaded_badge_is_written_to_s3_and_read_back_by_every_badge_path(
         s3_bucket: S3Bucket, world: World) -> None:
     upload = _png((120, 120))
@@ -165,7 +211,8 @@ def test_uploaded_badge_is_written_to_s3_and_read_back_by_every_badge_path(
                                         upload=SimpleUploadedFile("b.png", _png((64, 64))))
     kept = second.badge_image.name
     micro_credential_badge_clear(actor=world.author, micro_credential_id=second.pk)
-    assert set(s3_bucket.objects()) == {mc.badge_image.name, kept}
+    badges = {key for key in s3_bucket.objects() if key.startswith("badges/")}
+    assert badges == {mc.badge_image.name, kept}
 
 
 def _empty_database() -> None:
@@ -180,7 +227,8 @@ def _empty_database() -> None:
 
 
 def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
-        s3_bucket: S3Bucket, world: World, tmp_path: Path) -> None:
+        s3_bucket: S3Bucket, another_s3_bucket: S3Bucket, world: World,
+        tmp_path: Path) -> None:
     draft = micro_credential(org=world.org, author=world.author, publish=False)
     micro_credential_badge_set(actor=world.author, micro_credential_id=draft.pk,
                                upload=SimpleUploadedFile("ours.png", _png((90, 90))))
@@ -193,8 +241,6 @@ def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
 
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive))
-    import tarfile
-
     with tarfile.open(archive) as tar:
         members = {m.name: tar.extractfile(m).read()  # type: ignore[union-attr]
                    for m in tar if m.name.startswith("files/")}
@@ -206,7 +252,7 @@ def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
         call_command("restore", str(archive))
     assert not Attempt.objects.exists()
 
-    empty = new_bucket(s3_bucket.server)
+    empty = another_s3_bucket
     with override_settings(STORAGES=empty.storages()):
         assert not empty.objects()
         call_command("restore", str(archive))
