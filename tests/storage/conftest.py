@@ -94,8 +94,8 @@ def s3_server() -> Iterator[S3Server]:
     try:
         from moto.server import ThreadedMotoServer
     except ImportError as exc:
-        pytest.skip(f"moto's server is not installed (pip install 'moto[server]', part of "
-                    f"the test extras): {exc}")
+        pytest.skip("moto's server is not installed (pip install 'moto[s3]' flask flask-cors, "
+                    f"part of the test extras): {exc}")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     try:
         server.start()
