@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-fast bench bench-bulk load lint typecheck clean venv messages native
+.PHONY: demo test test-fast bench bench-bulk bench-audit load lint typecheck clean venv messages native
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -79,6 +79,14 @@ load: $(STAMP) $(NATIVE)
 # time, peak RSS, counts, a verified sample. Writes benchmarks/bulk.json; see docs/performance.md.
 bench-bulk: $(STAMP) $(NATIVE)
 	$(PY) benchmarks/bulk.py --rows 100000
+
+# Issue 22's audited writes per second (not part of `make test`): 1 to 16 writer processes, each
+# calling a real audited service, on PostgreSQL (MICROCRED_BENCH_POSTGRES_URL, default
+# postgres://postgres@127.0.0.1:5432/, database microcred_bench_audit created and dropped) and
+# on SQLite; then the chain must verify with every committed write in it. Writes
+# benchmarks/audit_chain.json; see docs/performance.md.
+bench-audit: $(STAMP)
+	$(PY) benchmarks/audit_chain.py
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
 # and compile the .mo files that ship (a test fails when they disagree).

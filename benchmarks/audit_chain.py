@@ -18,7 +18,8 @@ dropped; SQLite: a file in a temporary directory, in the settings' WAL mode), th
 and ``audit`` migrations (the tables written, their indexes and the append-only triggers; the
 other apps' tables are not touched by this write), one user per writer. Then, for each mode and
 each number of writers, that many processes start, wait on a common start time, write for a
-fixed time and report every transaction's latency, split into:
+fixed time and report every transaction's latency, split into the parts below; three rounds by
+default, interleaved, of which the fastest is kept (the machine may be shared):
 
 - *lock wait*: the statement that takes the serializing lock (the chain-head ``FOR UPDATE``; on
   SQLite the ``BEGIN IMMEDIATE``);
@@ -31,8 +32,9 @@ user) and every user's row must hold the last language its writer committed.
 
 Writes benchmarks/audit_chain.json and prints a table.
 
-    python benchmarks/audit_chain.py [--seconds 10] [--writers 1,2,4,8,16]
-        [--sqlite-writers 1,4,16] [--databases postgresql,sqlite] [--keep]
+    python benchmarks/audit_chain.py [--seconds 5] [--rounds 3] [--writers 1,2,4,8,16]
+        [--sqlite-writers 1,4,16] [--databases postgresql,sqlite] [--modes audited,unaudited]
+        [--keep]
 """
 
 from __future__ import annotations
@@ -372,23 +374,38 @@ def _emails(mode: str, writers: int) -> list[str]:
 
 
 def _run_database(name: str, env: dict[str, str], levels: list[int], modes: list[str],
-                  seconds: float, scratch: Path) -> dict[str, Any]:
+                  seconds: float, rounds: int, scratch: Path) -> dict[str, Any]:
     plan = scratch / f"{name}-users.json"
     plan.write_text(json.dumps([e for m in modes for n in levels for e in _emails(m, n)]))
     Path(env["MICROCRED_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     setup_started = time.monotonic()
     facts = _run_role("setup", env, "--plan", str(plan))
-    runs: list[dict[str, Any]] = []
+    best: dict[tuple[str, int], dict[str, Any]] = {}
     expected: dict[str, dict[str, Any]] = {}
     print(f"== {name}: setup {time.monotonic() - setup_started:.1f} s", flush=True)
-    for mode in modes:
-        for writers in levels:
-            figures, reports = _level(env, mode, _emails(mode, writers), seconds, scratch)
-            runs.append(figures)
-            print(_row(figures), flush=True)
-            for report in reports:
-                expected[report["email"]] = {"mode": mode, "writes": report["writes"],
-                                             "last_language": report["last_language"]}
+    # Rounds interleaved, the best kept: on a shared machine a round can lose to someone
+    # else's burst, never gain from it (each round's rate and how busy the machine was stay
+    # in the results).
+    for round_number in range(1, rounds + 1):
+        for mode in modes:
+            for writers in levels:
+                figures, reports = _level(env, mode, _emails(mode, writers), seconds, scratch)
+                print(_row(figures) + f"  round {round_number}", flush=True)
+                key = (mode, writers)
+                seen = best.get(key, {}).get("rounds", [])
+                this = {"writes_per_second": figures["writes_per_second"],
+                        "machine_cpu_busy": figures["machine_cpu_busy"]}
+                if key not in best or figures["writes_per_second"] > best[key][
+                        "writes_per_second"]:
+                    best[key] = figures
+                best[key]["rounds"] = [*seen, this]
+                for report in reports:
+                    want = expected.setdefault(report["email"], {
+                        "mode": mode, "writes": 0, "last_language": None})
+                    want["writes"] += report["writes"]
+                    if report["writes"]:
+                        want["last_language"] = report["last_language"]
+    runs = [best[(mode, writers)] for mode in modes for writers in levels]
     expected_path = scratch / f"{name}-expected.json"
     expected_path.write_text(json.dumps(expected))
     check = _run_role("check", env, "--expected", str(expected_path))
@@ -446,7 +463,9 @@ def _levels(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10, help="per mode and writer count")
+    parser.add_argument("--seconds", type=float, default=5,
+                        help="per round, mode and writer count")
+    parser.add_argument("--rounds", type=int, default=3, help="the best round is kept")
     parser.add_argument("--writers", type=_levels, default=[1, 2, 4, 8, 16],
                         help="PostgreSQL writer processes, e.g. 1,2,4,8,16")
     parser.add_argument("--sqlite-writers", type=_levels, default=[1, 4, 16])
@@ -477,6 +496,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if set(databases) - {"postgresql", "sqlite"} or set(modes) - set(MODES) or not modes:
         parser.error("--databases takes postgresql,sqlite and --modes audited,unaudited")
+    if args.rounds < 1 or args.seconds <= 0:
+        parser.error("--rounds and --seconds must be positive")
     server = args.server if args.server.endswith("/") else args.server + "/"
     shown = list(argv if argv is not None else sys.argv[1:])
     result: dict[str, Any] = {
@@ -486,6 +507,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "python": platform.python_version(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "seconds_per_run": args.seconds,
+        "rounds": args.rounds,
         "write": "accounts.services.user_set_language (UPDATE own user row + audit_record)",
         "target_per_second": TARGET_PER_SECOND,
         "databases": {},
@@ -500,7 +522,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         "MICROCRED_DATA_DIR": str(scratch / "pg-data")})
             try:
                 result["databases"]["postgresql"] = _run_database(
-                    "postgresql", env, args.writers, modes, args.seconds, scratch)
+                    "postgresql", env, args.writers, modes, args.seconds, args.rounds, scratch)
             finally:
                 if not args.keep:
                     _psql(server, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
@@ -508,7 +530,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             env = _env({"MICROCRED_DATA_DIR": str(scratch / "sqlite-data")},
                        drop=("DATABASE_URL",))
             result["databases"]["sqlite"] = _run_database(
-                "sqlite", env, args.sqlite_writers, modes, args.seconds, scratch)
+                "sqlite", env, args.sqlite_writers, modes, args.seconds, args.rounds, scratch)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for name, outcome in result["databases"].items():
