@@ -14,6 +14,7 @@ from microcred.api.models import HeldCredential
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.vc.errors import VCError
+from microcred.vc.openbadges import email_identity_matches
 from microcred.verification.messages import summary_message
 from microcred.verification.services import (
     MAX_CREDENTIAL_BYTES,
@@ -201,20 +202,6 @@ def _identity_objects(subject: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in identifiers if isinstance(i, dict)]
 
 
-def _email_identity_matches(identity: dict[str, Any], email: str) -> bool:
-    """OB 3.0 IdentityObject of type ``emailAddress``: ``identityHash`` is the address itself,
-    or, with ``hashed: true``, ``sha256$`` + hex(SHA-256(address + salt)) (OB 3.0 §B.1.7)."""
-    from microcred.vc.ob2 import recipient_matches
-
-    value = identity.get("identityHash")
-    if not email or identity.get("identityType") != "emailAddress" or not isinstance(value, str):
-        return False
-    # The same comparison as OB 2.0's IdentityObject (address as given and lower-cased).
-    return recipient_matches({"type": "email", "identity": value,
-                              "hashed": identity.get("hashed") is True,
-                              "salt": identity.get("salt")}, email)
-
-
 def _names_account(subjects: list[dict[str, Any]], *, email: str, did: str) -> bool:
     for subject in subjects:
         subject_id = subject.get("id")
@@ -223,7 +210,7 @@ def _names_account(subjects: list[dict[str, Any]], *, email: str, did: str) -> b
                 return True
             if email and subject_id.strip().lower() == f"mailto:{email.lower()}":
                 return True
-        if any(_email_identity_matches(i, email) for i in _identity_objects(subject)):
+        if any(email_identity_matches(i, email) for i in _identity_objects(subject)):
             return True
     return False
 

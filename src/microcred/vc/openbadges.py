@@ -23,6 +23,7 @@ Proofs are not looked at here (see the proof modules); nor is the JSON-LD meanin
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import uuid
@@ -62,6 +63,8 @@ __all__ = [
     "validate",
     "validate_or_raise",
     "validate_presentation",
+    "email_identity_matches",
+    "recipient_email",
 ]
 
 OB_CONTEXT: Final = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -274,6 +277,55 @@ def identity_object(
         "hashed": True,
         "salt": salt,
     }
+
+
+def email_identity_matches(identity: Mapping[str, Any], email: str) -> bool:
+    """Whether an OB 3.0 ``IdentityObject`` of type ``emailAddress`` names ``email``:
+    ``identityHash`` is the address itself or, with ``hashed: true``, ``sha256$`` (or ``md5$``)
+    + hex(hash(address + salt)) (OB 3.0 §B.1.7). The address is tried as given and in lower
+    case, since issuers differ in whether they normalize it; digests compare in constant time."""
+    value = identity.get("identityHash")
+    if not email.strip() or identity.get("identityType") != "emailAddress":
+        return False
+    if not isinstance(value, str):
+        return False
+    candidates = {email.strip(), email.strip().lower()}
+    if identity.get("hashed") is not True:
+        return value.strip().lower() in {c.lower() for c in candidates}
+    algorithm, _, digest = value.partition("$")
+    if algorithm.lower() not in ("sha256", "md5") or not digest:
+        return False
+    salt = identity.get("salt") if isinstance(identity.get("salt"), str) else ""
+    return any(
+        hmac.compare_digest(
+            hashlib.new(algorithm.lower(), (c + str(salt)).encode("utf-8")).hexdigest(),
+            digest.lower(),
+        )
+        for c in candidates
+    )
+
+
+def recipient_email(credential: Mapping[str, Any], email: str) -> str:
+    """Whether ``credential`` was issued to ``email``, without revealing the address it names:
+    ``"match"``, ``"mismatch"`` (it names an email address, another one), or ``"none"`` (it
+    names no email address: a DID, or nothing). Reads every ``credentialSubject``'s ``id``
+    (``mailto:``) and its ``identifier`` IdentityObjects."""
+    subjects = credential.get("credentialSubject")
+    listed = subjects if isinstance(subjects, list) else [subjects]
+    named_email = False
+    for subject in (s for s in listed if isinstance(s, Mapping)):
+        subject_id = subject.get("id")
+        if isinstance(subject_id, str) and subject_id.lower().startswith("mailto:"):
+            named_email = True
+            if subject_id[7:].strip().lower() == email.strip().lower():
+                return "match"
+        identifiers = subject.get("identifier")
+        for identity in identifiers if isinstance(identifiers, list) else [identifiers]:
+            if isinstance(identity, Mapping) and identity.get("identityType") == "emailAddress":
+                named_email = True
+                if email_identity_matches(identity, email):
+                    return "match"
+    return "mismatch" if named_email else "none"
 
 
 def rubric_criterion_level(

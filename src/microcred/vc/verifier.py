@@ -343,6 +343,9 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
         "status.ob2_unknown": "Without the issuer's hosted copy, revocation is unknown.",
         "recipient.match": "It was awarded to %(email)s.",
         "recipient.mismatch": "It was awarded to someone else, not to %(email)s.",
+        "recipient.no_email": (
+            "It names no email address, so whether it was issued to %(email)s cannot be checked."
+        ),
         "recipient.unsupported": (
             "It was awarded to a recipient of type '%(type)s', not to an email address such as "
             "%(email)s."

@@ -27,6 +27,13 @@ class VerifyForm(Form):
         help_text=_("An https link to a credential's JSON or a baked badge image."),
     )
 
+    recipient_email = forms.EmailField(
+        label=_("Check it was issued to this email address (optional)"), required=False,
+        help_text=_("Compared with the credential's own record of its recipient, hashed the way "
+                    "its issuer hashed it: the page says yes or no, never which address the "
+                    "credential holds. The address is not kept."),
+    )
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         upload = data.get("credential_file")

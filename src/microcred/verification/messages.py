@@ -214,6 +214,8 @@ TEMPLATES: Mapping[str, Promise] = {
     "status.ob2_unknown": _("Without the issuer's hosted copy, revocation is unknown."),
     "recipient.match": _("It was awarded to %(email)s."),
     "recipient.mismatch": _("It was awarded to someone else, not to %(email)s."),
+    "recipient.no_email": _(
+        "It names no email address, so whether it was issued to %(email)s cannot be checked."),
     "recipient.unsupported": _(
         "It was awarded to a recipient of type '%(type)s', not to an email address such as "
         "%(email)s."),

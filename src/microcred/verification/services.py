@@ -54,6 +54,26 @@ def presentation_verify(
                                expected_domain=domain)
 
 
+def recipient_check(*, report: Any, email: str) -> Any:
+    """Add to a credential's report whether it was issued to ``email`` (issue 15: "Check it was
+    issued to this email"), comparing with the credential's own ``mailto:`` id or hashed
+    ``emailAddress`` IdentityObject (its salt, its hash), so that the answer is yes or no and
+    never the address it holds. A credential naming no email address gets ``unknown``."""
+    from microcred.vc import openbadges
+    from microcred.vc.verifier import Check
+
+    credential = report.credential if isinstance(report.credential, dict) else {}
+    found = openbadges.recipient_email(credential, email)
+    if found == "match":
+        check = Check.of("recipient", "passed", "recipient.match", email=email)
+    elif found == "mismatch":
+        check = Check.of("recipient", "failed", "recipient.mismatch", email=email)
+    else:
+        check = Check.of("recipient", "unknown", "recipient.no_email", email=email)
+    report.checks.append(check)
+    return report
+
+
 def ob2_verify(*, data: bytes | str, email: str | None = None) -> Any:
     """Verify an Open Badges 2.0 assertion (JSON, signed JWS, hosted URL or baked image).
 

@@ -16,6 +16,7 @@ from microcred.verification.services import (
     issuer_standing,
     ob2_verify,
     presentation_verify,
+    recipient_check,
     report_summary,
 )
 from microcred.verification.summary import CredentialSummary, credential_summary, ob2_summary
@@ -50,6 +51,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            email = str(form.cleaned_data.get("recipient_email") or "").strip()
             try:
                 payload = form.payload()
                 presentation = _as_presentation(payload)
@@ -63,11 +65,14 @@ def verify(request: HttpRequest) -> HttpResponse:
                                                         credential_summary(inner.credential))}
                                  for inner in report.credentials]
                 elif is_ob2(payload):
-                    report = ob2_verify(data=payload)
+                    report = ob2_verify(data=payload, email=email or None)
                     summary = ob2_summary(report)
                 else:
                     report = credential_verify(data=payload)
                     summary = report_summary(report)
+                    if email and report.credential is not None and not hasattr(
+                            report, "badge_class"):
+                        recipient_check(report=report, email=email)
             except ValidationFailed as error:
                 form.add_error("credential_url", error.message)
                 status = 400
