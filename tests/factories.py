@@ -155,3 +155,18 @@ class World:
         self.org = organization(author=self.author, assessor=self.assessor)
         self.mc = micro_credential(org=self.org, author=self.author)
         pool_member_add(actor=None, micro_credential=self.mc, assessor=self.assessor)
+
+
+def database_flushed() -> None:
+    """A new deployment's database: freshly migrated and empty (``flush``). PostgreSQL's
+    TRUNCATE refuses tables with pending foreign-key checks, so they are made immediate first."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

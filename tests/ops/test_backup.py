@@ -9,7 +9,6 @@ from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from microcred.audit.services import audit_chain_verify
 from microcred.earning.models import Answer, Attempt
@@ -18,7 +17,14 @@ from microcred.issuance.key_sealing import unseal
 from microcred.issuance.models import Credential, IssuerKey
 from microcred.ops.backup import BackupError, backup_create, backup_restore
 from microcred.verification.services import credential_verify
-from tests.factories import World, micro_credential, pass_attempt, submitted_attempt, user
+from tests.factories import (
+    World,
+    database_flushed,
+    micro_credential,
+    pass_attempt,
+    submitted_attempt,
+    user,
+)
 
 EVIDENCE = b"%lesson plan: three checks for understanding\n" * 40
 
@@ -58,13 +64,7 @@ def _all_bytes(path: Path) -> list[bytes]:
 
 def _empty_everything(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A new deployment: a freshly migrated database (flush) and a new, empty media folder."""
-    if connection.vendor == "postgresql":  # TRUNCATE refuses tables with pending FK checks
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    call_command("flush", interactive=False, verbosity=0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    database_flushed()
     settings.MEDIA_ROOT = str(tmp_path / "media-restored")
 
 

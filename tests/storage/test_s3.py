@@ -21,7 +21,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
@@ -43,6 +42,7 @@ from microcred.vc.baking import unbake_png
 from tests.factories import (
     PASSWORD,
     World,
+    database_flushed,
     micro_credential,
     pass_attempt,
     reviewer_of,
@@ -215,17 +215,6 @@ def test_uploaded_badge_is_written_to_s3_and_read_back_by_every_badge_path(
     assert badges == {mc.badge_image.name, kept}
 
 
-def _empty_database() -> None:
-    """A new deployment's database: freshly migrated and empty (flush)."""
-    if connection.vendor == "postgresql":  # TRUNCATE refuses tables with pending FK checks
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    call_command("flush", interactive=False, verbosity=0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
         s3_bucket: S3Bucket, another_s3_bucket: S3Bucket, world: World,
         tmp_path: Path) -> None:
@@ -246,7 +235,7 @@ def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
                    for m in tar if m.name.startswith("files/")}
     assert members == {f"files/{key}": body for key, body in original.items()}
 
-    _empty_database()
+    database_flushed()
     # Into the same bucket: refused before anything is written, the files being there.
     with pytest.raises(CommandError, match="file storage is not empty"):
         call_command("restore", str(archive))

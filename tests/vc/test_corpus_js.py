@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tests.vc.npm_folder import described, installed
 from tests.vc.test_corpus import CORPUS, ENTRIES, MANIFEST_PATH, by_entry, needs_corpus
 
 NODE = shutil.which("node")
@@ -41,34 +42,16 @@ pytestmark = [
     needs_corpus,
 ]
 
-JS_SOURCE = Path(__file__).resolve().parent / "js"
 CONTEXTS = Path(str(resources.files("microcred.vc") / "contexts" / "manifest.json"))
 NPM_TIMEOUT = 300
 RUN_TIMEOUT = 600
 
 
-def _output(proc: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {proc.returncode}\n--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-
-
 @pytest.fixture(scope="session")
 def corpus_js(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding corpus.mjs with its pinned npm dependencies installed."""
-    folder = tmp_path_factory.mktemp("corpus-js")
-    shutil.copy(JS_SOURCE / "corpus.package.json", folder / "package.json")
-    shutil.copy(JS_SOURCE / "corpus.mjs", folder / "corpus.mjs")
-    assert NPM is not None
-    try:
-        proc = subprocess.run(
-            [NPM, "install", "--no-audit", "--no-fund"], cwd=folder, capture_output=True,
-            text=True, timeout=NPM_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"npm install did not finish within {NPM_TIMEOUT} s in {folder}",
-                    pytrace=False)
-    if proc.returncode != 0:
-        pytest.fail(f"npm install failed in {folder}\n{_output(proc)}", pytrace=False)
-    return folder
+    return installed(tmp_path_factory.mktemp("corpus-js"), package="corpus.package.json",
+                     script="corpus.mjs", timeout=NPM_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +63,7 @@ def others(corpus_js: Path) -> dict[str, dict[str, Any]]:
          "--entries", str(MANIFEST_PATH)],
         cwd=corpus_js, capture_output=True, text=True, timeout=RUN_TIMEOUT,
     )
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     entries: dict[str, dict[str, Any]] = json.loads(proc.stdout)["entries"]
     return entries
 

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from microcred.vc.data_integrity import verify_proofs
+from tests.vc.npm_folder import described, installed
 
 NODE = shutil.which("node")
 NPM = shutil.which("npm")
@@ -39,44 +40,17 @@ pytestmark = [
 ]
 
 HERE = Path(__file__).resolve().parent
-JS_SOURCE = HERE / "js"
 # src/microcred/vc/contexts/manifest.json, wherever the package is installed from.
 MANIFEST = Path(str(resources.files("microcred.vc") / "contexts" / "manifest.json"))
 NPM_TIMEOUT = 180
 RUN_TIMEOUT = 60
 
 
-def _output(proc: subprocess.CompletedProcess[str]) -> str:
-    return (
-        f"exit status {proc.returncode}\n"
-        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-    )
-
-
 @pytest.fixture(scope="session")
 def js_stack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the harness with its pinned npm dependencies installed."""
-    folder = tmp_path_factory.mktemp("interop-js")
-    shutil.copy(JS_SOURCE / "package.json", folder / "package.json")
-    shutil.copy(JS_SOURCE / "harness.mjs", folder / "harness.mjs")
-    assert NPM is not None
-    try:
-        proc = subprocess.run(
-            [NPM, "install", "--no-audit", "--no-fund"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=NPM_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(
-            f"npm install did not finish within {NPM_TIMEOUT} s in {folder}\n"
-            f"--- stdout ---\n{exc.stdout!r}\n--- stderr ---\n{exc.stderr!r}",
-            pytrace=False,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"npm install failed in {folder}\n{_output(proc)}", pytrace=False)
-    return folder
+    return installed(tmp_path_factory.mktemp("interop-js"), package="package.json",
+                     script="harness.mjs", timeout=NPM_TIMEOUT)
 
 
 def harness(js_stack: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -154,7 +128,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def key_file(workdir: Path) -> Path:
     path = workdir / "issuer-key.json"
     proc = microcred("keygen", str(path))
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     return path
 
 
@@ -172,7 +146,7 @@ def unsigned(workdir: Path, key_data: dict[str, Any]) -> Path:
 
 def js_verify(js_stack: Path, path: Path) -> tuple[subprocess.CompletedProcess[str], Any]:
     proc = harness(js_stack, "verify", str(path))
-    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{_output(proc)}"
+    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{described(proc)}"
     return proc, json.loads(proc.stdout)
 
 
@@ -182,9 +156,9 @@ def js_verify(js_stack: Path, path: Path) -> tuple[subprocess.CompletedProcess[s
 def test_canonical_nquads_match(js_stack: Path, unsigned: Path) -> None:
     """Both sides turn the same badge into byte-identical RDFC-1.0 N-Quads."""
     js = harness(js_stack, "canonize", str(unsigned))
-    assert js.returncode == 0, _output(js)
+    assert js.returncode == 0, described(js)
     py = microcred("canonicalize", str(unsigned))
-    assert py.returncode == 0, _output(py)
+    assert py.returncode == 0, described(py)
     assert js.stdout, "jsonld.canonize produced no N-Quads"
     assert py.stdout == js.stdout
 
@@ -195,7 +169,7 @@ def test_canonical_nquads_match(js_stack: Path, unsigned: Path) -> None:
 @pytest.fixture(scope="module")
 def microcred_signed(workdir: Path, key_file: Path, unsigned: Path) -> dict[str, Any]:
     proc = microcred("sign", "--key", str(key_file), str(unsigned))
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     signed: dict[str, Any] = json.loads(proc.stdout)
     assert signed["proof"]["type"] == "DataIntegrityProof"
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
@@ -211,7 +185,7 @@ def test_js_verifies_microcred_badge(
         "@digitalbazaar/vc refused a credential microcred signed:\n"
         + json.dumps(report["error"], indent=2)
         + "\n"
-        + _output(proc)
+        + described(proc)
     )
     assert proc.returncode == 0
     [result] = report["results"]
@@ -224,7 +198,7 @@ def test_js_rejects_tampered_microcred_badge(
 ) -> None:
     path = write_json(workdir / "microcred-signed-tampered.json", tampered(microcred_signed))
     proc, report = js_verify(js_stack, path)
-    assert report["verified"] is False, _output(proc)
+    assert report["verified"] is False, described(proc)
     assert proc.returncode == 1
     # It fails on the signature, not on some unrelated loader or shape problem.
     [result] = report["results"]
@@ -238,7 +212,7 @@ def test_js_rejects_tampered_microcred_badge(
 @pytest.fixture(scope="module")
 def js_signed(js_stack: Path, key_file: Path, unsigned: Path) -> dict[str, Any]:
     proc = harness(js_stack, "issue", "--key", str(key_file), str(unsigned))
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     signed: dict[str, Any] = json.loads(proc.stdout)
     assert signed["proof"]["type"] == "DataIntegrityProof"
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
@@ -251,7 +225,7 @@ def test_microcred_verifies_js_badge(
     assert js_signed["proof"]["verificationMethod"] == key_data["verificationMethod"]
     path = write_json(workdir / "js-signed.json", js_signed)
     proc = microcred("verify", "--json", str(path))
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     [report] = json.loads(proc.stdout)
     outcomes = {check["name"]: check["outcome"] for check in report["checks"]}
     assert outcomes and set(outcomes.values()) == {"passed"}, json.dumps(report, indent=2)
@@ -266,7 +240,7 @@ def test_microcred_rejects_tampered_js_badge(workdir: Path, js_signed: dict[str,
     changed = tampered(js_signed)
     path = write_json(workdir / "js-signed-tampered.json", changed)
     proc = microcred("verify", "--json", str(path))
-    assert proc.returncode == 1, _output(proc)
+    assert proc.returncode == 1, described(proc)
     [report] = json.loads(proc.stdout)
     outcomes = {check["name"]: check["outcome"] for check in report["checks"]}
     assert outcomes.get("proof") == "failed", json.dumps(report, indent=2)
@@ -286,7 +260,7 @@ def js_verify_presentation(
     proc = harness(
         js_stack, "verify-presentation", "--challenge", challenge, "--domain", domain, str(path)
     )
-    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{_output(proc)}"
+    assert proc.returncode in (0, 1), f"the JS harness itself failed\n{described(proc)}"
     return proc, json.loads(proc.stdout)
 
 
@@ -301,7 +275,7 @@ def microcred_presentation(
         "present", "--key", str(key_file), "--challenge", CHALLENGE, "--domain", DOMAIN,
         str(credential),
     )
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     signed: dict[str, Any] = json.loads(proc.stdout)
     assert signed["proof"]["proofPurpose"] == "authentication"
     assert (signed["proof"]["challenge"], signed["proof"]["domain"]) == (CHALLENGE, DOMAIN)
@@ -313,16 +287,16 @@ def test_js_verifies_microcred_presentation(
 ) -> None:
     path = write_json(workdir / "microcred-vp.json", microcred_presentation)
     proc, report = js_verify_presentation(js_stack, path, challenge=CHALLENGE, domain=DOMAIN)
-    assert report["verified"] is True, json.dumps(report, indent=2) + _output(proc)
+    assert report["verified"] is True, json.dumps(report, indent=2) + described(proc)
     assert report["presentationResult"]["verified"] is True
     assert [r["verified"] for r in report["credentialResults"]] == [True]
     # The challenge is signed: the JS verifier refuses the same presentation for another one.
     proc, report = js_verify_presentation(js_stack, path, challenge="other", domain=DOMAIN)
-    assert report["verified"] is False, _output(proc)
+    assert report["verified"] is False, described(proc)
     proc, report = js_verify_presentation(
         js_stack, path, challenge=CHALLENGE, domain="elsewhere.example"
     )
-    assert report["verified"] is False, _output(proc)
+    assert report["verified"] is False, described(proc)
 
 
 def test_microcred_verifies_js_presentation(
@@ -343,7 +317,7 @@ def test_microcred_verifies_js_presentation(
         js_stack, "present", "--key", str(key_file), "--challenge", CHALLENGE, "--domain",
         DOMAIN, str(path),
     )
-    assert proc.returncode == 0, _output(proc)
+    assert proc.returncode == 0, described(proc)
     signed = json.loads(proc.stdout)
     assert signed["proof"]["challenge"] == CHALLENGE
 
@@ -359,7 +333,7 @@ def test_microcred_verifies_js_presentation(
     vp_path = write_json(workdir / "js-vp.json", signed)
     cli = microcred("verify-presentation", "--challenge", CHALLENGE, "--domain", DOMAIN,
                     str(vp_path))
-    assert cli.returncode == 0, _output(cli)
+    assert cli.returncode == 0, described(cli)
 
 
 # -- JSON-LD safe mode: the same documents refused on both sides ---------------------------------
@@ -409,8 +383,8 @@ def test_a_base_direction_canonicalizes_as_jsonld_js_does(
         "@value": "left to right", "@direction": "ltr"}
     path = write_json(workdir / "direction.json", document)
     js = harness(js_stack, "canonize", str(path))
-    assert js.returncode == 0, _output(js)
+    assert js.returncode == 0, described(js)
     py = microcred("canonicalize", str(path))
-    assert py.returncode == 0, _output(py)
+    assert py.returncode == 0, described(py)
     assert "^^<https://www.w3.org/ns/i18n#ar-eg_rtl>" in py.stdout
     assert py.stdout == js.stdout

@@ -93,3 +93,28 @@ def test_the_core_compares_every_way_a_credential_names_an_address(
 ) -> None:
     credential = {"credentialSubject": {"type": ["AchievementSubject"], **subject}}
     assert ob.recipient_email(credential, email) == answer
+
+
+def test_an_address_that_is_not_one_is_refused_with_a_reason(client: Client) -> None:
+    credential = _credential(identifier=[ob.identity_object(value="maya.chen@example.org")])
+    response = client.post(reverse("verification:verify"),
+                           {"credential_text": json.dumps(credential),
+                            "recipient_email": "not an address"})
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_an_open_badges_2_assertion_the_credential_path_read_is_checked_its_own_way() -> None:
+    """A signed OB 2.0 assertion inside an EnvelopedVerifiableCredential comes back from the
+    credential verifier as an OB 2.0 report: its ``recipient`` is compared, OB 2.0's way."""
+    from microcred.vc.ob2 import Ob2Report
+    from microcred.verification.services import recipient_check
+
+    assertion = {"type": "Assertion", "recipient": {
+        "type": "email", "hashed": False, "identity": "maya.chen@example.org"}}
+    yes = recipient_check(report=Ob2Report(checks=[], credential=assertion),
+                          email="maya.chen@example.org")
+    no = recipient_check(report=Ob2Report(checks=[], credential=assertion),
+                         email="someone@example.org")
+    assert [c.code for c in yes.checks] == ["recipient.match"]
+    assert [c.code for c in no.checks] == ["recipient.mismatch"]

@@ -290,9 +290,8 @@ def _print_report(report: Any) -> None:
     from .verifier import ANSWERS
 
     print(f"{report.source}: {report.verdict.upper()}. {report.summary}")
-    made = {check.name for check in report.checks}
     for answer, outcome in report.answers.items():
-        if made & ANSWERS[answer]:
+        if report.asked(answer):
             label, words = _ANSWER_LINES[answer]
             print(f"  {label + ':':<11} {words[outcome]}")
     for check in report.checks:

@@ -54,6 +54,7 @@ __all__ = [
     "is_ob2",
     "looks_like_assertion",
     "parse_ob2_date",
+    "recipient_check",
     "recipient_matches",
     "verify_ob2",
 ]
@@ -518,7 +519,8 @@ def recipient_matches(recipient: Any, email: str) -> bool:
     )
 
 
-def _recipient(assertion: Mapping[str, Any], email: str) -> Check:
+def recipient_check(assertion: Mapping[str, Any], email: str) -> Check:
+    """Whether an OB 2.0 assertion was awarded to ``email`` (its ``recipient``)."""
     recipient = assertion.get("recipient")
     kind = recipient.get("type") if isinstance(recipient, Mapping) else None
     if kind != "email":
@@ -632,6 +634,6 @@ def verify_ob2(
     report.checks.append(_validity(assertion, options.now))
     report.checks.append(_status(assertion, issuer, gone, proof, method, options))
     if options.recipient_email:
-        report.checks.append(_recipient(assertion, options.recipient_email))
+        report.checks.append(recipient_check(assertion, options.recipient_email))
     return report
 

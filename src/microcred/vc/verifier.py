@@ -446,11 +446,15 @@ class Report:
         ``conformant`` (the OB 3.0 / CLR 2.0 / VC data-model structure). A question none of
         whose checks was made is ``unknown``."""
         return {
-            answer: _worst(c.outcome for c in self.checks if c.name in names) if any(
-                c.name in names for c in self.checks
-            ) else _UNKNOWN
+            answer: _worst(c.outcome for c in self.checks if c.name in names)
             for answer, names in ANSWERS.items()
         }
+
+    def asked(self, answer: str) -> bool:
+        """Whether any check behind ``answer`` was made (a partial report, such as a DID
+        proof's or ``--proof-only``'s, answers only what it asked)."""
+        names = ANSWERS.get(answer, frozenset())
+        return any(c.name in names for c in self.checks)
 
     @property
     def conformance_problems(self) -> list[Mapping[str, Any]]:
@@ -890,20 +894,12 @@ def _check_issuer(credential: Mapping[str, Any], proof: Check, signers: set[str]
         return Check.of("issuer", _UNKNOWN, "issuer.unconfirmed", issuer=issuer)
     if not signers:
         return Check.of("issuer", _UNKNOWN, "issuer.unbound", issuer=issuer)
-    if issuer not in signers and issuer.startswith(("https://", "http://")):
-        return Check.of(
-            "issuer",
-            _UNKNOWN,
-            "issuer.key_only",
-            {"issuer": issuer, "signers": sorted(signers)},
-            signers=", ".join(sorted(signers)),
-            issuer=issuer,
-        )
     if issuer not in signers:
+        by_url = issuer.startswith(("https://", "http://"))
         return Check.of(
             "issuer",
-            _FAILED,
-            "issuer.mismatch",
+            _UNKNOWN if by_url else _FAILED,
+            "issuer.key_only" if by_url else "issuer.mismatch",
             {"issuer": issuer, "signers": sorted(signers)},
             signers=", ".join(sorted(signers)),
             issuer=issuer,

@@ -60,9 +60,14 @@ def recipient_check(*, report: Any, email: str) -> Any:
     ``emailAddress`` IdentityObject (its salt, its hash), so that the answer is yes or no and
     never the address it holds. A credential naming no email address gets ``unknown``."""
     from microcred.vc import openbadges
+    from microcred.vc.ob2 import Ob2Report
+    from microcred.vc.ob2 import recipient_check as ob2_recipient_check
     from microcred.vc.verifier import Check
 
     credential = report.credential if isinstance(report.credential, dict) else {}
+    if isinstance(report, Ob2Report):  # a signed OB 2.0 assertion the credential path read
+        report.checks.append(ob2_recipient_check(credential, email))
+        return report
     found = openbadges.recipient_email(credential, email)
     if found == "match":
         check = Check.of("recipient", "passed", "recipient.match", email=email)

@@ -70,8 +70,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 else:
                     report = credential_verify(data=payload)
                     summary = report_summary(report)
-                    if email and report.credential is not None and not hasattr(
-                            report, "badge_class"):
+                    if email and report.credential is not None:
                         recipient_check(report=report, email=email)
             except ValidationFailed as error:
                 form.add_error("credential_url", error.message)

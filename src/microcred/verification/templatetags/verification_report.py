@@ -19,9 +19,5 @@ def check_message(check: Any) -> SafeString:
 
 @register.filter
 def asks(report: Any, answer: str) -> bool:
-    """Whether ``report`` made any check behind ``answer`` (``authentic``, ``valid_now``,
-    ``conformant``): a partial report (a DID proof's) answers only what it asked."""
-    from microcred.vc.verifier import ANSWERS
-
-    names = ANSWERS.get(answer, frozenset())
-    return any(check.name in names for check in getattr(report, "checks", ()))
+    """Whether ``report`` made any check behind ``answer`` (``Report.asked``)."""
+    return bool(report.asked(answer))
