@@ -80,10 +80,10 @@ from microcred.catalog.services import CriterionSpec, PromptSpec, micro_credenti
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant, organization_create
 admin = User.objects.create_user("admin@bench.example.test", None, display_name="Admin")
-org = organization_create(actor=None, name="Bench College", slug="bench-college",
+org = organization_create(actor=SYSTEM, name="Bench College", slug="bench-college",
                           url="https://bench.example.test")
-membership_grant(actor=None, organization=org, user=admin, role=Role.ADMIN)
-membership_grant(actor=None, organization=org, user=admin, role=Role.AUTHOR)
+membership_grant(actor=SYSTEM, organization=org, user=admin, role=Role.ADMIN)
+membership_grant(actor=SYSTEM, organization=org, user=admin, role=Role.AUTHOR)
 mc = micro_credential_create(
     actor=admin, organization=org, title="Checking for Understanding",
     competency="Uses checks for understanding to adjust instruction.",

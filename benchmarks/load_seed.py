@@ -25,6 +25,7 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from microcred.accounts.models import User  # noqa: E402
+from microcred.actors import SYSTEM  # noqa: E402
 from microcred.assessment.models import Assignment  # noqa: E402
 from microcred.assessment.services import pool_member_add  # noqa: E402
 from microcred.catalog.services import (  # noqa: E402
@@ -50,10 +51,10 @@ def _users(prefix: str, n: int, hashed: str) -> list[User]:
 def main(learners: int, assessors: int) -> dict[str, object]:
     hashed = make_password(PASSWORD)
     admin, author = _users("admin", 1, hashed) + _users("author", 1, hashed)
-    org = organization_create(actor=None, name="Load Test College", slug="load-test-college",
+    org = organization_create(actor=SYSTEM, name="Load Test College", slug="load-test-college",
                               url="https://load.example.test")
-    membership_grant(actor=None, organization=org, user=admin, role=Role.ADMIN)
-    membership_grant(actor=None, organization=org, user=author, role=Role.AUTHOR)
+    membership_grant(actor=SYSTEM, organization=org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=org, user=author, role=Role.AUTHOR)
     mcs = []
     for n in range(3):
         mc = micro_credential_create(
@@ -67,7 +68,7 @@ def main(learners: int, assessors: int) -> dict[str, object]:
         mcs.append(micro_credential_publish(actor=admin, micro_credential_id=mc.pk))
     assessor_users = _users("assessor", assessors, hashed)
     for person in assessor_users:
-        membership_grant(actor=None, organization=org, user=person, role=Role.ASSESSOR)
+        membership_grant(actor=SYSTEM, organization=org, user=person, role=Role.ASSESSOR)
         for mc in mcs[1:]:
             pool_member_add(actor=admin, micro_credential=mc, assessor=person)
     learner_rows = []

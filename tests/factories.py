@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from microcred.accounts.models import User
+from microcred.actors import SYSTEM
 from microcred.assessment.services import ScoreInput, assessment_record, pool_member_add
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
@@ -34,10 +35,10 @@ def user(name: str = "Person", email: str | None = None) -> User:
 
 def organization(**roles: User) -> Organization:
     n = next(_seq)
-    org = organization_create(actor=None, name=f"Test Org {n}", slug=f"test-org-{n}",
+    org = organization_create(actor=SYSTEM, name=f"Test Org {n}", slug=f"test-org-{n}",
                               url="https://org.example.test")
     for role, person in roles.items():
-        membership_grant(actor=None, organization=org, user=person, role=Role(role))
+        membership_grant(actor=SYSTEM, organization=org, user=person, role=Role(role))
     return org
 
 
@@ -78,7 +79,7 @@ def reviewer_of(org: Organization) -> User:
                                 memberships__role=Role.ADMIN).first()
     if admin is None:
         admin = user("Reviewer")
-        membership_grant(actor=None, organization=org, user=admin, role=Role.ADMIN)
+        membership_grant(actor=SYSTEM, organization=org, user=admin, role=Role.ADMIN)
     return admin
 
 
@@ -154,7 +155,7 @@ class World:
         self.learner = user("Learner", email=f"learner{next(_seq)}@example.test")
         self.org = organization(author=self.author, assessor=self.assessor)
         self.mc = micro_credential(org=self.org, author=self.author)
-        pool_member_add(actor=None, micro_credential=self.mc, assessor=self.assessor)
+        pool_member_add(actor=SYSTEM, micro_credential=self.mc, assessor=self.assessor)
 
 
 def database_flushed() -> None:

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from microcred.actors import SYSTEM
 from microcred.issuance.models import Credential
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
@@ -53,7 +54,7 @@ def test_issue_needs_an_admin_token_then_signs_as_the_org(client: Client, world:
                           HTTP_AUTHORIZATION=f"Bearer {learner_token}")
     assert refused.status_code == 403 and refused.json()["errors"]
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     tok = token_for(admin, "vc.issue")
     issued = client.post("/credentials/issue", data=json.dumps({"credential": unsigned()}),
                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tok}")
@@ -90,7 +91,7 @@ def test_verify_reports_our_revocations(client: Client, world: World) -> None:
     assert client.post("/credentials/verify", data=body,
                        content_type="application/json").status_code == 200
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     credential_revoke(actor=admin, credential_id=credential.pk, reason="Mistake")
     revoked = client.post("/credentials/verify", data=body, content_type="application/json")
     assert revoked.status_code == 400 and any(e.startswith("status")
@@ -156,7 +157,7 @@ EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
 
 def _admin_of(org):  # type: ignore[no-untyped-def]
     admin = user("Admin")
-    membership_grant(actor=None, organization=org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=org, user=admin, role=Role.ADMIN)
     return admin, token_for(admin, "vc.issue")
 
 

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from microcred.actors import SYSTEM
 from tests.factories import World, submitted_attempt, user
 
 
@@ -16,7 +17,7 @@ def test_sweep_and_pool_commands(world: World) -> None:
     call_command("assessment", "sweep", stdout=out)
     assert out.getvalue().startswith("reminded 0, expired 0")
     person = user()
-    membership_grant(actor=None, organization=world.org, user=person, role=Role.ASSESSOR)
+    membership_grant(actor=SYSTEM, organization=world.org, user=person, role=Role.ASSESSOR)
     out = io.StringIO()
     call_command("assessment", "pool", world.mc.slug, person.email, "--lead", stdout=out)
     assert "qualified (lead)" in out.getvalue()

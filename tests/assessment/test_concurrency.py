@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
+from microcred.actors import SYSTEM
 from microcred.assessment.models import Assessment
 from microcred.assessment.services import AlreadyAssessed, assessment_record
 from microcred.issuance.models import Credential
@@ -82,8 +83,8 @@ def test_two_assessors_claiming_one_submission_one_wins() -> None:
     _needs_postgres()
     world = World()
     second = user("Assessor")
-    membership_grant(actor=None, organization=world.org, user=second, role=Role.ASSESSOR)
-    pool_member_add(actor=None, micro_credential=world.mc, assessor=second)
+    membership_grant(actor=SYSTEM, organization=world.org, user=second, role=Role.ASSESSOR)
+    pool_member_add(actor=SYSTEM, micro_credential=world.mc, assessor=second)
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     holder = Assignment.objects.get(attempt=attempt, status="active").assessor
     assignment_release(assessor=holder, attempt_id=attempt.pk)  # reassigned to the other one

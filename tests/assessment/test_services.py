@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from microcred.actors import SYSTEM
 from microcred.assessment.models import Assessment, CriterionScore
 from microcred.assessment.selectors import assessor_queue
 from microcred.assessment.services import AlreadyAssessed, ScoreInput, assessment_record
@@ -56,7 +57,7 @@ def test_not_yet_returns_it_then_resubmission_passes_and_issues(world: World) ->
 
 
 def test_assessor_cannot_score_own_submission(world: World) -> None:
-    membership_grant(actor=None, organization=world.org, user=world.learner,
+    membership_grant(actor=SYSTEM, organization=world.org, user=world.learner,
                      role=Role.ASSESSOR)
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     with pytest.raises(NotAllowed) as exc:

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.assessment.models import Assessment
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
@@ -67,7 +68,7 @@ def test_double_click_records_once(client: Client, world: World) -> None:
 
 
 def test_assessor_cannot_open_own_submission(client: Client, world: World) -> None:
-    membership_grant(actor=None, organization=world.org, user=world.learner,
+    membership_grant(actor=SYSTEM, organization=world.org, user=world.learner,
                      role=Role.ASSESSOR)
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     client.force_login(world.learner)
@@ -97,7 +98,7 @@ def test_admin_sees_overdue_agreement_and_sets_the_rules(client: Client, world: 
     from tests.factories import user
 
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     client.force_login(admin)
     url = reverse("assessment:admin", args=[world.org.slug])
     page = client.get(url).content.decode()
@@ -137,7 +138,7 @@ def _two_part_micro_credential(world: World):  # type: ignore[no-untyped-def]
         ))
     mc = micro_credential_write(actor=world.author, organization=world.org, spec=spec)
     mc = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
-    pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=world.assessor)
     return mc
 
 
@@ -175,7 +176,7 @@ def _org_admin(client: Client, world: World) -> str:
     from tests.factories import user
 
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     client.force_login(admin)
     return reverse("assessment:admin", args=[world.org.slug])
 
@@ -207,7 +208,7 @@ def test_adding_to_a_pool_does_not_tell_whether_an_email_has_an_account(
     from tests.factories import user
 
     colleague = user("Colleague")
-    membership_grant(actor=None, organization=world.org, user=colleague, role=Role.ASSESSOR)
+    membership_grant(actor=SYSTEM, organization=world.org, user=colleague, role=Role.ASSESSOR)
     response = client.post(url, {"action": "add_member", "micro_credential": world.mc.pk,
                                  "email": colleague.email.upper()}, follow=True)
     assert "If " + colleague.email.upper() + " belongs to an assessor of" in (

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from microcred.actors import SYSTEM
 from microcred.assessment.agreement import cohens_kappa
 from microcred.assessment.models import Assignment, PoolMember
 from microcred.assessment.selectors import agreement_figures, assessor_queue, overdue_attempts
@@ -31,8 +32,8 @@ pytestmark = pytest.mark.django_db
 
 def _assessor(world: World, *, lead: bool = False):  # type: ignore[no-untyped-def]
     person = user("Assessor")
-    membership_grant(actor=None, organization=world.org, user=person, role=Role.ASSESSOR)
-    pool_member_add(actor=None, micro_credential=world.mc, assessor=person, is_lead=lead)
+    membership_grant(actor=SYSTEM, organization=world.org, user=person, role=Role.ASSESSOR)
+    pool_member_add(actor=SYSTEM, micro_credential=world.mc, assessor=person, is_lead=lead)
     return person
 
 
@@ -44,11 +45,11 @@ def test_calibration_qualifies_at_the_threshold_and_first_decision_is_moderated(
         world: World) -> None:
     criteria = list(world.mc.criteria.all())
     anchors = [calibration_anchor_create(
-        actor=None, micro_credential=world.mc, title=f"A{i}", evidence="sample",
+        actor=SYSTEM, micro_credential=world.mc, title=f"A{i}", evidence="sample",
         expected={c.pk: o for c in criteria}) for i, o in enumerate(["pass", "not_yet"])]
     trainee = user("Trainee")
-    membership_grant(actor=None, organization=world.org, user=trainee, role=Role.ASSESSOR)
-    member = pool_member_add(actor=None, micro_credential=world.mc, assessor=trainee)
+    membership_grant(actor=SYSTEM, organization=world.org, user=trainee, role=Role.ASSESSOR)
+    member = pool_member_add(actor=SYSTEM, micro_credential=world.mc, assessor=trainee)
     assert member.status == "calibrating"
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     from microcred.assessment.services import assignment_release
@@ -62,7 +63,7 @@ def test_calibration_qualifies_at_the_threshold_and_first_decision_is_moderated(
     member = calibration_record(assessor=trainee, anchor_id=anchors[1].pk,
                                 scores={criteria[0].pk: "pass", criteria[1].pk: "not_yet"})
     assert (member.status, member.agreement) == ("not_qualified", Decimal("0.750"))
-    policy_update(actor=None, organization=world.org, calibration_threshold=Decimal("0.7"))
+    policy_update(actor=SYSTEM, organization=world.org, calibration_threshold=Decimal("0.7"))
     from microcred.assessment.services import calibration_restart
     calibration_restart(assessor=trainee, micro_credential=world.mc)
     calibration_record(assessor=trainee, anchor_id=anchors[0].pk,
@@ -86,9 +87,9 @@ def test_calibration_qualifies_at_the_threshold_and_first_decision_is_moderated(
 def test_assignment_goes_to_the_least_loaded_and_avoids_conflicts(world: World) -> None:
     other = _assessor(world)
     learner_home = organization()
-    membership_grant(actor=None, organization=learner_home, user=world.learner, role=Role.AUTHOR)
+    membership_grant(actor=SYSTEM, organization=learner_home, user=world.learner, role=Role.AUTHOR)
     colleague = _assessor(world)
-    membership_grant(actor=None, organization=learner_home, user=colleague, role=Role.AUTHOR)
+    membership_grant(actor=SYSTEM, organization=learner_home, user=colleague, role=Role.AUTHOR)
     first = submitted_attempt(learner=user(), mc=world.mc)
     second = submitted_attempt(learner=user(), mc=world.mc)
     assert {_holder(first), _holder(second)} <= {world.assessor, other, colleague}
@@ -135,7 +136,7 @@ def test_reminder_before_the_deadline_and_admins_see_overdue(world: World) -> No
 
 
 def test_moderation_disagreement_goes_to_the_lead_whose_decision_stands(world: World) -> None:
-    policy_update(actor=None, organization=world.org, moderation_rate=Decimal("1"))
+    policy_update(actor=SYSTEM, organization=world.org, moderation_rate=Decimal("1"))
     moderator = _assessor(world)
     lead = _assessor(world, lead=True)
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
@@ -196,7 +197,7 @@ def test_cohens_kappa() -> None:
 def test_pool_member_needs_the_assessor_role(world: World) -> None:
     from microcred.errors import ValidationFailed
     with pytest.raises(ValidationFailed):
-        pool_member_add(actor=None, micro_credential=world.mc, assessor=user())
+        pool_member_add(actor=SYSTEM, micro_credential=world.mc, assessor=user())
     assert PoolMember.objects.filter(micro_credential=world.mc).count() == 1
 
 

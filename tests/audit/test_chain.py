@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from microcred.actors import SYSTEM
 from microcred.audit import db_guards
 from microcred.audit.chain import ChainBroken
 from microcred.audit.models import AuditChainHead, AuditEvent, AuditLogAppendOnly
@@ -17,7 +18,7 @@ def _org() -> Organization:
     return Organization.objects.create(name="Audit Org", slug="audit-org", url="")
 
 
-def _record(n: int, actor=None) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def _record(n: int, actor=SYSTEM) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
     org = _org() if not Organization.objects.filter(slug="audit-org").exists() else \
         Organization.objects.get(slug="audit-org")
     return [audit_record(actor=actor, action="test.step", target=org, data={"i": i, "x": 1.5})
@@ -180,7 +181,7 @@ def test_concurrent_appends_make_one_valid_chain() -> None:
             barrier.wait()
             for i in range(each):
                 with transaction.atomic():
-                    audit_record(actor=None, action="test.concurrent", target=org,
+                    audit_record(actor=SYSTEM, action="test.concurrent", target=org,
                                  data={"worker": worker, "i": i})
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from microcred.actors import SYSTEM
 from microcred.audit import db_guards
 from microcred.audit.services import audit_chain_verify, audit_record
 
@@ -31,5 +32,5 @@ def test_existing_entries_are_chained_by_the_migration() -> None:
     from microcred.orgs.models import Organization
 
     org = Organization.objects.create(name="M", slug="m", url="")
-    audit_record(actor=None, action="new", target=org)
+    audit_record(actor=SYSTEM, action="new", target=org)
     assert audit_chain_verify().entries == 4

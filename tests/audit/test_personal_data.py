@@ -10,6 +10,7 @@ import json
 import pytest
 
 from microcred.accounts.models import User
+from microcred.actors import SYSTEM
 from microcred.assessment.services import attempt_return_incomplete
 from microcred.audit.models import AuditEvent
 from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
@@ -40,7 +41,7 @@ def test_a_full_journey_leaves_no_personal_data_in_the_audit_log(world: World) -
     learner = User.objects.create_user(EMAIL, "correct horse battery staple",
                                        display_name=NAME)
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
 
     learner_profile_update(actor=learner, did=DID, handle=HANDLE, public=True)
     first = attempt_start(learner=learner, micro_credential=world.mc)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from microcred.actors import SYSTEM
 from microcred.audit.models import AuditEvent
 from microcred.catalog.achievement import achievement_for
 from microcred.catalog.authoring_format import (
@@ -444,9 +445,9 @@ def test_a_credential_carries_the_catalog_achievement_and_verifies(admin: Any,
     run_import(admin, tmp_path)
     mc = MicroCredential.objects.get(slug="feedback-a")
     assessor, learner = user("Assessor"), user("Learner")
-    membership_grant(actor=None, organization=mc.organization, user=assessor,
+    membership_grant(actor=SYSTEM, organization=mc.organization, user=assessor,
                      role=Role.ASSESSOR)
-    pool_member_add(actor=None, micro_credential=mc, assessor=assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=assessor)
     attempt = submitted_attempt(learner=learner, mc=mc)
     pass_attempt(assessor=assessor, attempt=attempt)
     credential = Credential.objects.get(attempt=attempt)

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.assessment.services import pool_member_add
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.catalog.stacks import (
@@ -56,7 +57,7 @@ class StackWorld(World):
         self.mcs = [self.mc]
         for _ in range(count - 1):
             mc = micro_credential(org=self.org, author=self.author)
-            pool_member_add(actor=None, micro_credential=mc, assessor=self.assessor)
+            pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=self.assessor)
             self.mcs.append(mc)
         for i, mc in enumerate(self.mcs, start=1):
             MicroCredential.objects.filter(pk=mc.pk).update(credit_hours=Decimal(10 * i))
@@ -262,7 +263,7 @@ def test_any_version_of_a_member_counts(sw: StackWorld) -> None:
     stack = sw.stack("any_n", required_count=1, members=[sw.mcs[0]])
     draft = micro_credential_new_version(actor=sw.author, micro_credential_id=sw.mcs[0].pk)
     v2 = micro_credential_publish(actor=sw.admin, micro_credential_id=draft.pk)
-    pool_member_add(actor=None, micro_credential=v2, assessor=sw.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=v2, assessor=sw.assessor)
     sw.earn(v2)
     assert stack_progress(learner=sw.learner, stack=stack).complete
     assert len(stack_credentials(stack, sw.learner)) == 1

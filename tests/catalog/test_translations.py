@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.catalog.languages import micro_credential_text
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
@@ -93,7 +94,7 @@ def test_the_credential_is_issued_in_the_learners_language(world: World) -> None
     mc = micro_credential_publish(actor=reviewer_of(world.org),
                                   micro_credential_id=_translated_draft(world).pk)
     from microcred.assessment.services import pool_member_add
-    pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=world.assessor)
     world.learner.language = "es"
     world.learner.save(update_fields=["language"])
     attempt = submitted_attempt(learner=world.learner, mc=mc)

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
+from microcred.actors import SYSTEM
 from microcred.assessment.models import PoolMember
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import (
@@ -46,7 +47,7 @@ def test_a_published_version_is_frozen(world: World) -> None:
 
 def test_a_new_version_copies_everything_and_carries_settings_forward(world: World) -> None:
     ValidityPeriod.objects.create(micro_credential=world.mc, valid_for_days=365)
-    attempt_limit_set(actor=None, micro_credential=world.mc, attempt_limit=5)
+    attempt_limit_set(actor=SYSTEM, micro_credential=world.mc, attempt_limit=5)
     draft = micro_credential_new_version(actor=world.author, micro_credential_id=world.mc.pk)
     assert (draft.version, draft.lineage, draft.slug) == (2, world.mc.lineage, world.mc.slug)
     assert draft.status == MicroCredential.Status.DRAFT

@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from microcred.actors import SYSTEM
 from microcred.assessment.services import AlreadyAssessed, assessment_record
 from microcred.audit.models import AuditEvent
 from microcred.earning.models import Attempt
@@ -93,7 +94,7 @@ def test_a_link_can_stand_in_for_a_file(world: World) -> None:
 
 
 def test_attempt_limit_and_prefill_after_not_yet(world: World) -> None:
-    attempt_limit_set(actor=None, micro_credential=world.mc, attempt_limit=2)
+    attempt_limit_set(actor=SYSTEM, micro_credential=world.mc, attempt_limit=2)
     first = submitted_attempt(learner=world.learner, mc=world.mc, text="first try")
     assessment_record(assessor=world.assessor, attempt_id=first.pk,
                       scores=all_scores(world.mc, "not_yet", "Add more."))

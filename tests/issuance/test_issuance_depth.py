@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.earning.models import Attempt
 from microcred.errors import NotAllowed, ValidationFailed
 from microcred.issuance import services
@@ -121,14 +122,14 @@ def test_a_worker_dying_midway_leaves_nothing_and_the_retry_issues_once(
     assert first.is_issued and again.signed_json == first.signed_json
     assert StatusEntry.objects.filter(credential=credential).count() == 1  # one "message" entry
     attempt.refresh_from_db()
-    assert credential_request_issue(actor=None, attempt=attempt) == first
+    assert credential_request_issue(actor=SYSTEM, attempt=attempt) == first
     assert Credential.objects.filter(attempt=attempt).count() == 1
 
 
 @pytest.mark.django_db
 def test_key_rotation_keeps_earlier_credentials_verifying(world: World) -> None:
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     before = issue(world)
     with pytest.raises(NotAllowed):
         issuer_key_rotate(actor=world.learner, organization=world.org)
@@ -150,7 +151,7 @@ def test_key_rotation_keeps_earlier_credentials_verifying(world: World) -> None:
                    PUBLIC_HOST="badges.example.org")
 def test_key_rotation_under_did_web_keeps_old_keys_in_the_document(world: World) -> None:
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     before = issue(world)
     issuer_key_rotate(actor=admin, organization=world.org)
     after = issue(world, learner=user("Second"))
@@ -208,7 +209,7 @@ def test_two_concurrent_issuers_make_one_credential() -> None:
     attempt = Attempt.objects.get(pk=attempt.pk)
     original = Credential.objects.get(attempt=attempt)
     # Both issuers race to request and to sign.
-    results = _race(lambda: credential_request_issue(actor=None, attempt=attempt).pk)
+    results = _race(lambda: credential_request_issue(actor=SYSTEM, attempt=attempt).pk)
     assert results == [original.pk, original.pk]
     signed = _race(lambda: credential_sign(credential_id=original.pk).signed_json)
     assert len(set(signed)) == 1 and all(isinstance(s, str) for s in signed)
@@ -226,7 +227,7 @@ def test_fresh_attempt_raced_by_two_requests_makes_one_credential(settings) -> N
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     _mark_passed(attempt)
     attempt = Attempt.objects.select_related("micro_credential").get(pk=attempt.pk)
-    results = _race(lambda: credential_request_issue(actor=None, attempt=attempt).pk)
+    results = _race(lambda: credential_request_issue(actor=SYSTEM, attempt=attempt).pk)
     assert len(set(results)) == 1 and all(isinstance(r, int) for r in results), results
     assert Credential.objects.filter(attempt=attempt).count() == 1
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.errors import InvalidState, NotAllowed
 from microcred.issuance.models import Credential
 from microcred.issuance.services import (
@@ -32,7 +33,7 @@ def issue(world: World) -> Credential:
 @pytest.fixture
 def admin(world: World):  # type: ignore[no-untyped-def]
     person = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=person, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=person, role=Role.ADMIN)
     return person
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from microcred.actors import SYSTEM
 from microcred.issuance.identity import did_web_document, web_did
 from microcred.issuance.key_sealing import SealError, seal, unseal
 from microcred.issuance.models import Credential, IssuerKey
@@ -47,7 +48,7 @@ def test_issuance_is_idempotent(world: World) -> None:
     before = credential.signed_json
     again = credential_sign(credential_id=credential.pk)
     assert again.signed_json == before
-    assert credential_request_issue(actor=None, attempt=credential.attempt) == credential
+    assert credential_request_issue(actor=SYSTEM, attempt=credential.attempt) == credential
     assert Credential.objects.count() == 1
 
 

@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.actors import SYSTEM
 from microcred.audit.models import AuditEvent
 from microcred.errors import NotAllowed, ValidationFailed
 from microcred.issuance.models import Credential, StatusEntry, StatusList, ValidityPeriod
@@ -41,7 +42,7 @@ def issue(world: World, learner=None) -> Credential:  # type: ignore[no-untyped-
 @pytest.fixture
 def admin(world: World):  # type: ignore[no-untyped-def]
     person = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=person, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=person, role=Role.ADMIN)
     return person
 
 

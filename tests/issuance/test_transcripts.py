@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.issuance.models import Credential
 from microcred.issuance.services import credential_revoke
 from microcred.vc import openbadges as ob
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _earn(world: World, mc) -> Credential:  # type: ignore[no-untyped-def]
     from microcred.assessment.services import pool_member_add
 
-    pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=world.assessor)
     attempt = submitted_attempt(learner=world.learner, mc=mc)
     pass_attempt(assessor=world.assessor, attempt=attempt)
     return Credential.objects.get(attempt=attempt)

@@ -31,6 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from microcred.actors import SYSTEM
 from tests.security.matrix import (
     LOGIN,
     MATRIX,
@@ -115,7 +116,7 @@ def _build_scene() -> SimpleNamespace:
     s.other_author = f.user("Other Author")
     s.other_assessor = f.user("Other Assessor")
     s.bystander_assessor = f.user("Bystander Assessor")
-    membership_grant(actor=None, organization=s.org, user=s.bystander_assessor,
+    membership_grant(actor=SYSTEM, organization=s.org, user=s.bystander_assessor,
                      role=Role.ASSESSOR)
     s.other_org = f.organization(author=s.other_author, assessor=s.other_assessor)
     s.staff = User.objects.create_superuser("staff@example.test", f.PASSWORD,
@@ -123,7 +124,7 @@ def _build_scene() -> SimpleNamespace:
 
     def published() -> Any:
         mc = f.micro_credential(org=s.org, author=s.author)
-        pool_member_add(actor=None, micro_credential=mc, assessor=s.assessor)
+        pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=s.assessor)
         return mc
 
     # The learner's credential, a submission held by the assessor, a draft, and a

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from microcred.actors import SYSTEM
 from microcred.issuance.models import IssuerKey
 from microcred.issuance.services import (
     credential_revoke,
@@ -74,7 +75,7 @@ def test_no_private_key_or_secret_key_in_the_logs(world: World, everything_logge
     issuer_key_rotate(actor=admin, organization=world.org)
     other = micro_credential(org=world.org, author=world.author)
     from microcred.assessment.services import pool_member_add
-    pool_member_add(actor=None, micro_credential=other, assessor=world.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=other, assessor=world.assessor)
     second = submitted_attempt(learner=world.learner, mc=other)
     pass_attempt(assessor=world.assessor, attempt=second)
     transcript_signed(learner=world.learner, organization=world.org)

@@ -26,6 +26,7 @@ from django.urls import reverse
 from PIL import Image
 
 from microcred.accounts.privacy import account_delete, account_export
+from microcred.actors import SYSTEM
 from microcred.assessment.services import pool_member_add
 from microcred.audit.services import audit_chain_verify
 from microcred.catalog.models import MicroCredential
@@ -188,7 +189,7 @@ def test_uploaded_badge_is_written_to_s3_and_read_back_by_every_badge_path(
     _assert_private(s3_bucket, draft.badge_image.name)
 
     mc = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=draft.pk)
-    pool_member_add(actor=None, micro_credential=mc, assessor=world.assessor)
+    pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=world.assessor)
     anonymous = Client()
     catalog_badge = _download(anonymous, reverse("catalog:badge", args=[mc.slug, mc.version]))
     assert catalog_badge == stored[mc.badge_image.name]

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from microcred.actors import SYSTEM
 from microcred.issuance.models import Credential
 from microcred.issuance.services import issuer_key_rotate
 from microcred.orgs.models import Role
@@ -63,7 +64,7 @@ def test_a_credential_signed_with_an_organizations_key_is_confirmed(world: World
 
 def test_a_rotated_key_still_confirms_what_it_signed(world: World) -> None:
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     before = issue(world)
     issuer_key_rotate(actor=admin, organization=world.org)
     after = issue(world, learner=user("Second"))

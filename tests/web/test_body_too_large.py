@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from microcred.actors import SYSTEM
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
 from tests.api.test_vc_api import token_for
@@ -40,7 +41,7 @@ def test_the_vc_api_answers_413_in_its_shape(path: str) -> None:
 
 def test_vc_issue_answers_413_in_its_shape(world: World) -> None:
     admin = user("Admin")
-    membership_grant(actor=None, organization=world.org, user=admin, role=Role.ADMIN)
+    membership_grant(actor=SYSTEM, organization=world.org, user=admin, role=Role.ADMIN)
     tok = token_for(admin, "vc.issue")
     response = Client().post("/credentials/issue", BIG, content_type="application/json",
                              HTTP_AUTHORIZATION=f"Bearer {tok}")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.api.models import HeldCredential
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
@@ -69,7 +70,7 @@ def _content_id(text: str) -> str:
 
 
 def held_credential_upsert(
-    *, actor: Any, data: bytes | str, source_url: str = ""
+    *, actor: Actor, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
     """Verify, then keep (or replace) a credential in ``actor``'s account, keyed on its id
     (or, when it has none, on the hash of its text: :func:`_content_id`). Returns the row and
@@ -166,7 +167,7 @@ def _baked_text(raw: bytes) -> str | None:
 # -- whose credential it is -------------------------------------------------------------------
 
 
-def _account_identities(actor: Any) -> tuple[str, str]:
+def _account_identities(actor: Actor) -> tuple[str, str]:
     """(email, DID) by which a credential can name ``actor``.
 
     The account's email is the one it signs in with (the only address an account has: the
@@ -180,7 +181,7 @@ def _account_identities(actor: Any) -> tuple[str, str]:
     return (actor.email or "").strip(), (profile.did.strip() if proven else "")
 
 
-def _unproven_did(actor: Any) -> str:
+def _unproven_did(actor: Actor) -> str:
     """The DID on ``actor``'s profile that they have not proven yet, else ``""``."""
     from microcred.issuance.selectors import learner_profile_for
 
@@ -236,7 +237,7 @@ def _recipients_named(subjects: list[dict[str, Any]]) -> list[str]:
     return named
 
 
-def _refuse_unless_recipient(*, actor: Any, document: dict[str, Any], report: Any) -> None:
+def _refuse_unless_recipient(*, actor: Actor, document: dict[str, Any], report: Any) -> None:
     """Refuse a credential that does not name ``actor`` as its recipient (by a DID of theirs,
     or their email address, hashed or not), saying what it names instead."""
     from microcred.vc.verifier import Check
@@ -343,7 +344,7 @@ def _badge_image(report: Any, data: bytes | str) -> str:
 
 
 def held_badge_ob2_import(
-    *, actor: Any, data: bytes | str, source_url: str = ""
+    *, actor: Actor, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
     """Verify an Open Badges 2.0 badge awarded to ``actor`` (the recipient must be their email
     address, hashed or not) and keep it in their account, keyed on the assertion's id.
@@ -416,7 +417,7 @@ def held_badge_ob2_import(
     return held, created
 
 
-def profile_update(*, actor: Any, data: dict[str, Any]) -> Any:
+def profile_update(*, actor: Actor, data: dict[str, Any]) -> Any:
     """PUT /profile: the person's name is the only field they hold here."""
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():

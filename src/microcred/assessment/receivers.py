@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred.actors import SYSTEM
 from microcred.assessment.models import CalibrationAnchor, PoolMember
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential
@@ -32,5 +33,5 @@ def carry_pool_forward(*, micro_credential: MicroCredential, previous: MicroCred
                                                  for k, v in a.expected_outcomes.items()
                                                  if k in by_position})
             for a in previous.calibration_anchors.all())
-    audit_record(actor=None, action="pool.carried_forward", target=micro_credential,
+    audit_record(actor=SYSTEM, action="pool.carried_forward", target=micro_credential,
                  data={"from_version": previous.version, "version": micro_credential.version})

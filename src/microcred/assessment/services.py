@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import User
+from microcred.actors import SYSTEM, Actor
 from microcred.assessment.deadlines import add_business_days
 from microcred.assessment.models import (
     Appeal,
@@ -44,7 +45,7 @@ from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.notifications.services import in_language_of, notify
 from microcred.orgs.models import Membership, Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import require_role, user_has_role
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def policy_for(*, organization: Organization) -> AssessmentPolicy:
     return policy
 
 
-def policy_update(*, actor: Any, organization: Organization, **values: Any) -> AssessmentPolicy:
+def policy_update(*, actor: Actor, organization: Organization, **values: Any) -> AssessmentPolicy:
     _require_admin(actor, organization)
     with transaction.atomic():
         policy = policy_for(organization=organization)
@@ -85,12 +86,10 @@ def policy_update(*, actor: Any, organization: Organization, **values: Any) -> A
     return policy
 
 
-def _require_admin(actor: Any, organization: Organization) -> None:
-    if actor is None:  # the CLI and the demo loader act as the system
-        return
-    if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
-        raise NotAllowed(_("Only administrators of %(org)s can do this.")
-                         % {"org": organization.name})
+def _require_admin(actor: Actor, organization: Organization) -> None:
+    require_role(actor, organization, Role.ADMIN,
+                 message=_("Only administrators of %(org)s can do this.")
+                 % {"org": organization.name})
 
 
 def decision_due_at(*, attempt: Attempt, submitted_at: datetime) -> datetime:
@@ -102,7 +101,7 @@ def decision_due_at(*, attempt: Attempt, submitted_at: datetime) -> datetime:
 
 
 def pool_member_add(
-    *, actor: Any, micro_credential: MicroCredential, assessor: Any, is_lead: bool = False
+    *, actor: Actor, micro_credential: MicroCredential, assessor: Any, is_lead: bool = False
 ) -> PoolMember:
     """Put an assessor of the organization in a micro-credential's pool.
 
@@ -131,7 +130,7 @@ def pool_member_add(
     return member
 
 
-def pool_member_set_lead(*, actor: Any, member_id: int, is_lead: bool) -> PoolMember:
+def pool_member_set_lead(*, actor: Actor, member_id: int, is_lead: bool) -> PoolMember:
     with transaction.atomic():
         member = PoolMember.objects.select_for_update().select_related(
             "micro_credential__organization").filter(pk=member_id).first()
@@ -148,7 +147,7 @@ def pool_member_set_lead(*, actor: Any, member_id: int, is_lead: bool) -> PoolMe
 
 
 def calibration_anchor_create(
-    *, actor: Any, micro_credential: MicroCredential, title: str, evidence: str,
+    *, actor: Actor, micro_credential: MicroCredential, title: str, evidence: str,
     expected: Mapping[int, str],
 ) -> CalibrationAnchor:
     _require_admin(actor, micro_credential.organization)
@@ -312,7 +311,7 @@ def _open_request(attempt: Attempt, kind: str) -> ReviewRequest:
     return request
 
 
-def _assign(*, attempt: Attempt, kind: str, assessor_id: int, actor: Any | None,
+def _assign(*, attempt: Attempt, kind: str, assessor_id: int, actor: Actor,
             claimed: bool) -> Assignment:
     policy = policy_for(organization=attempt.micro_credential.organization)
     # A claim from the pool is held for ``claim_hours``; an automatic assignment until the
@@ -345,7 +344,7 @@ def _assign(*, attempt: Attempt, kind: str, assessor_id: int, actor: Any | None,
     return assignment
 
 
-def review_request_open(*, attempt: Attempt, kind: str, actor: Any | None,
+def review_request_open(*, attempt: Attempt, kind: str, actor: Actor,
                         exclude: Iterable[int] = ()) -> Assignment | None:
     """Ask for a review of a (locked) attempt and give it to the least-loaded eligible
     assessor; with nobody eligible it waits in the pool queue."""
@@ -394,7 +393,7 @@ def assignment_claim(*, assessor: Any, attempt_id: int) -> Assignment:
                        actor=assessor, claimed=True)
 
 
-def _end_assignment(assignment: Assignment, status: str, actor: Any | None,
+def _end_assignment(assignment: Assignment, status: str, actor: Actor,
                     reason: str = "") -> None:
     assignment.status = status
     assignment.ended_at = timezone.now()
@@ -403,7 +402,7 @@ def _end_assignment(assignment: Assignment, status: str, actor: Any | None,
                  data={"attempt": assignment.attempt_id, **({"reason": reason} if reason else {})})
 
 
-def _return_to_pool(attempt: Attempt, assignment: Assignment, actor: Any | None) -> None:
+def _return_to_pool(attempt: Attempt, assignment: Assignment, actor: Actor) -> None:
     if assignment.kind == ReviewKind.PRIMARY and attempt.status == Attempt.Status.IN_REVIEW:
         attempt_transition(attempt=attempt, to=Attempt.Status.SUBMITTED, actor=actor,
                            data={"assignment": assignment.pk, "why": assignment.status})
@@ -419,20 +418,20 @@ def assignment_release(*, assessor: Any, attempt_id: int) -> Assignment:
             raise InvalidState(_("You do not hold this submission."), code="not_assigned")
         _end_assignment(assignment, Assignment.Status.RELEASED, assessor)
         _return_to_pool(attempt, assignment, assessor)
-        review_request_open(attempt=attempt, kind=assignment.kind, actor=None,
+        review_request_open(attempt=attempt, kind=assignment.kind, actor=SYSTEM,
                             exclude=[assessor.pk])
     return assignment
 
 
-def attempt_submitted(*, attempt: Attempt, actor: Any) -> Assignment | None:
+def attempt_submitted(*, attempt: Attempt, actor: Actor) -> Assignment | None:
     """Called by ``earning.attempt_submit`` in its transaction: set the deadline and assign."""
     attempt.decision_due_at = decision_due_at(attempt=attempt, submitted_at=attempt.submitted_at
                                               or timezone.now())
     attempt.save(update_fields=["decision_due_at"])
-    return review_request_open(attempt=attempt, kind=ReviewKind.PRIMARY, actor=None)
+    return review_request_open(attempt=attempt, kind=ReviewKind.PRIMARY, actor=SYSTEM)
 
 
-def attempt_withdrawn(*, attempt: Attempt, actor: Any) -> None:
+def attempt_withdrawn(*, attempt: Attempt, actor: Actor) -> None:
     """Called by ``earning.attempt_withdraw``: nobody keeps reviewing withdrawn work."""
     for assignment in Assignment.objects.filter(
             attempt=attempt, status=Assignment.Status.ACTIVE).select_related("assessor"):
@@ -482,7 +481,7 @@ def _moderation_due(attempt: Attempt, assessor: Any) -> bool:
     return math.floor(n * rate + 1e-9) > math.floor((n - 1) * rate + 1e-9)
 
 
-def _finalize(attempt: Attempt, decision: Assessment, actor: Any) -> None:
+def _finalize(attempt: Attempt, decision: Assessment, actor: Actor) -> None:
     from microcred.issuance.services import credential_request_issue
 
     passed = decision.outcome == Outcome.PASS
@@ -570,13 +569,13 @@ def assessment_record(
     return assessment
 
 
-def _route(attempt: Attempt, assessment: Assessment, actor: Any) -> None:
+def _route(attempt: Attempt, assessment: Assessment, actor: Actor) -> None:
     kind = assessment.kind
     if kind == ReviewKind.PRIMARY:
         if _moderation_due(attempt, actor):
-            audit_record(actor=None, action="moderation.sampled", target=attempt,
+            audit_record(actor=SYSTEM, action="moderation.sampled", target=attempt,
                          data={"assessment": assessment.pk})
-            review_request_open(attempt=attempt, kind=ReviewKind.MODERATION, actor=None)
+            review_request_open(attempt=attempt, kind=ReviewKind.MODERATION, actor=SYSTEM)
         else:
             _finalize(attempt, assessment, actor)
     elif kind == ReviewKind.MODERATION:
@@ -587,7 +586,7 @@ def _route(attempt: Attempt, assessment: Assessment, actor: Any) -> None:
         if agreed:
             _finalize(attempt, primary, actor)
         else:
-            review_request_open(attempt=attempt, kind=ReviewKind.ADJUDICATION, actor=None)
+            review_request_open(attempt=attempt, kind=ReviewKind.ADJUDICATION, actor=SYSTEM)
     elif kind == ReviewKind.ADJUDICATION:
         _finalize(attempt, assessment, actor)
     elif kind == ReviewKind.APPEAL:
@@ -645,7 +644,7 @@ def appeal_create(*, learner: Any, attempt_id: int, reason: str) -> Appeal:
         attempt_transition(attempt=attempt, to=Attempt.Status.IN_REVIEW, actor=learner,
                            data={"appeal": appeal.pk})
         audit_record(actor=learner, action="appeal.created", target=appeal)
-        review_request_open(attempt=attempt, kind=ReviewKind.APPEAL, actor=None)
+        review_request_open(attempt=attempt, kind=ReviewKind.APPEAL, actor=SYSTEM)
     return appeal
 
 
@@ -681,8 +680,8 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
             if assignment.expires_at <= now or overdue_held:
                 touched.add(attempt.pk)
                 reason = "overdue" if overdue_held else "claim_expired"
-                _end_assignment(assignment, Assignment.Status.EXPIRED, None, reason=reason)
-                _return_to_pool(attempt, assignment, None)
+                _end_assignment(assignment, Assignment.Status.EXPIRED, SYSTEM, reason=reason)
+                _return_to_pool(attempt, assignment, SYSTEM)
                 with in_language_of(assignment.assessor):
                     notify(user=assignment.assessor, kind="assignment.expired",
                            subject=_("A submission went back to the pool"),
@@ -690,7 +689,7 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
                                   "reassigned.") % {"mc": attempt.micro_credential.title,
                                                     "n": attempt.number})
                 report.expired += 1
-                if review_request_open(attempt=attempt, kind=assignment.kind, actor=None,
+                if review_request_open(attempt=attempt, kind=assignment.kind, actor=SYSTEM,
                                        exclude=[assignment.assessor_id]):
                     report.reassigned += 1
                 continue
@@ -699,7 +698,7 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
                     and add_business_days(now, policy.reminder_business_days) >= due):
                 assignment.reminded_at = now
                 assignment.save(update_fields=["reminded_at"])
-                audit_record(actor=None, action="assignment.reminded", target=assignment)
+                audit_record(actor=SYSTEM, action="assignment.reminded", target=assignment)
                 with in_language_of(assignment.assessor):
                     notify(user=assignment.assessor, kind="assignment.reminder",
                            subject=_("Reminder: a decision is due soon"),
@@ -719,7 +718,7 @@ def assignments_sweep(*, now: datetime | None = None) -> SweepReport:
             attempt = _locked_attempt(attempt_id)
             if not Assignment.objects.filter(attempt=attempt, kind=kind,
                                              status=Assignment.Status.ACTIVE).exists():
-                if review_request_open(attempt=attempt, kind=kind, actor=None):
+                if review_request_open(attempt=attempt, kind=kind, actor=SYSTEM):
                     report.reassigned += 1
     return report
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from microcred.actors import Actor
 from microcred.audit.chain import ChainReport, entry_hash, verify_chain
 from microcred.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
@@ -35,14 +36,14 @@ def _locked_head() -> AuditChainHead:
 
 
 def audit_record(
-    *, actor: Any | None, action: str, target: models.Model, data: dict[str, Any] | None = None
+    *, actor: Actor, action: str, target: models.Model, data: dict[str, Any] | None = None
 ) -> AuditEvent:
     """Record who did what to which object. Call it inside the service's transaction.
 
     The entry is chained to the previous one (``microcred.audit.chain``). ``data`` must hold
     no personal data: the log can never be edited, not even to honour an erasure request.
     """
-    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    actor_id = actor.pk  # None for SYSTEM: the platform is no person
     # Stored exactly as it will be read back, so the hash computed now is the one recomputed.
     clean = json.loads(json.dumps(data or {}))
     with transaction.atomic():

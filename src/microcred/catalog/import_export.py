@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from microcred.actors import Actor
 from microcred.catalog.authoring_format import (
     SUFFIXES,
     Authored,
@@ -83,11 +84,11 @@ def authoring_files(path: Path) -> list[Path]:
     return files
 
 
-def _may_author(actor: Any, org: Organization) -> bool:
+def _may_author(actor: Actor, org: Organization) -> bool:
     return user_may_author(user=actor, organization=org)
 
 
-def _check_all(actor: Any, files: list[Path], root: Path | None,
+def _check_all(actor: Actor, files: list[Path], root: Path | None,
                progress: Progress | None) -> tuple[list[tuple[str, Authored]], dict[str, str]]:
     problems: dict[str, str] = {}
     loaded: list[tuple[str, Authored]] = []
@@ -130,7 +131,7 @@ def _check_all(actor: Any, files: list[Path], root: Path | None,
     return loaded, problems
 
 
-def _apply(actor: Any, org: Organization, authored: Authored) -> str:
+def _apply(actor: Actor, org: Organization, authored: Authored) -> str:
     spec, publish = authored.spec, authored.status == "published"
     latest = MicroCredential.objects.filter(slug=spec.slug).order_by("-version").first()
     if latest is None:
@@ -168,7 +169,7 @@ class _DryRun(Exception):  # noqa: N818 - control flow, never seen outside this 
     pass
 
 
-def catalog_import(*, actor: Any, files: Iterable[Path], root: Path | None = None,
+def catalog_import(*, actor: Actor, files: Iterable[Path], root: Path | None = None,
                    dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Import authoring files, all or nothing (``ImportFailed`` lists every problem).
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import (
     Alignment,
@@ -45,11 +46,11 @@ from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import user_has_role, user_may_author
 
 
-def _may_author(actor: Any, organization: Organization) -> bool:
+def _may_author(actor: Actor, organization: Organization) -> bool:
     return user_may_author(user=actor, organization=organization)
 
 
-def _may_review(actor: Any, organization: Organization) -> bool:
+def _may_review(actor: Actor, organization: Organization) -> bool:
     return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
 
 
@@ -157,7 +158,7 @@ def _scalars(spec: MicroCredentialSpec) -> dict[str, Any]:
 
 def micro_credential_write(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     spec: MicroCredentialSpec,
     micro_credential_id: int | None = None,
@@ -212,7 +213,7 @@ def micro_credential_write(
 
 def micro_credential_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     competency: str,
@@ -285,7 +286,8 @@ def micro_credential_spec(mc: MicroCredential) -> MicroCredentialSpec:
     )
 
 
-def micro_credential_submit_for_review(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+def micro_credential_submit_for_review(*, actor: Actor,
+                                       micro_credential_id: int) -> MicroCredential:
     """An author hands a complete draft to the organization's reviewers (its admins)."""
     with transaction.atomic():
         mc = _locked(micro_credential_id)
@@ -305,7 +307,7 @@ def micro_credential_submit_for_review(*, actor: Any, micro_credential_id: int) 
     return mc
 
 
-def micro_credential_return_to_draft(*, actor: Any, micro_credential_id: int,
+def micro_credential_return_to_draft(*, actor: Actor, micro_credential_id: int,
                                      note: str = "") -> MicroCredential:
     """A reviewer sends it back for changes (or an author takes it back to edit)."""
     with transaction.atomic():
@@ -325,7 +327,7 @@ def micro_credential_return_to_draft(*, actor: Any, micro_credential_id: int,
     return mc
 
 
-def micro_credential_publish(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+def micro_credential_publish(*, actor: Actor, micro_credential_id: int) -> MicroCredential:
     """Publish a version: it appears in the catalog and is frozen. Only the organization's
     administrators publish (they review what authors send them; an administrator may also
     publish their own draft). A new version supersedes the previous one."""
@@ -364,7 +366,7 @@ def micro_credential_publish(*, actor: Any, micro_credential_id: int) -> MicroCr
     return mc
 
 
-def micro_credential_retire(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+def micro_credential_retire(*, actor: Actor, micro_credential_id: int) -> MicroCredential:
     """Take a published micro-credential out of the catalog. Credentials already issued stay
     valid, and attempts already submitted are still assessed; nobody can start a new one."""
     with transaction.atomic():
@@ -383,7 +385,7 @@ def micro_credential_retire(*, actor: Any, micro_credential_id: int) -> MicroCre
     return mc
 
 
-def micro_credential_new_version(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+def micro_credential_new_version(*, actor: Actor, micro_credential_id: int) -> MicroCredential:
     """Draft the next version of a published (or retired) micro-credential, starting from
     everything it holds. The published version stays live until the new one is published."""
     with transaction.atomic():
@@ -418,7 +420,7 @@ def _languages() -> set[str]:
 
 def micro_credential_translate(
     *,
-    actor: Any,
+    actor: Actor,
     micro_credential_id: int,
     language: str,
     title: str,
@@ -491,7 +493,7 @@ def micro_credential_translate(
     return mc
 
 
-def _badge_target(actor: Any, micro_credential_id: int) -> MicroCredential:
+def _badge_target(actor: Actor, micro_credential_id: int) -> MicroCredential:
     mc = _locked(micro_credential_id)
     if not _may_author(actor, mc.organization):
         raise NotAllowed(_("Only an author of %(org)s can change its badges.")
@@ -502,7 +504,7 @@ def _badge_target(actor: Any, micro_credential_id: int) -> MicroCredential:
     return mc
 
 
-def micro_credential_badge_set(*, actor: Any, micro_credential_id: int,
+def micro_credential_badge_set(*, actor: Actor, micro_credential_id: int,
                                upload: Any) -> MicroCredential:
     """Store an uploaded badge image, cleaned (``badges.badge_clean``): a PNG re-encoded or an
     SVG rebuilt from an allow-list. Refused (``ValidationFailed``) when it cannot be made safe.
@@ -521,7 +523,7 @@ def micro_credential_badge_set(*, actor: Any, micro_credential_id: int,
     return mc
 
 
-def micro_credential_badge_clear(*, actor: Any, micro_credential_id: int) -> MicroCredential:
+def micro_credential_badge_clear(*, actor: Actor, micro_credential_id: int) -> MicroCredential:
     """Go back to the badge generated from the title and the badge colours."""
     with transaction.atomic():
         mc = _badge_target(actor, micro_credential_id)

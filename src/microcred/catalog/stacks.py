@@ -36,6 +36,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential, Stack, StackMember
 from microcred.catalog.services import unique_slug
@@ -62,11 +63,11 @@ ACHIEVEMENT_TYPES = ("Certificate", "Certification", "CertificateOfCompletion", 
                      "Badge", "Award", "Achievement")
 
 
-def _may_author(actor: Any, organization: Organization) -> bool:
+def _may_author(actor: Actor, organization: Organization) -> bool:
     return user_may_author(user=actor, organization=organization)
 
 
-def _is_admin(actor: Any, organization: Organization) -> bool:
+def _is_admin(actor: Actor, organization: Organization) -> bool:
     return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
 
 
@@ -115,7 +116,7 @@ def _write_members(stack: Stack, members: Sequence[MicroCredential]) -> None:
 
 def stack_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     description: str,
@@ -168,7 +169,7 @@ def _locked(stack_id: int) -> Stack:
 
 def stack_update(
     *,
-    actor: Any,
+    actor: Actor,
     stack_id: int,
     title: str | None = None,
     description: str | None = None,
@@ -209,7 +210,7 @@ def stack_update(
     return stack
 
 
-def stack_publish(*, actor: Any, stack_id: int) -> Stack:
+def stack_publish(*, actor: Actor, stack_id: int) -> Stack:
     """Open a draft stack to learners. Administrators of the organization only, and every
     member must have a published version (the one learners can earn now)."""
     with transaction.atomic():
@@ -241,7 +242,7 @@ def stack_publish(*, actor: Any, stack_id: int) -> Stack:
     return stack
 
 
-def stack_retire(*, actor: Any, stack_id: int) -> Stack:
+def stack_retire(*, actor: Actor, stack_id: int) -> Stack:
     """Close a published stack: no new stack credentials; those issued stay valid."""
     with transaction.atomic():
         stack = _locked(stack_id)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import EvidencePrompt, MicroCredential
 from microcred.earning.evidence_files import UnsupportedFile, sniff
@@ -44,14 +45,13 @@ def policy_for(*, micro_credential: MicroCredential) -> EarningPolicy:
     return policy
 
 
-def attempt_limit_set(*, actor: Any, micro_credential: MicroCredential,
+def attempt_limit_set(*, actor: Actor, micro_credential: MicroCredential,
                       attempt_limit: int) -> EarningPolicy:
     from microcred.orgs.models import Role
-    from microcred.orgs.selectors import user_has_role
+    from microcred.orgs.selectors import require_role
 
-    if actor is not None and not user_has_role(
-            user=actor, organization=micro_credential.organization, role=Role.ADMIN):
-        raise NotAllowed(_("Only administrators can change the attempt limit."))
+    require_role(actor, micro_credential.organization, Role.ADMIN,
+                 message=_("Only administrators can change the attempt limit."))
     if attempt_limit < 1:
         raise ValidationFailed(_("Allow at least one attempt."))
     with transaction.atomic():
@@ -63,7 +63,7 @@ def attempt_limit_set(*, actor: Any, micro_credential: MicroCredential,
     return policy
 
 
-def prompt_rule_set(*, actor: Any, prompt: EvidencePrompt, word_limit: int | None = None,
+def prompt_rule_set(*, actor: Actor, prompt: EvidencePrompt, word_limit: int | None = None,
                     max_bytes: int | None = None, allow_link: bool = True) -> EvidencePrompt:
     """Set a prompt's limits while its micro-credential is still a draft (a published version
     is frozen: its limits are part of what learners were promised)."""

@@ -22,6 +22,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.earning.models import Attempt
 from microcred.errors import InvalidState
@@ -49,7 +50,7 @@ class TransitionRefused(InvalidState):
 
 
 def attempt_transition(
-    *, attempt: Attempt, to: str, actor: Any | None, reason: str = "",
+    *, attempt: Attempt, to: str, actor: Actor, reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Attempt:
     """Move a locked attempt to ``to``, set the dates that status needs, and audit it."""

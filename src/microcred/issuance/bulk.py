@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from microcred.actors import SYSTEM, Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
@@ -266,14 +267,14 @@ def bulk_csv_validate(raw: IO[bytes]) -> int:
 # -- creating a job ---------------------------------------------------------------------------
 
 
-def _require_admin(actor: Any, organization: Organization) -> None:
+def _require_admin(actor: Actor, organization: Organization) -> None:
     if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
         raise NotAllowed(_("Only an administrator of the issuing organization can issue "
                            "credentials in bulk."))
 
 
 def bulk_issuance_create(
-    *, actor: Any, micro_credential: MicroCredential, csv_file: IO[bytes], file_name: str = "",
+    *, actor: Actor, micro_credential: MicroCredential, csv_file: IO[bytes], file_name: str = "",
 ) -> BulkIssuance:
     """Validate ``csv_file`` and store a queued job for it (nothing is issued yet).
 
@@ -303,7 +304,7 @@ def bulk_issuance_create(
 
 
 def bulk_issuance_start(
-    *, actor: Any, micro_credential: MicroCredential, csv_file: IO[bytes],
+    *, actor: Actor, micro_credential: MicroCredential, csv_file: IO[bytes],
 ) -> BulkIssuance:
     """Create the job and enqueue the task that runs it, in one transaction (the web flow: the
     task worker issues, the job page shows its progress)."""
@@ -318,7 +319,7 @@ def bulk_issuance_start(
     return job
 
 
-def bulk_issuance_get(*, actor: Any, public_id: Any) -> BulkIssuance:
+def bulk_issuance_get(*, actor: Actor, public_id: Any) -> BulkIssuance:
     """A job, for an administrator of its organization."""
     try:
         job = BulkIssuance.objects.select_related("organization", "micro_credential").get(
@@ -329,7 +330,7 @@ def bulk_issuance_get(*, actor: Any, public_id: Any) -> BulkIssuance:
     return job
 
 
-def bulk_issuance_resumable(*, actor: Any, micro_credential: MicroCredential,
+def bulk_issuance_resumable(*, actor: Actor, micro_credential: MicroCredential,
                             sha256: str) -> BulkIssuance:
     """The unfinished job of this file for this micro-credential (``--resume``)."""
     job = (BulkIssuance.objects.filter(micro_credential=micro_credential, csv_sha256=sha256)
@@ -649,7 +650,7 @@ def _write(ctx: _Context, plan: _Plan, signed: list[str]) -> int:
         job.issued_count += len(credentials)
         job.heartbeat_at = timezone.now()
         job.save(update_fields=["issued_count", "heartbeat_at"])
-        audit_record(actor=None, action="bulk_issuance.chunk_issued", target=job,
+        audit_record(actor=SYSTEM, action="bulk_issuance.chunk_issued", target=job,
                      data={"first_row": plan.rows[keep[0]].row,
                            "last_row": plan.rows[keep[-1]].row,
                            "credentials": len(credentials)})
@@ -775,7 +776,7 @@ def bulk_issuance_run(
         job.status = BulkIssuance.Status.DONE
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
-        audit_record(actor=None, action="bulk_issuance.finished", target=job,
+        audit_record(actor=SYSTEM, action="bulk_issuance.finished", target=job,
                      data={"issued": job.issued_count})
     return job
 

@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.issuance.models import DidChallenge, LearnerProfile
@@ -57,7 +58,7 @@ def did_auth_domain() -> str:
     return str(settings.PUBLIC_HOST)
 
 
-def did_challenge_issue(*, actor: Any) -> DidChallenge | None:
+def did_challenge_issue(*, actor: Actor) -> DidChallenge | None:
     """The challenge to show ``actor`` for proving their profile's DID: the live one, or a new
     one. ``None`` when there is nothing to prove (no DID, or it is proven already)."""
     from microcred.issuance.selectors import learner_profile_for
@@ -80,7 +81,7 @@ def did_challenge_issue(*, actor: Any) -> DidChallenge | None:
                                            expires_at=now + CHALLENGE_LIFETIME)
 
 
-def learner_did_prove(*, actor: Any, presentation: bytes | str) -> LearnerProfile:
+def learner_did_prove(*, actor: Actor, presentation: bytes | str) -> LearnerProfile:
     """Record that ``actor`` controls their profile's DID, shown by ``presentation``: signed by
     that DID for a live challenge of theirs and this platform's domain. Raises
     :class:`DidProofRefused` naming what is wrong; the challenge stays usable until it proves."""

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.actors import SYSTEM, Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.achievement import achievement_for
 from microcred.catalog.languages import micro_credential_text
@@ -48,7 +49,7 @@ def issuer_key_get_or_create(*, organization: Organization) -> IssuerKey:
                     json.dumps(key.to_json()), associated_data=key.public_multibase
                 ),
             )
-            audit_record(actor=None, action="issuer_key.created", target=row,
+            audit_record(actor=SYSTEM, action="issuer_key.created", target=row,
                          data={"public_multibase": key.public_multibase})
     except IntegrityError:
         # Another process created it first; theirs is the one.
@@ -64,7 +65,7 @@ def issuer_key_load(*, issuer_key: IssuerKey) -> Ed25519Multikey:
     return Ed25519Multikey.from_json(data)
 
 
-def credential_request_issue(*, actor: Any, attempt: Attempt) -> Credential:
+def credential_request_issue(*, actor: Actor, attempt: Attempt) -> Credential:
     """Record that ``attempt`` earned a credential and enqueue its signing.
 
     Call inside the transaction that passes the attempt: the credential row and the task row
@@ -264,7 +265,7 @@ def credential_sign(*, credential_id: int) -> Credential:
         credential.valid_until = valid_until
         credential.save(update_fields=["signed_json", "credential_id", "issuer_key", "status",
                                        "issued_at", "valid_until"])
-        audit_record(actor=None, action="credential.issued", target=credential,
+        audit_record(actor=SYSTEM, action="credential.issued", target=credential,
                      data={"credential_id": credential.credential_id})
         if credential.is_revoked:
             # Its renewal chain was revoked while it waited to be signed: publish that now.
@@ -277,7 +278,7 @@ def credential_sign(*, credential_id: int) -> Credential:
 # -- revocation, suspension, renewal ---------------------------------------------------------
 
 
-def _require_admin(actor: Any, organization: Organization) -> None:
+def _require_admin(actor: Actor, organization: Organization) -> None:
     if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
         raise NotAllowed(_("Only an administrator of the issuing organization can do this."))
 
@@ -315,7 +316,7 @@ def _renewal_chain(credential: Credential) -> list[Credential]:
         chain.append(following)
 
 
-def credential_revoke(*, actor: Any, credential_id: int, reason: str) -> Credential:
+def credential_revoke(*, actor: Actor, credential_id: int, reason: str) -> Credential:
     """Revoke for good: the credential and its whole renewal chain (a renewal is the same award,
     so revoking one revokes all); each bit is set and its list re-signed (task enqueued here)."""
     from microcred.issuance.status_lists import status_list_mark_changed
@@ -342,7 +343,7 @@ def credential_revoke(*, actor: Any, credential_id: int, reason: str) -> Credent
     return credential
 
 
-def credential_suspend(*, actor: Any, credential_id: int, reason: str) -> Credential:
+def credential_suspend(*, actor: Actor, credential_id: int, reason: str) -> Credential:
     from microcred.issuance.status_lists import status_list_mark_changed
 
     reason = _reason(reason)
@@ -361,7 +362,7 @@ def credential_suspend(*, actor: Any, credential_id: int, reason: str) -> Creden
     return credential
 
 
-def credential_unsuspend(*, actor: Any, credential_id: int, reason: str) -> Credential:
+def credential_unsuspend(*, actor: Actor, credential_id: int, reason: str) -> Credential:
     from microcred.issuance.status_lists import status_list_mark_changed
 
     reason = _reason(reason)
@@ -379,7 +380,7 @@ def credential_unsuspend(*, actor: Any, credential_id: int, reason: str) -> Cred
     return credential
 
 
-def credential_renew(*, actor: Any, credential_id: int) -> Credential:
+def credential_renew(*, actor: Actor, credential_id: int) -> Credential:
     """Issue a new credential for the same achievement (a new id, status entry and
     ``validUntil``) that supersedes the old one: an organization administrator's act, on a live
     credential only. The old one is marked superseded and revoked in the same transaction
@@ -420,7 +421,7 @@ def credential_renew(*, actor: Any, credential_id: int) -> Credential:
     return renewal
 
 
-def issuer_key_rotate(*, actor: Any, organization: Organization) -> IssuerKey:
+def issuer_key_rotate(*, actor: Actor, organization: Organization) -> IssuerKey:
     """Retire the active key and make a new one. The old key stays in the did:web document
     (and a did:key stays resolvable), and keeps signing its own status lists, so everything
     issued before keeps verifying."""
@@ -447,7 +448,7 @@ def issuer_key_rotate(*, actor: Any, organization: Organization) -> IssuerKey:
 
 
 def credential_set_sharing(
-    *, actor: Any, credential_id: int, evidence_public: bool, on_public_profile: bool
+    *, actor: Actor, credential_id: int, evidence_public: bool, on_public_profile: bool
 ) -> Credential:
     with transaction.atomic():
         credential = Credential.objects.select_for_update().get(pk=credential_id)
@@ -466,7 +467,7 @@ _DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:[;/?#]\S*)?")
 
 
 def learner_profile_update(
-    *, actor: Any, did: str, handle: str | None, public: bool
+    *, actor: Actor, did: str, handle: str | None, public: bool
 ) -> LearnerProfile:
     did = (did or "").strip()
     if did and not _DID.fullmatch(did):

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from microcred.actors import SYSTEM
 from microcred.audit.services import audit_record
 from microcred.catalog.achievement import achievement_id
 from microcred.catalog.models import Stack
@@ -159,7 +160,7 @@ def stack_credential_request(*, stack: Stack, learner: Any) -> Credential:
     except IntegrityError:
         return Credential.objects.get(stack=stack, learner=learner, renews=None)
     if created:
-        audit_record(actor=None, action="credential.requested", target=credential,
+        audit_record(actor=SYSTEM, action="credential.requested", target=credential,
                      data={"stack": stack.pk})
         credential_issue.enqueue(credential.pk)
     return credential

@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.issuance import identity
@@ -94,7 +95,7 @@ class CredentialInvalid(ValidationFailed):
         self.messages = list(messages)
 
 
-def _candidates(actor: Any) -> list[tuple[Organization, IssuerKey, str]]:
+def _candidates(actor: Actor) -> list[tuple[Organization, IssuerKey, str]]:
     """(organization, active key, issuer DID) for each organization ``actor`` administers."""
     out = []
     for org in organizations_where(user=actor, role=Role.ADMIN).order_by("pk"):
@@ -113,7 +114,7 @@ def _language_text(value: Any) -> list[str] | None:
 
 
 def _choose_issuer(
-    actor: Any, issuer: Any, problems: list[str]
+    actor: Actor, issuer: Any, problems: list[str]
 ) -> tuple[Organization, IssuerKey, str] | None:
     """The organization the credential is issued as, appending to ``problems`` what is wrong
     with the caller's ``issuer``; ``None`` when no organization fits."""
@@ -233,7 +234,7 @@ def _data_model_problems(document: Mapping[str, Any]) -> list[str]:
 
 
 def vc_credential_issue(
-    *, actor: Any, credential: Mapping[str, Any], options: Mapping[str, Any]
+    *, actor: Actor, credential: Mapping[str, Any], options: Mapping[str, Any]
 ) -> dict[str, Any]:
     """VC-API ``POST /credentials/issue``: sign ``credential`` as the organization ``actor``
     administers that its ``issuer`` names, store it, and return it as signed.
@@ -370,7 +371,7 @@ def _status_changes(body: Mapping[str, Any]) -> list[tuple[str, bool]]:
     return changes
 
 
-def vc_credential_status_update(*, actor: Any, body: Mapping[str, Any]) -> Credential:
+def vc_credential_status_update(*, actor: Actor, body: Mapping[str, Any]) -> Credential:
     """VC-API ``POST /credentials/status``: revoke, suspend or lift the suspension of a
     credential of an organization ``actor`` administers, through the platform's own services
     (so the status list is re-signed and the change audited). Revocation is final."""

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db import transaction
 
+from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.orgs.models import Membership, Organization, Role
 
 
 def organization_create(
-    *, actor: Any | None, name: str, slug: str, url: str = "", description: str = ""
+    *, actor: Actor, name: str, slug: str, url: str = "", description: str = ""
 ) -> Organization:
     with transaction.atomic():
         org = Organization.objects.create(name=name, slug=slug, url=url, description=description)
@@ -18,7 +19,7 @@ def organization_create(
 
 
 def membership_grant(
-    *, actor: Any | None, organization: Organization, user: Any, role: Role | str
+    *, actor: Actor, organization: Organization, user: Any, role: Role | str
 ) -> Membership:
     """Give ``user`` a role; granting a role they already hold changes nothing."""
     with transaction.atomic():

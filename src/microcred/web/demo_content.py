@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from microcred.accounts.models import User
+from microcred.actors import SYSTEM
 from microcred.assessment.models import Appeal, CalibrationAnchor
 from microcred.assessment.services import (
     ScoreInput,
@@ -1493,17 +1494,17 @@ def _pools_and_calibration(users: dict[str, User], mcs: dict[str, MicroCredentia
                 pool_member_add(actor=users["coe_admin"], micro_credential=mc,
                                 assessor=users["coe_assessor"])
             elif mc.slug != discourse.slug or not discourse.calibration_anchors.exists():
-                pool_member_add(actor=None, micro_credential=mc, assessor=users["assessor"])
-                pool_member_add(actor=None, micro_credential=mc, assessor=users["assessor2"])
-                pool_member_add(actor=None, micro_credential=mc, assessor=users["lead"],
+                pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=users["assessor"])
+                pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=users["assessor2"])
+                pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=users["lead"],
                                 is_lead=True)
         if not discourse.calibration_anchors.exists():
             c = list(discourse.criteria.all())
             for title, evidence, outcomes in ANCHORS:
                 calibration_anchor_create(
-                    actor=None, micro_credential=discourse, title=title, evidence=evidence,
+                    actor=SYSTEM, micro_credential=discourse, title=title, evidence=evidence,
                     expected={c[i].pk: o for i, o in enumerate(outcomes)})
-        member = pool_member_add(actor=None, micro_credential=discourse,
+        member = pool_member_add(actor=SYSTEM, micro_credential=discourse,
                                  assessor=users["trainee"])
         first = CalibrationAnchor.objects.filter(micro_credential=discourse, position=1).first()
         if member.status == "calibrating" and first is not None and not first.scores.filter(

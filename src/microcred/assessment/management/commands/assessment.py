@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from microcred.actors import SYSTEM
 from microcred.errors import MicrocredError
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if mc is None or person is None:
             raise CommandError("no such micro-credential or person")
         try:
-            member = pool_member_add(actor=None, micro_credential=mc, assessor=person,
+            member = pool_member_add(actor=SYSTEM, micro_credential=mc, assessor=person,
                                      is_lead=options["lead"])
         except MicrocredError as exc:
             raise CommandError(exc.message) from None

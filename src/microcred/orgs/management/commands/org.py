@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from microcred.accounts.models import User
+from microcred.actors import SYSTEM
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.services import membership_grant, organization_create
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if action == "create":
             if Organization.objects.filter(slug=options["slug"]).exists():
                 raise CommandError(f"an organization {options['slug']!r} already exists")
-            org = organization_create(actor=None, name=options["name"], slug=options["slug"],
+            org = organization_create(actor=SYSTEM, name=options["name"], slug=options["slug"],
                                       url=options["url"])
             self.stdout.write(f"Created {org.slug}: {org.name}")
         elif action == "grant":
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no account with the email {options['email']!r}; the "
                                    "person signs up first")
-            membership_grant(actor=None, organization=org, user=user, role=options["role"])
+            membership_grant(actor=SYSTEM, organization=org, user=user, role=options["role"])
             self.stdout.write(f"{user.email} is {options['role']} of {org.slug}")
         else:
             for org in Organization.objects.prefetch_related("memberships__user"):
