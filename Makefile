@@ -49,9 +49,10 @@ test: $(STAMP) $(NATIVE)
 	else echo "MICROCRED_TEST_POSTGRES_URL is not set: the PostgreSQL run was skipped"; fi
 
 # The inner loop: everything but the browser, Node and PostgreSQL tests, stopping at the first
-# failure.
+# failure, with Hypothesis's dev profile (a twentieth of each property test's examples;
+# tests/profiles.py). `make test` and CI use the ci profile: every example.
 test-fast: $(STAMP) $(NATIVE)
-	$(PY) -m pytest $(XDIST) -x -q -m "not browser and not node and not postgres"
+	HYPOTHESIS_PROFILE=dev $(PY) -m pytest $(XDIST) -x -q -m "not browser and not node and not postgres"
 
 # Throughput of signing and verifying (one core) against pyld, raw Ed25519 and, when node and
 # npm are present, Digital Bazaar's JS stack; writes benchmarks/results.json. Then the catalog's

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
+import tests.profiles  # noqa: F401  (loads the Hypothesis profile before any test module)
+from tests import tasks_backend
 from tests.factories import World
+
+tasks_backend.install()
 
 # Under pytest-xdist (`make test` runs one worker per core) each worker gets its own Redis
 # database, counting down from the one MICROCRED_TEST_REDIS_URL names, so that one worker's

@@ -26,7 +26,9 @@ from microcred.settings import *  # noqa: E402,F403
 
 # Tasks run as they are enqueued, inside the enqueuing transaction, like a worker that is
 # always instantly there; tests of the real database worker override this.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run as the worker would see them: after the enqueuing transaction commits, from JSON
+# arguments (tests/tasks_backend.py).
+TASKS = {"default": {"BACKEND": "tests.tasks_backend.AfterCommitBackend"}}
 # Production hashes with Argon2 (microcred.settings; tests/accounts/test_services.py checks it
 # with those settings). Here a fast hasher: Argon2's deliberate cost, paid for every user each
 # test's World() creates, was most of the suite's time.

@@ -27,6 +27,7 @@ from microcred.vc.baking import bake_png
 from microcred.vc.data_integrity import sign
 from microcred.vc.keys import Ed25519Multikey
 from tests.factories import World, did_key_proven, did_proven, user
+from tests.profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +278,7 @@ def test_the_ob_api_answers_binary_bodies_with_a_400(client: Client, world: Worl
     assert info["imsx_codeMajor"] == "failure" and words in info["imsx_description"]
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(
     st.binary(max_size=300),

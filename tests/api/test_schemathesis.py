@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from microcred.wsgi import application
 from tests.factories import World, pass_attempt, submitted_attempt
+from tests.profiles import examples
 
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
 SCOPES = " ".join(OB + s for s in ("credential.readonly", "credential.upsert",
@@ -75,7 +76,7 @@ def test_api_conforms_to_its_service_description(bearer: dict[str, str]) -> None
         "GET /credentials", "POST /credentials", "GET /profile", "PUT /profile"}
     for operation in operations:
 
-        @settings(max_examples=25, deadline=None, database=None,
+        @settings(max_examples=examples(25), deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def call(case: Any) -> None:

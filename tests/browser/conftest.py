@@ -103,19 +103,42 @@ def sign_up_confirmed(page: Page, server: str, email: str) -> None:
     page.get_by_role("button", name="Create account").click()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server with the demo loaded, fresh for each test module (their journeys change it)."""
+@dataclass(frozen=True)
+class DemoTemplate:
+    """A data folder with the demo migrated and loaded, made once per test process, and the
+    port its public URL names (the demo signs credentials for that URL)."""
+
+    data_dir: Path
+    port: int
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """Migrate and load the demo once per test process (each pytest-xdist worker, or the one
+    process); every browser module's server starts from a copy of it."""
     _require_browser()
-    data_dir = tmp_path_factory.mktemp("journey")
+    data_dir = tmp_path_factory.mktemp("demo-template")
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {"MICROCRED_PUBLIC_URL": url}
+    env = {"MICROCRED_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     migrate = _microcred(data_dir, "migrate", "--noinput", env=env, capture_output=True,
                          text=True, timeout=300)
     assert migrate.returncode == 0, migrate.stderr
     demo = _microcred(data_dir, "demo", env=env, capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stderr
+    return DemoTemplate(data_dir, port)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate) -> Iterator[str]:
+    """A server with the demo loaded, fresh for each test module (their journeys change it):
+    a copy of the process's demo template, served on the port the demo was loaded for (one
+    module's server has stopped before the next module's starts: pytest-xdist keeps a module
+    on one worker and runs a worker's modules one after another)."""
+    data_dir = tmp_path_factory.mktemp("journey")
+    shutil.copytree(demo_template.data_dir, data_dir, dirs_exist_ok=True)
+    port = demo_template.port
+    url = f"http://127.0.0.1:{port}"
+    env = {"MICROCRED_PUBLIC_URL": url}
     log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = _microcred(data_dir, "serve", "--host", "127.0.0.1", "--port", str(port),
                       "--workers", "2", env=env, background=True, stdout=log,

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from microcred.catalog.badges import svg_clean
 from microcred.errors import ValidationFailed
+from tests.profiles import examples
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{}</svg>'
 EVIL = "http://evil.example/x"
@@ -88,7 +89,7 @@ def _render(svg: bytes) -> list[str]:
     return [u for u in recorder.urls if not u.startswith("data:")]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_badges())
 def test_no_escape_spelling_gets_a_reference_through(svg: str) -> None:
     try:
@@ -99,7 +100,7 @@ def test_no_escape_spelling_gets_a_reference_through(svg: str) -> None:
     assert "evil" not in text and "\\" not in text, text
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_badges())
 def test_weasyprint_fetches_nothing_from_a_cleaned_badge(svg: str) -> None:
     try:

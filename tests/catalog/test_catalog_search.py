@@ -21,6 +21,7 @@ from microcred.catalog.services import (
 )
 from tests.catalog.catalog_data import full_spec, published
 from tests.factories import World, reviewer_of
+from tests.profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_search_syntax_is_just_text(client: Client, world: World, query: str) ->
     assert client.get(LIST, {"q": query}).status_code == 200
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.text(max_size=80))
 def test_any_query_string_answers(client: Client, world: World, query: str) -> None:

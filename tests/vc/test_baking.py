@@ -27,6 +27,7 @@ from microcred.vc.baking import (
     unbake_svg,
 )
 from microcred.vc.errors import BakingError, InputError, VCError
+from tests.profiles import examples
 
 CREDENTIAL = json.dumps(
     {
@@ -534,7 +535,8 @@ def test_the_credential_core_does_not_import_django() -> None:
 
 BAKED_PNG = bake_png(PNG, CREDENTIAL)
 BAKED_SVG = bake_svg(SVG, CREDENTIAL)
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(300), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 def unbake_or_vc_error(data: bytes) -> None:

@@ -27,6 +27,7 @@ from microcred.vc.documentloader import DocumentLoader
 from microcred.vc.errors import UndefinedTermsError, VCError
 from microcred.vc.keys import Ed25519Multikey
 from microcred.vc.status_list import StatusList, status_list_credential
+from tests.profiles import examples
 
 from .conftest import read_json
 
@@ -483,7 +484,7 @@ class Gen:
 
 
 @given(seed=SEEDS)
-@settings(max_examples=5000, **SETTINGS)
+@settings(max_examples=examples(5000), **SETTINGS)
 def test_inline_context_documents_match_pyld(seed):
     rng = random.Random(seed)
     gen = Gen(rng)
@@ -493,7 +494,7 @@ def test_inline_context_documents_match_pyld(seed):
 
 
 @given(seed=SEEDS)
-@settings(max_examples=1500, **SETTINGS)
+@settings(max_examples=examples(1500), **SETTINGS)
 def test_scoped_and_protected_contexts_match_pyld(seed):
     rng = random.Random(seed)
     gen = Gen(rng)
@@ -597,14 +598,14 @@ def credential(gen: Gen) -> dict[str, Any]:
 
 
 @given(seed=SEEDS)
-@settings(max_examples=2000, **SETTINGS)
+@settings(max_examples=examples(2000), **SETTINGS)
 def test_generated_credentials_match_pyld(seed):
     rng = random.Random(seed)
     assert_same(credential(Gen(rng)))
 
 
 @given(seed=SEEDS)
-@settings(max_examples=2500, **SETTINGS)
+@settings(max_examples=examples(2500), **SETTINGS)
 def test_odd_documents_match_pyld(seed):
     """Documents made mostly of what the fast path refuses, falls back on or must reject."""
     rng = random.Random(seed)
@@ -621,7 +622,7 @@ def test_odd_documents_match_pyld(seed):
 
 
 @given(value=st.floats(allow_nan=True, allow_infinity=True))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 def test_doubles_are_written_as_pyld_writes_them(value):
     """``fastld._double`` is pyld's ``_canonicalize_double`` without its regular expression."""
     expected = re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{value:1.15E}")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from microcred.vc.errors import KeyFormatError
 from microcred.vc.multibase import decode_base58btc, encode_base58btc
+from tests.profiles import examples
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 payloads = st.binary(max_size=80) | st.builds(
@@ -17,7 +18,7 @@ payloads = st.binary(max_size=80) | st.builds(
 
 
 @given(payloads)
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 def test_encoding_matches_the_base58_package(data):
     encoded = encode_base58btc(data)
     assert encoded == "z" + base58.b58encode(data).decode("ascii")
@@ -26,7 +27,7 @@ def test_encoding_matches_the_base58_package(data):
 
 
 @given(st.text(alphabet=BASE58 + "0OIl \n\té", min_size=1, max_size=40))
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 def test_decoding_matches_the_base58_package(text):
     try:
         expected: bytes | str = base58.b58decode(text)

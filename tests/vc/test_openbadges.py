@@ -23,6 +23,7 @@ from pyld import jsonld
 
 from microcred.vc import openbadges as ob
 from microcred.vc.errors import InputError, SchemaError
+from tests.profiles import examples
 
 Steps = tuple[str | int, ...]  # a location in a JSON document, as keys and indexes
 
@@ -1141,7 +1142,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_validate_never_raises_on_arbitrary_json(value: Any) -> None:
     problems = ob.validate(value)
@@ -1171,7 +1172,7 @@ _FULL = _clr([_signed(1), _signed(2)])
 _FULL_PATHS = _all_paths(_FULL)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_FULL_PATHS), json_values)
 def test_validate_never_raises_on_damaged_credentials(path: Steps, value: Any) -> None:
     problems = ob.validate(_replace(_FULL, path, value))

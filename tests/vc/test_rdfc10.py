@@ -34,6 +34,7 @@ from microcred.vc._internal.nquads import (
 )
 from microcred.vc._internal.rdfc10 import canonicalize
 from microcred.vc.errors import CanonicalizationError
+from tests.profiles import examples
 
 SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "w3c-rdf-canon"
 MANIFEST = SUITE / "tests" / "manifest.jsonld"
@@ -146,7 +147,7 @@ def test_needs_escape_agrees_with_the_expression_for_every_character() -> None:
 
 
 @given(st.text())
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 def test_needs_escape_agrees_with_the_expression_on_any_text(text: str) -> None:
     assert needs_escape(text) == (_NEEDS_ESCAPE.search(text) is not None)
 
@@ -379,7 +380,7 @@ _QUADS = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(quads=_QUADS, seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffling_and_renaming_blank_nodes_never_changes_the_output(
     quads: list[Quad], seed: int

@@ -26,6 +26,7 @@ from microcred.vc.status_list import (
     status_entry,
     status_list_credential,
 )
+from tests.profiles import examples
 
 LIST_URL = "https://example.com/credentials/status/3"
 # Bitstring Status List v1.0, section 2.2, example 3: an empty list of 131,072 entries.
@@ -135,7 +136,7 @@ def test_set_clear_get_across_the_whole_range() -> None:
     assert status.to_bytes() == bytes(MIN_ENTRIES // 8)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     size=st.integers(min_value=1, max_value=4),
     writes=st.lists(

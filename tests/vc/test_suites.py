@@ -48,6 +48,7 @@ from microcred.vc.keys import (
 )
 from microcred.vc.multibase import decode_base58btc, encode_base58btc
 from microcred.vc.verifier import VerifyOptions, verify_report
+from tests.profiles import examples
 from tests.vc import interop_signers as signers
 from tests.vc.interop_corpus import CORPUS_ENV, VECTORS
 from tests.vc.interop_signers import CASES, EcdsaKey, Ed25519Key, Suite
@@ -161,7 +162,7 @@ def test_an_ecdsa_proof_fails_when_a_signed_value_changes(name, change):
 
 
 @needs_ecdsa
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(ECDSA_SIGNED),
     position=st.integers(min_value=0, max_value=95),
@@ -228,7 +229,7 @@ def test_the_w3c_eddsa_ed25519_signature_2020_vector_verifies(vectors):
 
 
 @needs_ed2020
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(min_size=1, max_size=20).filter(lambda t: t != "The School of Examples"))
 def test_an_ed25519_signature_2020_proof_fails_for_any_other_subject(text):
     document = _json(ED2020 / "signed-fixture.json")
@@ -589,7 +590,7 @@ def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> bool:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -608,7 +609,7 @@ def test_a_generated_proof_fails_when_any_signed_value_changes(suite, method, ch
     assert _failure(signed).code == "invalid_signature"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     suite=st.sampled_from(CASES),
     position=st.integers(min_value=0, max_value=95),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from microcred.vc.data_integrity import sign
 from microcred.vc.keys import Ed25519Multikey
 from microcred.vc.verifier import verify_report
+from tests.profiles import examples
 
 KEY = Ed25519Multikey.generate(b"\x07" * 32)
 
@@ -103,7 +104,8 @@ def _assert_refused(document: dict[str, Any], path: tuple) -> None:
         assert proof == "failed", path
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
