@@ -95,11 +95,16 @@ messages: $(STAMP)
 	$(PY) -m tests.i18n_catalog update
 	$(PY) -m tests.i18n_catalog compile
 
+# ruff, then the layers of docs/architecture.md (import-linter's contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports --no-cache
 
+# The credential core, strictly and without Django; then the platform's services and
+# selectors with django-stubs (mypy-platform.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --config-file mypy-platform.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info $(NATIVE)

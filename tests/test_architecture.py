@@ -38,7 +38,7 @@ def test_the_picture_names_the_rows_of_the_contract() -> None:
     table = text.split("<!-- layers -->")[1].split("<!-- /layers -->")[0]
     rows = []
     for line in table.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         if len(cells) >= 2 and cells[0].isdigit():
             rows.append(" | ".join(sorted(re.findall(r"`microcred\.(\w+)`", cells[1]))))
     contract = [" | ".join(sorted(part.strip() for part in row.split("|")))
