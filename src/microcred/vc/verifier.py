@@ -50,6 +50,7 @@ from .errors import (
 )
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
+from .jsonld import to_quads
 from .status_list import ENTRY_TYPES, StatusResult, check_status
 
 __all__ = [
@@ -654,6 +655,7 @@ def _enveloped_jws(document: Mapping[str, Any]) -> str | None:
 def _is_ob2_assertion(token: str) -> bool:
     """Whether a compact JWS is an Open Badges 2.0 signed assertion (its payload an
     ``Assertion``, OB 2.0 section "Signed Badges") rather than a VC-JOSE credential."""
+    # local: import cycle (ob2 imports Check and Report from this module)
     from . import ob2
 
     try:
@@ -666,6 +668,7 @@ def _is_ob2_assertion(token: str) -> bool:
 def _verify_ob2(token: str, options: VerifyOptions, source: str | None) -> Report:
     """An Open Badges 2.0 signed assertion, checked by :mod:`microcred.vc.ob2` with what the
     options allow: its key is the ``CryptographicKey`` at ``verification.creator``."""
+    # local: import cycle (ob2 imports Check and Report from this module)
     from . import ob2
 
     return ob2.verify_ob2(
@@ -830,8 +833,6 @@ def _jsonld_problem(
     terms no context defines (safe mode); a JCS proof signs the bytes, so the data model's own
     rule is checked here (VC Data Model 2.0 §Contexts: a conforming document is JSON-LD whose
     terms its contexts define). A context that cannot be loaded says nothing of the document."""
-    from .jsonld import to_quads
-
     proofs = credential.get("proof")
     listed = proofs if isinstance(proofs, list) else [proofs]
     if not listed or not all(
