@@ -90,7 +90,8 @@ bench-audit: $(STAMP)
 	$(PY) benchmarks/audit_chain.py
 
 # Message catalogs without GNU gettext: add new strings to every .po (then translate them),
-# and compile the .mo files that ship (a test fails when they disagree).
+# and compile the .mo files that ship (a test fails when they disagree). From the credential
+# core only the sentences marked N_ (the verifier's MESSAGES) are extracted.
 messages: $(STAMP)
 	$(PY) -m tests.i18n_catalog update
 	$(PY) -m tests.i18n_catalog compile

@@ -9,7 +9,9 @@ Every translatable string is found the way Django finds it at run time: ``gettex
     python -m tests.i18n_catalog update   # add new messages to every .po, mark gone ones obsolete
     python -m tests.i18n_catalog compile  # write the .mo files from the .po files
 
-``microcred.vc`` is excluded: it is a plain library whose messages are for developers.
+``microcred.vc`` is a plain library (no Django) whose messages are for developers, except the
+sentences a platform shows (the verifier's ``MESSAGES``): it marks those with its own no-op
+``N_`` (the ``gettext_noop`` convention), and from the core only ``N_("...")`` is extracted.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "microcred"
 LOCALE = SRC / "locale"
 LANGUAGES = ["es"]
 PLURAL_FORMS = {"es": "nplurals=2; plural=(n != 1);"}
-_SKIP_DIRS = {"vc", "migrations", "__pycache__", "locale", "static"}
+_SKIP_DIRS = {"migrations", "__pycache__", "locale", "static"}
+#: The credential core, read for its own marker only.
+CORE = SRC / "vc"
+_CORE_SINGULAR = {"N_"}
 
 _SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "ugettext", "ugettext_lazy"}
 _CONTEXT = {"pgettext", "pgettext_lazy"}
@@ -59,6 +64,8 @@ def _string(node: ast.AST) -> str | None:
 
 
 def python_messages(path: Path) -> Iterator[tuple[Message, int]]:
+    core = CORE in path.parents
+    singular = _CORE_SINGULAR if core else _SINGULAR
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -67,8 +74,10 @@ def python_messages(path: Path) -> Iterator[tuple[Message, int]]:
         name = func.id if isinstance(func, ast.Name) else (
             func.attr if isinstance(func, ast.Attribute) else "")
         args = [_string(a) for a in node.args]
-        if name in _SINGULAR and args and args[0] is not None:
+        if name in singular and args and args[0] is not None:
             yield Message(args[0]), node.lineno
+        elif core:
+            continue
         elif name in _CONTEXT and len(args) >= 2 and None not in args[:2]:
             yield Message(args[1], context=args[0]), node.lineno  # type: ignore[arg-type]
         elif name in _PLURAL and len(args) >= 2 and None not in args[:2]:

@@ -398,6 +398,7 @@ def profile_verify(n: int = 2000, *, reference: bool = False) -> str:
     pyinstrument is a test extra (``pip install -e '.[test]'``); docs/performance.md quotes
     these profiles.
     """
+    # local: optional dependency (a test extra), needed only by --profile
     from pyinstrument import Profiler
 
     key = bench_key()

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from . import fetch as _fetch
 from ._internal import openid_federation as oidf
 from .errors import ResolutionError, VCError
 
@@ -155,10 +156,9 @@ def https_fetcher(*, timeout: float = 10.0, max_bytes: int = MAX_REGISTRY_BYTES,
                   allow_private: bool = False) -> Fetch:
     """A fetch function over the guarded fetcher: HTTPS only, bounded, no private addresses
     unless allowed."""
-    from .fetch import fetch_bytes
 
     def fetch(url: str) -> bytes:
-        return fetch_bytes(
+        return _fetch.fetch_bytes(
             url, accept="application/entity-statement+jwt, application/json",
             timeout=timeout, max_bytes=max_bytes, allow_private=allow_private,
         )

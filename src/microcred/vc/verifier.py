@@ -18,10 +18,11 @@ reach) is ``unknown``, never ``passed``: the verdict is ``passed`` only when eve
 decides it passed.
 
 Every sentence has a stable ``code`` and the ``params`` interpolated into it; :data:`MESSAGES`
-holds the English template for each code, so an application can show the same sentence in
-another language (its own template per code, with the same placeholders) while the English
-``message`` stays what the CLI prints. Params named ``reason`` or ``problems`` are English text
-from deeper in the library (an error's message); the others are identifiers, dates and numbers.
+holds the English template for each code, marked ``N_`` for a message catalog, so an
+application can show the same sentence in another language (``gettext(MESSAGES[code]) %
+params``) while the English ``message`` stays what the CLI prints. Params named ``reason`` or
+``problems`` are English text from deeper in the library (an error's message); the others are
+identifiers, dates and numbers.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .errors import (
 )
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
+from .jsonld import to_quads
 from .status_list import ENTRY_TYPES, StatusResult, check_status
 
 __all__ = [
@@ -100,270 +102,281 @@ _UNREACHABLE = frozenset(
 #: purpose is "the credential's status".
 _SUBJECTS = ("revocation", "suspension")
 
+
+def N_(text: str) -> str:
+    """Marks a sentence for translation and returns it unchanged (the ``gettext_noop``
+    convention): an application's message extraction looks for the keyword ``N_`` (``xgettext
+    -k N_``; microcred's own is ``tests/i18n_catalog.py``) and translates the English when it
+    shows it. The library itself stays English and imports no translation machinery."""
+    return text
+
+
 #: Every sentence of a report, by stable code: the English template, with ``%(name)s``
-#: placeholders for the check's ``params``. Codes are never reused for a different meaning; a
-#: new sentence gets a new code.
+#: placeholders for the check's ``params``, each marked ``N_`` for translation where it is
+#: written. Codes are never reused for a different meaning; a new sentence gets a new code.
 MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
     {
         # format
-        "format.unreadable": "The input could not be read: %(reason)s.",
-        "format.open_badges_2": (
+        "format.unreadable": N_("The input could not be read: %(reason)s."),
+        "format.open_badges_2": N_(
             "This image carries an Open Badges 2.0 assertion, not a verifiable credential; "
             "Open Badges 2.0 badges are checked by their hosted URL."
         ),
-        "format.not_an_object": "A credential must be a JSON object.",
-        "format.json": "Read a JSON-LD credential.",
-        "format.json_png": "Read a JSON-LD credential baked in a PNG image.",
-        "format.json_svg": "Read a JSON-LD credential baked in an SVG image.",
-        "format.jwt": "Read a JWT-secured credential.",
-        "format.jwt_png": "Read a JWT-secured credential baked in a PNG image.",
-        "format.jwt_svg": "Read a JWT-secured credential baked in an SVG image.",
-        "format.presentation": "Read a verifiable presentation.",
-        "format.presentation_unsigned": (
+        "format.not_an_object": N_("A credential must be a JSON object."),
+        "format.json": N_("Read a JSON-LD credential."),
+        "format.json_png": N_("Read a JSON-LD credential baked in a PNG image."),
+        "format.json_svg": N_("Read a JSON-LD credential baked in an SVG image."),
+        "format.jwt": N_("Read a JWT-secured credential."),
+        "format.jwt_png": N_("Read a JWT-secured credential baked in a PNG image."),
+        "format.jwt_svg": N_("Read a JWT-secured credential baked in an SVG image."),
+        "format.presentation": N_("Read a verifiable presentation."),
+        "format.presentation_unsigned": N_(
             "Read a verifiable presentation without a proof: nothing shows who presented it."
         ),
-        "format.not_a_presentation": (
+        "format.not_a_presentation": N_(
             "A presentation's type must include VerifiablePresentation."
         ),
         # schema
-        "schema.valid": "The credential has every required field.",
-        "schema.problem": "The credential's structure has 1 problem: %(problems)s.",
-        "schema.problems": "The credential's structure has %(count)s problems: %(problems)s.",
-        "schema.problems_more": (
+        "schema.valid": N_("The credential has every required field."),
+        "schema.problem": N_("The credential's structure has 1 problem: %(problems)s."),
+        "schema.problems": N_("The credential's structure has %(count)s problems: %(problems)s."),
+        "schema.problems_more": N_(
             "The credential's structure has %(count)s problems: %(problems)s (and %(more)s more)."
         ),
-        "schema.presentation_valid": "The presentation has every required field.",
-        "schema.presentation_problems": (
+        "schema.presentation_valid": N_("The presentation has every required field."),
+        "schema.presentation_problems": N_(
             "The presentation does not follow the VC Data Model (problems: %(count)s): "
             "%(problems)s."
         ),
         # proof
-        "proof.valid": "The signature is valid.",
-        "proof.valid_set": "All %(count)s signatures (a proof set) are valid.",
-        "proof.valid_jwt": "The %(alg)s signature of the token is valid.",
-        "proof.missing": "The credential has no proof: it is not signed.",
-        "proof.signature_mismatch": (
+        "proof.valid": N_("The signature is valid."),
+        "proof.valid_set": N_("All %(count)s signatures (a proof set) are valid."),
+        "proof.valid_jwt": N_("The %(alg)s signature of the token is valid."),
+        "proof.missing": N_("The credential has no proof: it is not signed."),
+        "proof.signature_mismatch": N_(
             "The signature does not match the document: it was changed after signing, or signed "
             "with another key."
         ),
-        "proof.invalid": "The signature is not valid: %(reason)s.",
-        "proof.unsupported": (
+        "proof.invalid": N_("The signature is not valid: %(reason)s."),
+        "proof.unsupported": N_(
             "The credential is signed with a kind of proof microcred does not verify: %(reason)s."
         ),
-        "proof.unsafe_terms": (
+        "proof.unsafe_terms": N_(
             "The signature cannot vouch for %(names)s: JSON-LD would drop them or leave them "
             "relative (safe mode)."
         ),
-        "proof.invalid_in_set": "Proof %(number)s of %(total)s is not valid: %(reason)s.",
-        "proof.key_unreachable": (
+        "proof.invalid_in_set": N_("Proof %(number)s of %(total)s is not valid: %(reason)s."),
+        "proof.key_unreachable": N_(
             "The signing key could not be retrieved, so the signature could not be checked "
             "(%(reason)s)."
         ),
-        "proof.presentation_missing": "The presentation has no proof: it is not signed.",
-        "proof.challenge_missing": (
+        "proof.presentation_missing": N_("The presentation has no proof: it is not signed."),
+        "proof.challenge_missing": N_(
             "The presentation's proof has no challenge, but the challenge %(challenge)s was "
             "expected."
         ),
-        "proof.challenge_mismatch": (
+        "proof.challenge_mismatch": N_(
             "The presentation's proof was made for another challenge, not %(challenge)s: it may "
             "be a replay."
         ),
-        "proof.domain_missing": (
+        "proof.domain_missing": N_(
             "The presentation's proof has no domain, but the domain %(domain)s was expected."
         ),
-        "proof.domain_mismatch": (
+        "proof.domain_mismatch": N_(
             "The presentation's proof was made for another domain, not %(domain)s."
         ),
         # holder (presentations)
-        "holder.valid": "It was presented and signed by its holder, %(holder)s.",
-        "holder.unnamed": "It names no holder; it was signed by %(signers)s.",
-        "holder.mismatch": (
+        "holder.valid": N_("It was presented and signed by its holder, %(holder)s."),
+        "holder.unnamed": N_("It names no holder; it was signed by %(signers)s."),
+        "holder.mismatch": N_(
             "It was signed with a key of %(signers)s, which is not the holder %(holder)s."
         ),
-        "holder.unconfirmed": (
+        "holder.unconfirmed": N_(
             "The holder is %(holder)s, but without a valid signature it cannot be confirmed."
         ),
-        "holder.unnamed_unconfirmed": (
+        "holder.unnamed_unconfirmed": N_(
             "It names no holder, and without a valid signature nobody is shown to present it."
         ),
         # credentials (presentations)
-        "credentials.none": "It holds no credentials.",
-        "credentials.valid_one": "The credential in it verified.",
-        "credentials.valid": "All %(count)s credentials in it verified.",
-        "credentials.failed": "%(count)s of the %(total)s credentials in it did not verify.",
-        "credentials.unknown": (
+        "credentials.none": N_("It holds no credentials."),
+        "credentials.valid_one": N_("The credential in it verified."),
+        "credentials.valid": N_("All %(count)s credentials in it verified."),
+        "credentials.failed": N_("%(count)s of the %(total)s credentials in it did not verify."),
+        "credentials.unknown": N_(
             "%(count)s of the %(total)s credentials in it could not be fully verified."
         ),
         # issuer
-        "issuer.missing": "The credential names no issuer.",
-        "issuer.unconfirmed": (
+        "issuer.missing": N_("The credential names no issuer."),
+        "issuer.unconfirmed": N_(
             "The issuer is %(issuer)s, but without a valid signature it cannot be confirmed."
         ),
-        "issuer.unbound": (
+        "issuer.unbound": N_(
             "The signing key is not bound to an identifier, so it cannot be tied to the issuer "
             "%(issuer)s."
         ),
-        "issuer.mismatch": (
+        "issuer.mismatch": N_(
             "It was signed with a key of %(signers)s, which is not the issuer %(issuer)s."
         ),
-        "issuer.valid": "It was signed by its issuer, %(issuer)s.",
-        "issuer.key_only": (
+        "issuer.valid": N_("It was signed by its issuer, %(issuer)s."),
+        "issuer.key_only": N_(
             "It was signed with a key of %(signers)s; nothing ties that key to the issuer it "
             "names, %(issuer)s, so the issuer is not confirmed."
         ),
         # validity
-        "validity.invalid_date": "%(field)s '%(value)s' is not a valid date and time.",
-        "validity.not_yet_valid": "It is not valid until %(valid_from)s.",
-        "validity.expired": "It expired on %(valid_until)s.",
-        "validity.valid_until": "It is valid until %(valid_until)s.",
-        "validity.valid": "It is valid and does not expire.",
+        "validity.invalid_date": N_("%(field)s '%(value)s' is not a valid date and time."),
+        "validity.not_yet_valid": N_("It is not valid until %(valid_from)s."),
+        "validity.expired": N_("It expired on %(valid_until)s."),
+        "validity.valid_until": N_("It is valid until %(valid_until)s."),
+        "validity.valid": N_("It is valid and does not expire."),
         # status (Bitstring Status List 1.0)
-        "status.none": "The issuer publishes no status for it: it cannot be revoked.",
-        "status.unsupported": "Status of type '%(type)s' is not supported here.",
-        "status.revoked": "The credential has been revoked.",
-        "status.not_revoked": "The credential has not been revoked.",
-        "status.suspended": "The credential is suspended.",
-        "status.not_suspended": "The credential is not suspended.",
-        "status.refresh_available": (
+        "status.none": N_("The issuer publishes no status for it: it cannot be revoked."),
+        "status.unsupported": N_("Status of type '%(type)s' is not supported here."),
+        "status.revoked": N_("The credential has been revoked."),
+        "status.not_revoked": N_("The credential has not been revoked."),
+        "status.suspended": N_("The credential is suspended."),
+        "status.not_suspended": N_("The credential is not suspended."),
+        "status.refresh_available": N_(
             "An updated version of the credential is available from its refresh service."
         ),
-        "status.refresh_none": "No updated version of the credential has been announced.",
-        "status.message": "The issuer's status list gives this credential the status %(value)s.",
-        "status.standing_valid": (
+        "status.refresh_none": N_("No updated version of the credential has been announced."),
+        "status.message": N_(
+            "The issuer's status list gives this credential the status %(value)s."
+        ),
+        "status.standing_valid": N_(
             "The issuer's status list says the credential is valid: it has not been revoked or "
             "suspended."
         ),
-        "status.revocation_offline": (
+        "status.revocation_offline": N_(
             "The status list %(url)s was not supplied and the network is off, so revocation is "
             "unknown."
         ),
-        "status.suspension_offline": (
+        "status.suspension_offline": N_(
             "The status list %(url)s was not supplied and the network is off, so suspension is "
             "unknown."
         ),
-        "status.other_offline": (
+        "status.other_offline": N_(
             "The status list %(url)s was not supplied and the network is off, so the credential's "
             "status is unknown."
         ),
-        "status.revocation_unreachable": (
+        "status.revocation_unreachable": N_(
             "The status list %(url)s could not be fetched (%(reason)s), so revocation is unknown."
         ),
-        "status.suspension_unreachable": (
+        "status.suspension_unreachable": N_(
             "The status list %(url)s could not be fetched (%(reason)s), so suspension is unknown."
         ),
-        "status.other_unreachable": (
+        "status.other_unreachable": N_(
             "The status list %(url)s could not be fetched (%(reason)s), so the credential's status "
             "is unknown."
         ),
-        "status.revocation_unverified": (
+        "status.revocation_unverified": N_(
             "The status list is not signed by the credential's issuer, so revocation is unknown."
         ),
-        "status.suspension_unverified": (
+        "status.suspension_unverified": N_(
             "The status list is not signed by the credential's issuer, so suspension is unknown."
         ),
-        "status.other_unverified": (
+        "status.other_unverified": N_(
             "The status list is not signed by the credential's issuer, so the credential's status "
             "is unknown."
         ),
-        "status.revocation_error": "%(reason)s, so revocation is unknown.",
-        "status.suspension_error": "%(reason)s, so suspension is unknown.",
-        "status.other_error": "%(reason)s, so the credential's status is unknown.",
+        "status.revocation_error": N_("%(reason)s, so revocation is unknown."),
+        "status.suspension_error": N_("%(reason)s, so suspension is unknown."),
+        "status.other_error": N_("%(reason)s, so the credential's status is unknown."),
         # Open Badges 2.0 (microcred.vc.ob2)
-        "format.ob2_json": "Read an Open Badges 2.0 assertion.",
-        "format.ob2_signed": "Read a signed Open Badges 2.0 assertion (a compact JWS).",
-        "format.ob2_url": "Fetched the Open Badges 2.0 assertion at %(url)s.",
-        "format.ob2_png": "Read an Open Badges 2.0 assertion baked in a PNG image.",
-        "format.ob2_svg": "Read an Open Badges 2.0 assertion baked in an SVG image.",
-        "format.ob2_not_an_assertion": "This is not an Open Badges 2.0 assertion.",
-        "schema.ob2_valid": (
+        "format.ob2_json": N_("Read an Open Badges 2.0 assertion."),
+        "format.ob2_signed": N_("Read a signed Open Badges 2.0 assertion (a compact JWS)."),
+        "format.ob2_url": N_("Fetched the Open Badges 2.0 assertion at %(url)s."),
+        "format.ob2_png": N_("Read an Open Badges 2.0 assertion baked in a PNG image."),
+        "format.ob2_svg": N_("Read an Open Badges 2.0 assertion baked in an SVG image."),
+        "format.ob2_not_an_assertion": N_("This is not an Open Badges 2.0 assertion."),
+        "schema.ob2_valid": N_(
             "The assertion, its badge class and its issuer have every required field."
         ),
-        "schema.ob2_problems": "The Open Badges 2.0 structure has problems: %(problems)s.",
-        "proof.ob2_hosted": "Its issuer hosts this assertion at %(url)s, unchanged.",
-        "proof.ob2_hosted_gone": (
+        "schema.ob2_problems": N_("The Open Badges 2.0 structure has problems: %(problems)s."),
+        "proof.ob2_hosted": N_("Its issuer hosts this assertion at %(url)s, unchanged."),
+        "proof.ob2_hosted_gone": N_(
             "Its issuer answers for %(url)s that the assertion is gone (revoked)."
         ),
-        "proof.ob2_hosted_changed": (
+        "proof.ob2_hosted_changed": N_(
             "The assertion differs from the one its issuer hosts at %(url)s: it was changed."
         ),
-        "proof.ob2_hosted_not_url": "A hosted assertion's id must be its URL, not '%(id)s'.",
-        "proof.ob2_hosted_unreachable": (
+        "proof.ob2_hosted_not_url": N_("A hosted assertion's id must be its URL, not '%(id)s'."),
+        "proof.ob2_hosted_unreachable": N_(
             "The hosted assertion %(url)s could not be fetched (%(reason)s), so it could not be "
             "checked."
         ),
-        "proof.ob2_offline": (
+        "proof.ob2_offline": N_(
             "Checking an Open Badges 2.0 badge needs its issuer's site (%(url)s), and the network "
             "is off."
         ),
-        "proof.ob2_signed": "The RS256 signature is valid for the key %(key)s.",
-        "proof.ob2_signature_mismatch": (
+        "proof.ob2_signed": N_("The RS256 signature is valid for the key %(key)s."),
+        "proof.ob2_signature_mismatch": N_(
             "The signature does not match the key %(key)s: the assertion was changed after "
             "signing, or signed with another key."
         ),
-        "proof.ob2_signature_invalid": "The signature cannot be checked: %(reason)s.",
-        "proof.ob2_key_unreachable": (
+        "proof.ob2_signature_invalid": N_("The signature cannot be checked: %(reason)s."),
+        "proof.ob2_key_unreachable": N_(
             "The signing key %(key)s could not be fetched (%(reason)s), so the signature could not"
             " be checked."
         ),
-        "proof.ob2_signed_without_signature": (
+        "proof.ob2_signed_without_signature": N_(
             "It says it is a signed badge, but it came without its signature (the JWS)."
         ),
-        "proof.ob2_unsupported": "Verification of type '%(type)s' is not supported.",
-        "issuer.ob2_hosted": "It is hosted on an address its issuer, %(issuer)s, vouches for.",
-        "issuer.ob2_signed": "It was signed with a key of its issuer, %(issuer)s.",
-        "issuer.ob2_origin_mismatch": (
+        "proof.ob2_unsupported": N_("Verification of type '%(type)s' is not supported."),
+        "issuer.ob2_hosted": N_("It is hosted on an address its issuer, %(issuer)s, vouches for."),
+        "issuer.ob2_signed": N_("It was signed with a key of its issuer, %(issuer)s."),
+        "issuer.ob2_origin_mismatch": N_(
             "It is hosted at %(url)s, which its issuer %(issuer)s does not vouch for."
         ),
-        "issuer.ob2_key_not_issuers": (
+        "issuer.ob2_key_not_issuers": N_(
             "The signing key %(key)s does not belong to the issuer %(issuer)s."
         ),
-        "issuer.ob2_unreachable": (
+        "issuer.ob2_unreachable": N_(
             "The badge class or issuer profile %(url)s could not be fetched (%(reason)s), so the "
             "issuer could not be confirmed."
         ),
-        "issuer.ob2_offline": (
+        "issuer.ob2_offline": N_(
             "The badge class or issuer profile %(url)s is on the issuer's site, and the network is"
             " off."
         ),
-        "issuer.ob2_unconfirmed": (
+        "issuer.ob2_unconfirmed": N_(
             "The issuer is %(issuer)s, but without a valid proof it cannot be confirmed."
         ),
-        "issuer.ob2_missing": "The badge class names no issuer.",
-        "status.ob2_revoked": "The issuer has revoked this badge.",
-        "status.ob2_revoked_reason": "The issuer has revoked this badge: %(reason)s.",
-        "status.ob2_not_revoked": "The issuer has not revoked this badge.",
-        "status.ob2_list_unreachable": (
+        "issuer.ob2_missing": N_("The badge class names no issuer."),
+        "status.ob2_revoked": N_("The issuer has revoked this badge."),
+        "status.ob2_revoked_reason": N_("The issuer has revoked this badge: %(reason)s."),
+        "status.ob2_not_revoked": N_("The issuer has not revoked this badge."),
+        "status.ob2_list_unreachable": N_(
             "The issuer's revocation list %(url)s could not be fetched (%(reason)s), so revocation"
             " is unknown."
         ),
-        "status.ob2_list_offline": (
+        "status.ob2_list_offline": N_(
             "The issuer's revocation list %(url)s was not supplied and the network is off, so "
             "revocation is unknown."
         ),
-        "status.ob2_unknown": "Without the issuer's hosted copy, revocation is unknown.",
-        "recipient.match": "It was awarded to %(email)s.",
-        "recipient.mismatch": "It was awarded to someone else, not to %(email)s.",
-        "recipient.no_email": (
+        "status.ob2_unknown": N_("Without the issuer's hosted copy, revocation is unknown."),
+        "recipient.match": N_("It was awarded to %(email)s."),
+        "recipient.mismatch": N_("It was awarded to someone else, not to %(email)s."),
+        "recipient.no_email": N_(
             "It names no email address, so whether it was issued to %(email)s cannot be checked."
         ),
-        "recipient.unsupported": (
+        "recipient.unsupported": N_(
             "It was awarded to a recipient of type '%(type)s', not to an email address such as "
             "%(email)s."
         ),
         # written by the platform when a learner keeps a credential (microcred.api.services)
-        "recipient.not_account": (
+        "recipient.not_account": N_(
             "It names %(recipient)s as its recipient, not this account (%(account)s)."
         ),
         # the report's summary
-        "summary.verified": "Verified: every check passed.",
-        "summary.verified_nonconformant": (
+        "summary.verified": N_("Verified: every check passed."),
+        "summary.verified_nonconformant": N_(
             "Verified: authentic and valid now. Its structure does not fully conform to its "
             "specification (problems found: %(count)s); that does not change the verdict."
         ),
-        "summary.failed_one": "Not verified: the %(checks)s check failed.",
-        "summary.failed_many": "Not verified: the %(checks)s checks failed.",
-        "summary.incomplete": "Not fully verified: could not check %(checks)s.",
-        "summary.malformed": (
+        "summary.failed_one": N_("Not verified: the %(checks)s check failed."),
+        "summary.failed_many": N_("Not verified: the %(checks)s checks failed."),
+        "summary.incomplete": N_("Not fully verified: could not check %(checks)s."),
+        "summary.malformed": N_(
             "Not verified: it is not a well-formed verifiable credential (problems with the VC "
             "Data Model: %(count)s)."
         ),
@@ -642,6 +655,7 @@ def _enveloped_jws(document: Mapping[str, Any]) -> str | None:
 def _is_ob2_assertion(token: str) -> bool:
     """Whether a compact JWS is an Open Badges 2.0 signed assertion (its payload an
     ``Assertion``, OB 2.0 section "Signed Badges") rather than a VC-JOSE credential."""
+    # local: import cycle (ob2 imports Check and Report from this module)
     from . import ob2
 
     try:
@@ -654,6 +668,7 @@ def _is_ob2_assertion(token: str) -> bool:
 def _verify_ob2(token: str, options: VerifyOptions, source: str | None) -> Report:
     """An Open Badges 2.0 signed assertion, checked by :mod:`microcred.vc.ob2` with what the
     options allow: its key is the ``CryptographicKey`` at ``verification.creator``."""
+    # local: import cycle (ob2 imports Check and Report from this module)
     from . import ob2
 
     return ob2.verify_ob2(
@@ -818,8 +833,6 @@ def _jsonld_problem(
     terms no context defines (safe mode); a JCS proof signs the bytes, so the data model's own
     rule is checked here (VC Data Model 2.0 §Contexts: a conforming document is JSON-LD whose
     terms its contexts define). A context that cannot be loaded says nothing of the document."""
-    from .jsonld import to_quads
-
     proofs = credential.get("proof")
     listed = proofs if isinstance(proofs, list) else [proofs]
     if not listed or not all(
