@@ -45,7 +45,7 @@ from . import baking, jose
 from .errors import InputError, VCError
 from .fetch import fetch_bytes
 from .jsoninput import MAX_BYTES, parse_json
-from .verifier import Check, Report
+from .report import Check, Report
 
 __all__ = [
     "OB2_CONTEXT",

@@ -22,11 +22,9 @@ from .data_integrity import Domain, sign, verify_proofs
 from .documentloader import DocumentLoader
 from .errors import InputError, ResolutionError, VCError
 from .keys import Ed25519Multikey
+from .report import Check, Outcome, Report
 from .verifier import (
     _UNREACHABLE,
-    Check,
-    Outcome,
-    Report,
     VerifyOptions,
     _proof_failure,
     verify_report,
