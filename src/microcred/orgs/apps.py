@@ -7,6 +7,7 @@ class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: models cannot be imported before the app registry is ready
         from microcred.accounts.signals import roles_asked
         from microcred.orgs.receivers import roles_held
 
