@@ -110,7 +110,8 @@ class ErrorCode(StrEnum):
     BACKUP_FAILED = "backup_failed", 400, (
         "A backup could not be written, or an archive could not be checked or restored.")
     KEY_UNSEALING_FAILED = "key_unsealing_failed", 500, (
-        "A sealed secret (an issuer key) could not be opened with this installation's key.")
+        "A sealed secret (an issuer key, a two-factor secret) could not be opened with this "
+        "installation's key for it.")
     BUSY = "busy", 503, "Every certificate renderer of this process is busy; try again shortly."
     IMPORT_FAILED = "import_failed", 400, (
         "Catalog import refused the files; nothing was imported and problems name each fault.")

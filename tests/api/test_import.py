@@ -26,7 +26,7 @@ def test_verify_by_url_refuses_private_addresses_and_plain_http(client: Client, 
 
 
 def test_verify_by_url_checks_what_it_fetched(client: Client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from microcred.vc import fetch as http
+    from microcred.verification import services
 
     badge = json.dumps(outside_credential())
     seen = {}
@@ -35,7 +35,7 @@ def test_verify_by_url_checks_what_it_fetched(client: Client, monkeypatch) -> No
         seen.update(kwargs, url=url)
         return badge.encode()
 
-    monkeypatch.setattr(http, "fetch_bytes", fake_fetch)
+    monkeypatch.setattr(services, "fetch_bytes", fake_fetch)
     response = client.post(reverse("verification:verify"),
                            {"credential_url": "https://elsewhere.example/badge.json"})
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from microcred.audit.models import AuditEvent
 from microcred.issuance.did_auth import (
@@ -168,6 +168,17 @@ def test_a_presentation_for_another_domain_is_refused(world: World) -> None:
     assert "made for another domain" in error.message
     assert error.report is not None and error.report.check("proof").outcome == "failed"
     assert DidChallenge.objects.get(pk=challenge.pk).used_at is None  # it can still be answered
+
+
+def test_why_a_proof_is_refused_reads_in_the_readers_language(world: World) -> None:
+    """The check's sentence comes from verification (which words the verifier's sentences),
+    asked through ``issuance.signals.check_worded``: issuance does not import it."""
+    key, challenge = _with_did(world.learner)
+    with translation.override("es"):
+        error = _refused(world.learner, did_presentation(key=key, challenge=challenge.nonce,
+                                                         domain="wallet-phisher.example"))
+    assert error.message.startswith("La firma de la presentación no demuestra tu DID: ")
+    assert "se hizo para otro dominio" in error.message and "<span" not in error.message
 
 
 def test_a_presentation_changed_after_signing_is_refused(world: World) -> None:

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from microcred.audit.services import audit_chain_verify
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start
-from microcred.issuance.key_sealing import unseal
 from microcred.issuance.models import Credential, IssuerKey
 from microcred.ops.backup import BackupError, backup_create, backup_restore
+from microcred.sealing import Purpose, unseal
 from microcred.verification.services import credential_verify
 from tests.factories import (
     World,
@@ -47,7 +47,7 @@ def _populate(world: World) -> tuple[Attempt, bytes]:
 def _secrets() -> list[str]:
     found = [django_settings.SECRET_KEY]
     for key in IssuerKey.objects.all():
-        found.append(json.loads(unseal(key.sealed_secret,
+        found.append(json.loads(unseal(key.sealed_secret, purpose=Purpose.ISSUER_KEY,
                                        associated_data=key.public_multibase))["secretKeyMultibase"])
     return found
 

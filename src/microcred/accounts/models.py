@@ -50,9 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class TwoFactorDevice(models.Model):
     """A person's TOTP authenticator (RFC 6238), once they have confirmed a code from it.
 
-    The shared secret is sealed (AES-256-GCM under a key derived from SECRET_KEY, bound to the
-    user's id), so a database dump alone cannot mint codes. ``last_used_step`` is the RFC 6238
-    time step of the last code accepted: a code is accepted once (RFC 6238 §5.2).
+    The shared secret is sealed (AES-256-GCM under the TOTP purpose's key derived from
+    SECRET_KEY, ``microcred.sealing``, bound to the user's id), so a database dump alone cannot
+    mint codes. ``last_used_step`` is the RFC 6238 time step of the last code accepted: a code
+    is accepted once (RFC 6238 §5.2).
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")

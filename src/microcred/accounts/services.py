@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import User
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
+from microcred.sealing import Purpose, SealError, seal, unseal
 
 
 def _sign_up_checked(*, email: str, password: str, display_name: str) -> str:
@@ -125,8 +126,6 @@ def sign_up_request(*, email: str, password: str, display_name: str, language: s
     from django.contrib.auth.hashers import make_password
     from django.core.mail import send_mail
 
-    from microcred.issuance.key_sealing import seal
-
     email = _sign_up_checked(email=email, password=password, display_name=display_name)
     if User.objects.filter(email__iexact=email).exists():
         send_mail(
@@ -142,7 +141,7 @@ def sign_up_request(*, email: str, password: str, display_name: str, language: s
     sealed = seal(json.dumps({
         "email": email, "name": display_name.strip(), "language": language,
         "password": make_password(password), "next": next_url, "at": int(time.time()),
-    }), associated_data=_SIGN_UP_CONTEXT)
+    }), purpose=Purpose.SIGN_UP_LINK, associated_data=_SIGN_UP_CONTEXT)
     send_mail(
         _("Finish creating your account"),
         _("Open this link to finish creating your account on %(site)s:\n\n%(link)s\n\nThe "
@@ -159,10 +158,9 @@ def sign_up_pending(*, token: str) -> dict[str, str]:
     import json
     import time
 
-    from microcred.issuance.key_sealing import SealError, unseal
-
     try:
-        data = json.loads(unseal(token, associated_data=_SIGN_UP_CONTEXT))
+        data = json.loads(unseal(token, purpose=Purpose.SIGN_UP_LINK,
+                                 associated_data=_SIGN_UP_CONTEXT))
     except (SealError, ValueError):
         raise ValidationFailed(_("This sign-up link does not work. Sign up again to get a new "
                                  "one."), code="bad_link", problems={"link": "invalid"}) from None

@@ -31,8 +31,11 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.models import RecoveryCode, TwoFactorDevice, User
 from microcred.accounts.services import oauth_tokens_revoke
+from microcred.accounts.signals import roles_asked
 from microcred.audit.services import audit_record
 from microcred.errors import InvalidState, ValidationFailed
+from microcred.sealing import Purpose, seal, unseal
+from microcred.web.context_processors import SITE_NAME
 
 __all__ = [
     "RECOVERY_CODE_COUNT", "PENDING_SECONDS", "is_enabled", "new_secret", "provisioning_uri",
@@ -51,15 +54,11 @@ def _sealing_context(user: User) -> str:
 
 
 def _seal(secret: str, user: User) -> str:
-    from microcred.issuance.key_sealing import seal
-
-    return seal(secret, associated_data=_sealing_context(user))
+    return seal(secret, purpose=Purpose.TOTP_SECRET, associated_data=_sealing_context(user))
 
 
 def _unseal(sealed: str, user: User) -> str:
-    from microcred.issuance.key_sealing import unseal
-
-    return unseal(sealed, associated_data=_sealing_context(user))
+    return unseal(sealed, purpose=Purpose.TOTP_SECRET, associated_data=_sealing_context(user))
 
 
 def is_enabled(user: Any) -> bool:
@@ -80,8 +79,6 @@ def provisioning_uri(*, user: User, secret: str) -> str:
 
 def _issuer_name() -> str:
     """The name the authenticator app lists the account under: the product and the host."""
-    from microcred.web.context_processors import SITE_NAME
-
     return f"{SITE_NAME} {urlsplit(settings.PUBLIC_URL).hostname}"
 
 
@@ -236,9 +233,9 @@ def required_for(user: Any) -> bool:
         return False
     if "admin" in required and (user.is_staff or user.is_superuser):
         return True
-    from microcred.orgs.models import Membership
-
-    return Membership.objects.filter(user=user, role__in=required).exists()
+    # Roles in organizations are for the apps above to say (orgs answers).
+    return any(held for _receiver, held in roles_asked.send(sender=User, user=user,
+                                                             roles=required))
 
 
 # Pages a person who must set up two-factor sign-in can still reach.

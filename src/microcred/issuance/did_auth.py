@@ -22,13 +22,16 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.issuance.models import DidChallenge, LearnerProfile
+from microcred.issuance.selectors import learner_profile_for
+from microcred.issuance.signals import check_worded
+from microcred.issuance.verifier_options import verify_options
+from microcred.vc.presentation import verify_presentation
 
 __all__ = ["CHALLENGE_LIFETIME", "MAX_PRESENTATION_BYTES", "DidProofRefused",
            "did_auth_domain", "did_challenge_issue", "learner_did_prove"]
@@ -61,8 +64,6 @@ def did_auth_domain() -> str:
 def did_challenge_issue(*, actor: Actor) -> DidChallenge | None:
     """The challenge to show ``actor`` for proving their profile's DID: the live one, or a new
     one. ``None`` when there is nothing to prove (no DID, or it is proven already)."""
-    from microcred.issuance.selectors import learner_profile_for
-
     profile = learner_profile_for(user=actor)
     if profile is None or not profile.did or profile.did_proven_at is not None:
         return None
@@ -85,9 +86,6 @@ def learner_did_prove(*, actor: Actor, presentation: bytes | str) -> LearnerProf
     """Record that ``actor`` controls their profile's DID, shown by ``presentation``: signed by
     that DID for a live challenge of theirs and this platform's domain. Raises
     :class:`DidProofRefused` naming what is wrong; the challenge stays usable until it proves."""
-    from microcred.issuance.selectors import learner_profile_for
-    from microcred.verification.services import presentation_verify
-
     profile = learner_profile_for(user=actor)
     if profile is None or not profile.did:
         raise DidProofRefused(_("Your profile gives no DID to prove: save your DID first."),
@@ -98,8 +96,8 @@ def learner_did_prove(*, actor: Actor, presentation: bytes | str) -> LearnerProf
     document = _presentation_document(presentation)
     nonce = _challenge_of(document, did=did)
     challenge = _challenge_live(profile=profile, nonce=nonce, did=did)
-    report = presentation_verify(data=document, challenge=challenge.nonce,
-                                 domain=did_auth_domain())
+    report = verify_presentation(document, verify_options(), expected_challenge=challenge.nonce,
+                                 expected_domain=did_auth_domain())
     _refuse_unless_signed_by(report, document=document, did=did)
     now = timezone.now()
     try:
@@ -196,12 +194,12 @@ def _challenge_live(*, profile: LearnerProfile, nonce: str, did: str) -> DidChal
 
 
 def _check_text(check: Any) -> str:
-    """A check's sentence as plain text in the active language (for a form error)."""
-    from html import unescape
-
-    from microcred.verification.messages import check_message
-
-    return unescape(strip_tags(check_message(check)))
+    """A check's sentence as plain text in the active language (for a form error), as
+    ``verification`` words it (``signals.check_worded``); the core's English without it."""
+    for _receiver, worded in check_worded.send(sender=LearnerProfile, check=check):
+        if isinstance(worded, str) and worded:
+            return worded
+    return str(check.message)
 
 
 def _refuse_unless_signed_by(report: Any, *, document: dict[str, Any], did: str) -> None:

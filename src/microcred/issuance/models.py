@@ -15,9 +15,9 @@ from microcred.orgs.models import Organization
 class IssuerKey(models.Model):
     """An organization's Ed25519 signing key.
 
-    ``sealed_secret`` is the secret key encrypted with AES-GCM under a key derived from the
-    deployment's SECRET_KEY (see ``key_sealing``); the plaintext secret never touches the
-    database or the logs.
+    ``sealed_secret`` is the secret key encrypted with AES-GCM under the issuer-key purpose's key,
+    derived from the deployment's SECRET_KEY (``microcred.sealing``); the plaintext secret never
+    touches the database or the logs.
     """
 
     organization = models.ForeignKey(

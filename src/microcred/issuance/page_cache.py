@@ -25,8 +25,8 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from microcred.issuance.models import Credential, StatusEntry, StatusList
-from microcred.vc.verifier import Report
-from microcred.verification.services import credential_verify
+from microcred.issuance.verifier_options import verify_options
+from microcred.vc.verifier import Report, verify_report
 
 __all__ = ["cached_page", "cached_report", "revision"]
 
@@ -102,7 +102,7 @@ def cached_report(credential: Credential, rev: str) -> Report:
     key = f"credential-report:{credential.public_id}:{rev}"
     report = cache.get(key)
     if report is None:
-        report = credential_verify(data=credential.signed_json)
+        report = verify_report(credential.signed_json, options=verify_options())
         cache.set(key, report, LIFETIME)
     return report  # type: ignore[no-any-return]
 

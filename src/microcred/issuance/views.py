@@ -13,6 +13,13 @@ from microcred.api.selectors import held_credentials
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, NotFound
 from microcred.issuance import identity, page_cache, sharing
+from microcred.issuance.did_auth import (
+    CHALLENGE_LIFETIME,
+    DidProofRefused,
+    did_auth_domain,
+    did_challenge_issue,
+    learner_did_prove,
+)
 from microcred.issuance.forms import DidProofForm, LearnerProfileForm, ReasonForm, SharingForm
 from microcred.issuance.models import Credential
 from microcred.issuance.selectors import (
@@ -37,7 +44,6 @@ from microcred.issuance.services import (
 from microcred.issuance.status_lists import status_list_document
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
-from microcred.verification.summary import credential_summary
 from microcred.web.errors import error_response
 
 # -- the learner ------------------------------------------------------------------------------
@@ -112,8 +118,6 @@ def _profile_edit_page(request: HttpRequest, *, form: LearnerProfileForm,
                        proof_form: DidProofForm | None = None, status: int = 200,
                        report: object = None) -> HttpResponse:
     """The profile form, and while the DID is unproven, the challenge to prove it with."""
-    from microcred.issuance.did_auth import CHALLENGE_LIFETIME, did_auth_domain, did_challenge_issue
-
     profile = learner_profile_for(user=request.user)
     challenge = did_challenge_issue(actor=request.user)
     return render(request, "issuance/profile_edit.html", {
@@ -130,8 +134,6 @@ def _profile_edit_page(request: HttpRequest, *, form: LearnerProfileForm,
 @require_POST
 def did_proof_submit(request: HttpRequest) -> HttpResponse:
     """Prove control of the profile's DID with a presentation signed for our challenge."""
-    from microcred.issuance.did_auth import DidProofRefused, learner_did_prove
-
     proof_form = DidProofForm(request.POST, request.FILES)
     report = None
     if proof_form.is_valid():
@@ -183,7 +185,6 @@ def _credential_page(request: HttpRequest, credential: Credential, rev: str) -> 
                              role=Role.ADMIN)
     return render(request, "issuance/credential.html", {
         "credential": credential, "report": report, "document": document,
-        "summary": credential_summary(document),
         "evidence": document.get("evidence", []) if credential.evidence_public or is_owner
         else [],
         "public_url": sharing.public_url(credential),

@@ -11,7 +11,7 @@ A backup is a ``.tar.gz`` holding:
 - ``manifest.hmac``: an HMAC-SHA256 of the manifest under a key derived from ``SECRET_KEY``.
 
 It never holds a private key in the clear: issuer signing keys are stored sealed with a key
-derived from ``SECRET_KEY`` (``issuance.key_sealing``) and stay sealed, and ``SECRET_KEY`` itself
+derived from ``SECRET_KEY`` (``microcred.sealing``) and stay sealed, and ``SECRET_KEY`` itself
 is not in the backup. The operator keeps it apart (docs/operations.md); a restore refuses to run
 under a different one, because the issuer keys could not be unsealed.
 """

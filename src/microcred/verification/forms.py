@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from microcred.verification.services import MAX_CREDENTIAL_BYTES
+from microcred.verification.services import MAX_CREDENTIAL_BYTES, credential_fetch
 from microcred.web.forms import Form
 from microcred.web.uploads import FileTooLarge, read_upload
 
@@ -51,8 +51,6 @@ class VerifyForm(Form):
 
     def payload(self) -> bytes | str:
         """The credential to check; fetching a URL may raise ``ValidationFailed``."""
-        from microcred.verification.services import credential_fetch
-
         if self.upload_bytes is not None:
             return self.upload_bytes
         if self.cleaned_data.get("credential_text", "").strip():

@@ -1,12 +1,31 @@
+"""Verifying credentials and presentations (ours and anyone's), and what this platform can say
+about who issued them: an organization here (by its key), an issuer a trusted registry lists,
+or only a name the credential gives itself."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from microcred.issuance.identity import platform_documents
+from microcred.errors import ValidationFailed
+from microcred.issuance import identity
+from microcred.issuance.models import IssuerKey
+from microcred.issuance.verifier_options import verify_options
+from microcred.orgs.models import Organization
+from microcred.vc import openbadges
+from microcred.vc.errors import VCError
+from microcred.vc.fetch import fetch_bytes
+from microcred.vc.ob2 import Ob2Options, Ob2Report, verify_ob2
+from microcred.vc.ob2 import is_ob2 as carries_ob2
+from microcred.vc.ob2 import recipient_check as ob2_recipient_check
+from microcred.vc.presentation import verify_presentation
+from microcred.vc.registries import https_fetcher, registries_from
+from microcred.vc.verifier import Check, verify_report
+from microcred.verification.summary import credential_summary, ob2_summary
 
 MAX_CREDENTIAL_BYTES = 2 * 1024 * 1024
 
@@ -23,22 +42,9 @@ def credential_verify(*, data: bytes | str) -> Any:
     and status lists are fetched only when the deployment allows it
     (``VERIFIER_ALLOW_NETWORK``, through the core's guarded fetcher, never to private addresses
     unless ``VERIFIER_ALLOW_PRIVATE_ADDRESSES``); otherwise their checks are reported as
-    unknown ("could not be checked"), never as passed.
+    unknown ("could not be checked"), never as passed (``issuance.verifier_options``).
     """
-    from microcred.vc.verifier import verify_report
-
-    return verify_report(data, options=_options())
-
-
-def _options() -> Any:
-    from microcred.issuance.status_lists import platform_status_list
-    from microcred.vc.verifier import VerifyOptions
-
-    return VerifyOptions(
-        resolver=platform_documents, status_list_source=platform_status_list,
-        allow_network=settings.VERIFIER_ALLOW_NETWORK,
-        allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
-    )
+    return verify_report(data, options=verify_options())
 
 
 def presentation_verify(
@@ -48,9 +54,7 @@ def presentation_verify(
     """Verify a verifiable presentation with the same trust as :func:`credential_verify`: its
     proof (``authentication``, carrying ``challenge`` and ``domain`` when they are expected),
     that its holder signed it, and every credential in it."""
-    from microcred.vc.presentation import verify_presentation
-
-    return verify_presentation(data, _options(), expected_challenge=challenge,
+    return verify_presentation(data, verify_options(), expected_challenge=challenge,
                                expected_domain=domain)
 
 
@@ -59,11 +63,6 @@ def recipient_check(*, report: Any, email: str) -> Any:
     issued to this email"), comparing with the credential's own ``mailto:`` id or hashed
     ``emailAddress`` IdentityObject (its salt, its hash), so that the answer is yes or no and
     never the address it holds. A credential naming no email address gets ``unknown``."""
-    from microcred.vc import openbadges
-    from microcred.vc.ob2 import Ob2Report
-    from microcred.vc.ob2 import recipient_check as ob2_recipient_check
-    from microcred.vc.verifier import Check
-
     credential = report.credential if isinstance(report.credential, dict) else {}
     if isinstance(report, Ob2Report):  # a signed OB 2.0 assertion the credential path read
         report.checks.append(ob2_recipient_check(credential, email))
@@ -85,8 +84,6 @@ def ob2_verify(*, data: bytes | str, email: str | None = None) -> Any:
     Open Badges 2.0 has no proof inside the badge: the issuer's site is the authority (the
     hosted copy, or the published signing key), so this needs the network; without it the
     proof is reported as unknown. ``email``, when given, must be the badge's recipient."""
-    from microcred.vc.ob2 import Ob2Options, verify_ob2
-
     return verify_ob2(data, Ob2Options(
         allow_network=settings.VERIFIER_ALLOW_NETWORK,
         allow_private_addresses=settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES,
@@ -98,17 +95,12 @@ def report_summary(report: Any) -> Any:
     """The overview of what a report verified: an Open Badges 2.0 badge's from its badge class
     and issuer profile (the credential verifier hands a signed OB 2.0 assertion to the OB 2.0
     verifier), any other credential's from the credential itself."""
-    from microcred.vc.ob2 import Ob2Report
-    from microcred.verification.summary import credential_summary, ob2_summary
-
     if isinstance(report, Ob2Report):
         return ob2_summary(report)
     return credential_summary(report.credential)
 
 
 def is_ob2(data: bytes | str) -> bool:
-    from microcred.vc.ob2 import is_ob2 as carries_ob2
-
     return carries_ob2(data)
 
 
@@ -122,12 +114,6 @@ def credential_fetch(*, url: str) -> bytes:
     core's guarded fetcher: HTTPS only, bounded in time and size, and never to loopback, private
     or link-local addresses (checked at connect time, redirects included) unless the deployment
     allows them (``VERIFIER_ALLOW_PRIVATE_ADDRESSES``)."""
-    from django.utils.translation import gettext as _
-
-    from microcred.errors import ValidationFailed
-    from microcred.vc.errors import VCError
-    from microcred.vc.fetch import fetch_bytes
-
     try:
         return fetch_bytes(
             url,
@@ -223,8 +209,6 @@ def _signing_keys(report: Any, issuer_id: str) -> set[str]:
     fragment, and the verifier resolved that fragment through the platform's own DID document
     (``platform_documents``), so the fragment is the key that verified. Another ``did:web``'s
     fragment says nothing about the key behind it, so it is never read as one of ours."""
-    from microcred.issuance import identity
-
     issuer = report.check("issuer")
     if issuer is None or issuer.outcome != "passed" or not issuer_id:
         return set()
@@ -245,12 +229,7 @@ def _signing_keys(report: Any, issuer_id: str) -> set[str]:
 def issuer_standing(report: Any, *, claimed_name: str = "", issuer_id: str = "") -> IssuerStanding:
     """What this platform can say about the issuer of a verified credential (any report:
     Open Badges 2.0 badges are never issued here, so theirs are never confirmed)."""
-    from microcred.issuance.models import IssuerKey
-    from microcred.orgs.models import Organization
-
     claimed_name = " ".join(claimed_name.split())
-    from microcred.vc.ob2 import Ob2Report
-
     keys = set() if isinstance(report, Ob2Report) else _signing_keys(report, issuer_id)
     signer = (IssuerKey.objects.filter(public_multibase__in=keys)
               .select_related("organization").first() if keys else None)
@@ -276,8 +255,6 @@ def issuer_standing(report: Any, *, claimed_name: str = "", issuer_id: str = "")
 
 
 def _with_registries(standing: IssuerStanding) -> IssuerStanding:
-    from dataclasses import replace
-
     registries = trusted_registries()
     if not registries:
         return standing
@@ -304,8 +281,6 @@ def trusted_registries() -> Any:
     OpenID Federation listing no longer than its statements' ``exp``) last across requests.
     URLs are fetched through the core's guarded fetcher, only with ``VERIFIER_ALLOW_NETWORK``
     on; otherwise such a registry is reported as unchecked."""
-    from microcred.vc.registries import https_fetcher, registries_from
-
     folder = Path(settings.ISSUER_REGISTRY_DIR)
     files = tuple(sorted(str(path) for pattern in ("*.json", "*.jwt")
                          for path in folder.glob(pattern) if path.is_file()))
