@@ -6,14 +6,10 @@ from django.test import override_settings
 
 from microcred.actors import SYSTEM
 from microcred.issuance.identity import did_web_document, web_did
+from microcred.issuance.issuer_keys import issuer_key_get_or_create, issuer_key_load
 from microcred.issuance.key_sealing import SealError, seal, unseal
 from microcred.issuance.models import Credential, IssuerKey
-from microcred.issuance.services import (
-    credential_request_issue,
-    credential_sign,
-    issuer_key_get_or_create,
-    issuer_key_load,
-)
+from microcred.issuance.services import credential_request_issue, credential_sign
 from microcred.vc.verifier import VerifyOptions, verify_report
 from microcred.verification.services import credential_verify
 from tests.factories import World, pass_attempt, submitted_attempt
