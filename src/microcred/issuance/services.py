@@ -11,14 +11,13 @@ chooses how the credential is shared.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,16 +154,15 @@ class Transition:
     """One row of :data:`TRANSITIONS`.
 
     From: the credentials whose flags (``is_revoked``, ``is_suspended``) have the values in
-    ``requires``; ``refusal`` is said when none has. To: ``field`` (``revoked`` or ``suspended``:
-    its ``<field>_at`` and its reason) set to now and the reason, or cleared. ``whole_chain``:
-    the change applies to every credential of the renewal chain (a renewal is the same award).
-    ``purpose``: the status-list bit that changes (the list is re-signed by a task enqueued in
-    the same transaction). No transition notifies anyone: the credential's page, its status
-    list and the audit log say it."""
+    ``requires``; ``refused`` is the error when none has. To: ``at_field`` and ``reason_field``
+    set to now and the reason (``on``) or cleared. ``whole_chain``: the change applies to every
+    credential of the renewal chain (a renewal is the same award). ``purpose``: the status-list
+    bit that changes (the list is re-signed by a task enqueued in the same transaction). No
+    transition notifies anyone: the credential's page, its status list and the audit log say
+    it."""
 
     requires: Mapping[str, bool]
-    refusal: Promise
-    refusal_code: str
+    refused: Callable[[], InvalidState]
     at_field: str
     reason_field: str
     on: bool
@@ -177,20 +175,20 @@ TRANSITIONS: Mapping[CredentialChange, Transition] = {
     # Revocation is final: nothing clears it, and it takes the renewal chain with it.
     CredentialChange.REVOKE: Transition(
         requires={"is_revoked": False},
-        refusal=gettext_lazy("This credential is already revoked."),
-        refusal_code="already_revoked",
+        refused=lambda: InvalidState(_("This credential is already revoked."),
+                                     code="already_revoked"),
         at_field="revoked_at", reason_field="revocation_reason", on=True, whole_chain=True,
         purpose=StatusPurpose.REVOCATION, audit_action="credential.revoked"),
     CredentialChange.SUSPEND: Transition(
         requires={"is_revoked": False, "is_suspended": False},
-        refusal=gettext_lazy("This credential is already revoked or suspended."),
-        refusal_code="already_suspended",
+        refused=lambda: InvalidState(_("This credential is already revoked or suspended."),
+                                     code="already_suspended"),
         at_field="suspended_at", reason_field="suspension_reason", on=True, whole_chain=False,
         purpose=StatusPurpose.SUSPENSION, audit_action="credential.suspended"),
     CredentialChange.UNSUSPEND: Transition(
         requires={"is_suspended": True},
-        refusal=gettext_lazy("This credential is not suspended."),
-        refusal_code="not_suspended",
+        refused=lambda: InvalidState(_("This credential is not suspended."),
+                                     code="not_suspended"),
         at_field="suspended_at", reason_field="suspension_reason", on=False, whole_chain=False,
         purpose=StatusPurpose.SUSPENSION, audit_action="credential.unsuspended"),
 }
@@ -248,7 +246,7 @@ def credential_status_change(
         moving = [c for c in members
                   if all(getattr(c, flag) == value for flag, value in transition.requires.items())]
         if not moving:
-            raise InvalidState(str(transition.refusal), code=transition.refusal_code)
+            raise transition.refused()
         now = timezone.now()
         for member in moving:
             setattr(member, transition.at_field, now if transition.on else None)
