@@ -163,7 +163,7 @@ def _admin_of(org):  # type: ignore[no-untyped-def]
 
 def _did(org) -> str:  # type: ignore[no-untyped-def]
     from microcred.issuance import identity
-    from microcred.issuance.services import issuer_key_get_or_create
+    from microcred.issuance.issuer_keys import issuer_key_get_or_create
 
     return identity.issuer_did(issuer_key_get_or_create(organization=org))
 

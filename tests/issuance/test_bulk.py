@@ -26,12 +26,12 @@ from django.utils import timezone
 from microcred.accounts.forms import ClaimingPasswordResetForm
 from microcred.accounts.models import User
 from microcred.errors import NotAllowed, ValidationFailed
-from microcred.issuance import bulk
 from microcred.issuance.bulk import (
     bulk_csv_validate,
     bulk_issuance_create,
     bulk_issuance_run,
     bulk_issuance_sweep,
+    parse,
 )
 from microcred.issuance.models import BulkIssuance, Credential, LearnerProfile, StatusEntry
 from microcred.issuance.services import credential_renew, credential_revoke
@@ -107,7 +107,7 @@ def test_only_email_is_required_and_a_bom_and_blank_lines_are_fine() -> None:
 def test_not_utf8_and_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _problems(io.BytesIO(HEADER.encode() + "é@example.test,É,,,\n".encode("latin-1")))[0]\
         .endswith("The file is not UTF-8 text.")
-    monkeypatch.setattr(bulk, "MAX_ROWS", 3)
+    monkeypatch.setattr(parse, "MAX_ROWS", 3)
     assert _problems(_rows(5)) == ["line 5: Too many rows: at most 3 per file."]
 
 
@@ -206,8 +206,8 @@ def test_status_lists_stay_signed_and_revocation_works(world: World) -> None:
 
 
 def test_indexes_spill_into_a_new_list_when_one_fills(world: World) -> None:
+    from microcred.issuance.issuer_keys import issuer_key_get_or_create
     from microcred.issuance.models import StatusList
-    from microcred.issuance.services import issuer_key_get_or_create
     from microcred.issuance.status_lists import status_indexes_allocate
     from microcred.vc.status_list import IndexAllocator
 

@@ -13,12 +13,12 @@ from microcred.earning.models import Attempt
 from microcred.errors import NotAllowed, ValidationFailed
 from microcred.issuance import services
 from microcred.issuance.identity import did_web_document
+from microcred.issuance.issuer_keys import issuer_key_rotate
 from microcred.issuance.models import Credential, IssuerKey, StatusEntry
 from microcred.issuance.services import (
     credential_request_issue,
     credential_set_sharing,
     credential_sign,
-    issuer_key_rotate,
     learner_profile_update,
 )
 from microcred.orgs.models import Role
@@ -111,7 +111,7 @@ def test_a_worker_dying_midway_leaves_nothing_and_the_retry_issues_once(
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise SystemExit("worker killed while building")
 
-    monkeypatch.setattr(services, "_build_credential", die)
+    monkeypatch.setattr(services, "micro_credential_document", die)
     with pytest.raises(SystemExit):
         credential_sign(credential_id=credential.pk)
     assert not StatusEntry.objects.filter(credential=credential).exists()

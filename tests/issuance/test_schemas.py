@@ -160,10 +160,10 @@ def test_the_ob_api_responses_are_schema_valid(world: World) -> None:
 def test_old_two_entry_credentials_still_show_revocation(world: World) -> None:
     """A credential signed before the single entry (a revocation and a suspension entry, an
     array) still verifies, and still shows suspension and revocation."""
+    from microcred.issuance.documents import micro_credential_document
+    from microcred.issuance.issuer_keys import issuer_sign
     from microcred.issuance.models import StatusEntry
-    from microcred.issuance.services import _build_credential, issuer_key_load
     from microcred.issuance.status_lists import credential_status_document, status_entries_allocate
-    from microcred.vc.data_integrity import sign
     from microcred.verification.services import credential_verify
 
     credential = issue(world)
@@ -174,11 +174,9 @@ def test_old_two_entry_credentials_still_show_revocation(world: World) -> None:
         entries = status_entries_allocate(credential=credential, issuer_key=issuer_key,
                                           purposes=("revocation", "suspension"))
         status = credential_status_document(entries)
-        document = _build_credential(credential, issuer_key, status, credential.issued_at,
-                                     None)
-        signed = sign(document, key=issuer_key_load(issuer_key=issuer_key),
-                      verification_method=json.loads(credential.signed_json)["proof"][
-                          "verificationMethod"])
+        document = micro_credential_document(credential, issuer_key=issuer_key, status=status,
+                                             issued=credential.issued_at, valid_until=None)
+        signed = issuer_sign(document, key=issuer_key)
         Credential.objects.filter(pk=credential.pk).update(signed_json=json.dumps(signed))
     credential.refresh_from_db()
     assert [e["statusPurpose"] for e in signed["credentialStatus"]] == ["revocation",

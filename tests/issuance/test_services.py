@@ -6,14 +6,9 @@ from django.test import override_settings
 
 from microcred.actors import SYSTEM
 from microcred.issuance.identity import did_web_document, web_did
-from microcred.issuance.key_sealing import SealError, seal, unseal
+from microcred.issuance.issuer_keys import issuer_key_get_or_create, issuer_key_load
 from microcred.issuance.models import Credential, IssuerKey
-from microcred.issuance.services import (
-    credential_request_issue,
-    credential_sign,
-    issuer_key_get_or_create,
-    issuer_key_load,
-)
+from microcred.issuance.services import credential_request_issue, credential_sign
 from microcred.vc.verifier import VerifyOptions, verify_report
 from microcred.verification.services import credential_verify
 from tests.factories import World, pass_attempt, submitted_attempt
@@ -62,15 +57,6 @@ def test_key_is_stored_encrypted(world: World) -> None:
     assert secret not in sealed and "secretKeyMultibase" not in sealed
     assert public == row.public_multibase
     assert issuer_key_get_or_create(organization=world.org) == row  # created once
-
-
-def test_sealing_is_bound_to_secret_and_key() -> None:
-    box = seal("the secret", associated_data="z6Mkpub", secret_key="a" * 40)
-    assert unseal(box, associated_data="z6Mkpub", secret_key="a" * 40) == "the secret"
-    with pytest.raises(SealError):
-        unseal(box, associated_data="z6Mkpub", secret_key="b" * 40)
-    with pytest.raises(SealError):
-        unseal(box, associated_data="z6Mkother", secret_key="a" * 40)
 
 
 @override_settings(ISSUER_DID_METHOD="web", PUBLIC_URL="https://badges.example.org",

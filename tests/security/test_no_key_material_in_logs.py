@@ -20,12 +20,9 @@ from django.conf import settings
 from django.db import connection
 
 from microcred.actors import SYSTEM
+from microcred.issuance.issuer_keys import issuer_key_load, issuer_key_rotate
 from microcred.issuance.models import IssuerKey
-from microcred.issuance.services import (
-    credential_revoke,
-    issuer_key_load,
-    issuer_key_rotate,
-)
+from microcred.issuance.services import credential_revoke
 from tests.factories import World, micro_credential, pass_attempt, reviewer_of, submitted_attempt
 
 pytestmark = pytest.mark.django_db

@@ -114,14 +114,6 @@ def test_resealing_moves_a_blob_to_its_purpose_key_and_back() -> None:
         reseal(legacy, purpose=Purpose.ISSUER_KEY, associated_data="row 2")
 
 
-def test_the_deprecated_issuance_module_seals_issuer_keys() -> None:
-    from microcred.issuance import key_sealing
-
-    box = key_sealing.seal("the secret", associated_data="z6Mkpub")
-    assert unseal(box, purpose=Purpose.ISSUER_KEY, associated_data="z6Mkpub") == "the secret"
-    assert key_sealing.unseal(box, associated_data="z6Mkpub") == "the secret"
-    assert key_sealing.SealError is SealError
-
 
 def _migration(app: str, name: str) -> SimpleNamespace:
     module = importlib.import_module(f"microcred.{app}.migrations.{name}")

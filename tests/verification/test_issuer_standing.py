@@ -11,8 +11,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from microcred.actors import SYSTEM
+from microcred.issuance.issuer_keys import issuer_key_rotate
 from microcred.issuance.models import Credential
-from microcred.issuance.services import issuer_key_rotate
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
 from microcred.vc import openbadges as ob

@@ -7,6 +7,7 @@ class IssuanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: receivers import models, which load only once the app registry is ready
         from microcred.catalog.versions import version_published
         from microcred.issuance.receivers import carry_validity_forward
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from microcred.catalog.models import MicroCredential
+from microcred.issuance.did_auth import MAX_PRESENTATION_BYTES
 from microcred.web.forms import Form
+from microcred.web.uploads import FileTooLarge, read_upload
 
 
 class ReasonForm(Form):
@@ -50,9 +54,6 @@ class DidProofForm(Form):
     presentation_file = forms.FileField(label=_("Or upload it as a file"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        from microcred.issuance.did_auth import MAX_PRESENTATION_BYTES
-        from microcred.web.uploads import FileTooLarge, read_upload
-
         data = super().clean() or {}
         upload = data.get("presentation_file")
         self.upload_bytes = None
@@ -84,7 +85,8 @@ class BulkIssuanceForm(Form):
                     "problem."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
 
-    def __init__(self, *args: Any, micro_credentials: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, micro_credentials: QuerySet[MicroCredential],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["micro_credential"]
         field.queryset = micro_credentials  # type: ignore[attr-defined]

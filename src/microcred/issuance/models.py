@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.earning.models import Attempt
 from microcred.orgs.models import Organization
+from microcred.vc.status_list import STANDING_STATUS_SIZE
 
 
 class IssuerKey(models.Model):
@@ -241,7 +242,7 @@ class Credential(models.Model):
         return self.stack.title if self.stack_id else self.micro_credential.title
 
     @property
-    def badge_source(self) -> Any:
+    def badge_source(self) -> MicroCredential | Stack | None:
         """The micro-credential or stack whose badge stands for this credential."""
         return self.stack if self.stack_id else self.micro_credential
 
@@ -268,8 +269,6 @@ class Credential(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        from django.utils import timezone
-
         return self.valid_until is not None and self.valid_until <= timezone.now()
 
 
@@ -327,8 +326,6 @@ class StatusList(models.Model):
     @property
     def status_size(self) -> int:
         """Bits per entry: 2 for a ``message`` list, else 1."""
-        from microcred.vc.status_list import STANDING_STATUS_SIZE
-
         return STANDING_STATUS_SIZE if self.purpose == StatusPurpose.MESSAGE else 1
 
 

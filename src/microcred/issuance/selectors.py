@@ -1,29 +1,30 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
+from microcred.earning.models import Attempt
 from microcred.errors import NotFound
 from microcred.issuance.models import Credential, LearnerProfile, StatusList
 from microcred.orgs.models import Role
 from microcred.orgs.selectors import organizations_where
 
 
-def credentials_for_learner(*, learner: Any) -> QuerySet[Credential]:
+def credentials_for_learner(*, learner: User) -> QuerySet[Credential]:
     return Credential.objects.filter(learner=learner).select_related(
         "micro_credential", "stack", "organization"
     )
 
 
-def credential_for_attempt(*, attempt: Any) -> Credential | None:
+def credential_for_attempt(*, attempt: Attempt) -> Credential | None:
     """The attempt's credential: the newest renewal if it was renewed, else the original."""
     return Credential.objects.filter(attempt=attempt).order_by("-requested_at", "-pk").first()
 
 
-def credential_get_public(*, public_id: Any) -> Credential:
+def credential_get_public(*, public_id: uuid.UUID | str) -> Credential:
     """An issued credential by its public id (the learner shares its URL)."""
     try:
         return Credential.objects.select_related(
@@ -34,7 +35,7 @@ def credential_get_public(*, public_id: Any) -> Credential:
         raise NotFound(_("No issued credential here.")) from None
 
 
-def credential_get_for_learner(*, learner: Any, public_id: Any) -> Credential:
+def credential_get_for_learner(*, learner: User, public_id: uuid.UUID | str) -> Credential:
     try:
         return Credential.objects.select_related("micro_credential", "stack", "organization").get(
             public_id=public_id, learner=learner
@@ -51,7 +52,7 @@ def credentials_pending() -> QuerySet[Credential]:
     return Credential.objects.filter(status=Credential.Status.PENDING).order_by("id")
 
 
-def credentials_for_admin(*, user: Any) -> QuerySet[Credential]:
+def credentials_for_admin(*, user: User) -> QuerySet[Credential]:
     """Credentials of the organizations where ``user`` is an administrator."""
     return (
         Credential.objects.filter(
@@ -63,14 +64,14 @@ def credentials_for_admin(*, user: Any) -> QuerySet[Credential]:
     )
 
 
-def status_list_get(*, public_id: Any) -> StatusList:
+def status_list_get(*, public_id: uuid.UUID | str) -> StatusList:
     try:
         return StatusList.objects.get(public_id=uuid.UUID(str(public_id)))
     except (StatusList.DoesNotExist, ValueError):
         raise NotFound(_("No status list here.")) from None
 
 
-def learner_profile_for(*, user: Any) -> LearnerProfile | None:
+def learner_profile_for(*, user: User) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 

@@ -23,9 +23,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from microcred.catalog.badges import badge_generated_svg, badge_image_bytes
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.errors import MicrocredError
 from microcred.issuance.models import Credential
+from microcred.vc.baking import bake_png, bake_svg
+from microcred.vc.verifier import Report
 
 __all__ = ["CertificateBusy", "badge_png", "badge_svg", "baked_png", "baked_svg",
            "certificate_pdf", "certificate_pdf_cached",
@@ -83,8 +86,6 @@ def badge_png(source: MicroCredential | Stack) -> bytes:
 def badge_svg(source: MicroCredential | Stack) -> bytes:
     """The badge as SVG: the uploaded SVG, an uploaded PNG wrapped in SVG, else the one
     generated from the title and the author's colours (``catalog.badges``)."""
-    from microcred.catalog.badges import badge_generated_svg, badge_image_bytes
-
     if not isinstance(source, MicroCredential):
         return badge_generated_svg(title=source.title, colour=source.badge_colour,
                                    accent=source.badge_accent)
@@ -100,14 +101,10 @@ def badge_svg(source: MicroCredential | Stack) -> bytes:
 
 
 def baked_png(credential: Credential) -> bytes:
-    from microcred.vc.baking import bake_png
-
     return bake_png(badge_png(credential.badge_source), credential.signed_json)
 
 
 def baked_svg(credential: Credential) -> bytes:
-    from microcred.vc.baking import bake_svg
-
     return bake_svg(badge_svg(credential.badge_source), credential.signed_json)
 
 
@@ -139,7 +136,7 @@ _renderers = threading.BoundedSemaphore(CERTIFICATE_RENDERS)
 
 
 def certificate_pdf_cached(credential: Credential, *, revision: str,
-                           report: Callable[[], Any]) -> bytes:
+                           report: Callable[[], Report]) -> bytes:
     """The certificate, rendered once per state of the credential (``revision``: its status,
     from ``page_cache.revision``), language and name on it, and at most
     ``CERTIFICATE_RENDERS`` at a time; ``CertificateBusy`` when no renderer frees up in
@@ -162,7 +159,7 @@ def certificate_pdf_cached(credential: Credential, *, revision: str,
         _renderers.release()
 
 
-def certificate_pdf(credential: Credential, *, report: Any) -> bytes:
+def certificate_pdf(credential: Credential, *, report: Report) -> bytes:
     """A printable certificate (A4 landscape) with a QR code pointing at the public page."""
     import weasyprint
 

@@ -38,14 +38,28 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.actors import SYSTEM
 from microcred.audit.services import audit_record
 from microcred.catalog.achievement import achievement_id
 from microcred.catalog.models import Stack
+from microcred.catalog.stacks import rule_sentence, stack_progress
+from microcred.issuance.documents import (
+    CredentialStatus,
+    CredentialTemplate,
+    credential_document,
+    issuer_profile,
+    learner_recipient,
+)
 from microcred.issuance.models import Credential, IssuerKey
+from microcred.issuance.tasks import credential_issue
+from microcred.notifications.services import in_language_of, notify
+from microcred.orgs.models import Organization
+from microcred.vc import openbadges as ob
 
-__all__ = ["stack_achievement_id", "stack_associations",
-           "stack_credential_document", "stack_credential_request", "stack_credentials_after_issue"]
+__all__ = ["stack_achievement_id", "stack_associations", "stack_credential_document",
+           "stack_credential_request", "stack_credential_template",
+           "stack_credentials_after_issue"]
 
 
 def stack_page_url(stack: Stack) -> str:
@@ -62,9 +76,6 @@ def stack_badge_url(stack: Stack) -> str:
 
 
 def _achievement(stack: Stack, issuer: dict[str, Any]) -> dict[str, Any]:
-    from microcred.catalog.stacks import rule_sentence
-    from microcred.vc import openbadges as ob
-
     members = list(stack.members.select_related("micro_credential").order_by("position"))
     with translation.override(stack.language or settings.LANGUAGE_CODE):
         lines = [rule_sentence(stack, len(members))]
@@ -92,8 +103,6 @@ def _achievement(stack: Stack, issuer: dict[str, Any]) -> dict[str, Any]:
 
 def stack_associations(stack: Stack) -> list[dict[str, Any]]:
     """CLR 2.0 ``Association`` entries: the stack's achievement ``isParentOf`` each member's."""
-    from microcred.vc import openbadges as ob
-
     return [ob.association(association_type="isParentOf", source_id=stack_achievement_id(stack),
                            target_id=achievement_id(m.micro_credential))
             for m in stack.members.select_related("micro_credential").order_by("position")]
@@ -102,9 +111,6 @@ def stack_associations(stack: Stack) -> list[dict[str, Any]]:
 def _evidence(credential: Credential) -> list[dict[str, Any]]:
     """The member credentials that met the rule, by their public pages (each verifies on its
     own; the pages say so)."""
-    from microcred.catalog.stacks import stack_progress
-    from microcred.vc import openbadges as ob
-
     progress = stack_progress(learner=credential.learner, stack=credential.stack)
     with translation.override(credential.stack.language or settings.LANGUAGE_CODE):
         return [ob.evidence(
@@ -116,41 +122,36 @@ def _evidence(credential: Credential) -> list[dict[str, Any]]:
         ) for member in progress.completing_credentials]
 
 
+def stack_credential_template(
+    *, stack: Stack, organization: Organization, issuer_key: IssuerKey,
+) -> CredentialTemplate:
+    """What every learner's credential for ``stack`` shares (the Achievement has no results: the
+    members' credentials carry theirs)."""
+    issuer = issuer_profile(organization=organization, issuer_key=issuer_key)
+    return CredentialTemplate(title=stack.title, issuer=issuer,
+                              achievement=_achievement(stack, issuer), results=[])
+
+
 def stack_credential_document(
-    credential: Credential, issuer_key: IssuerKey,
-    status: dict[str, Any] | list[dict[str, Any]], issued: datetime,
-    valid_until: datetime | None,
+    credential: Credential, *, issuer_key: IssuerKey, status: CredentialStatus,
+    issued: datetime, valid_until: datetime | None,
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential of a stack credential (``credential_sign`` signs it)."""
-    from microcred.issuance import identity
-    from microcred.issuance.services import _recipient
-    from microcred.vc import openbadges as ob
-
-    stack = credential.stack
-    org = credential.organization
-    issuer = ob.profile(id=identity.issuer_did(issuer_key), name=org.name,
-                        url=org.url or settings.PUBLIC_URL)
-    achievement = _achievement(stack, issuer)
-    subject = ob.achievement_subject(achievement=achievement, **_recipient(credential))
-    issued_iso = issued.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document: dict[str, Any] = ob.open_badge_credential(
-        id=f"{settings.PUBLIC_URL}/credentials/{credential.public_id}",
-        issuer=issuer, achievement=achievement, subject=subject, valid_from=issued_iso,
-        awarded_date=issued_iso,
-        valid_until=valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if valid_until else None,
-        name=stack.title, evidence=_evidence(credential), credential_status=status,
-    )
-    ob.validate_or_raise(document)
-    return document
+    """The unsigned OpenBadgeCredential of a stack credential (``credential_sign`` signs it),
+    built like every credential (``documents.credential_document``)."""
+    template = stack_credential_template(stack=credential.stack,
+                                         organization=credential.organization,
+                                         issuer_key=issuer_key)
+    return credential_document(template=template, public_id=credential.public_id,
+                               recipient=learner_recipient(credential.learner), status=status,
+                               issued=issued, valid_until=valid_until,
+                               evidence=_evidence(credential))
 
 
-def stack_credential_request(*, stack: Stack, learner: Any) -> Credential:
+def stack_credential_request(*, stack: Stack, learner: User) -> Credential:
     """The learner's credential for ``stack``, requested (and its signing enqueued) if new.
 
     Keyed on (stack, learner) by the ``credential_one_per_stack_and_learner`` constraint, so
     two processes completing the stack at once end with one credential."""
-    from microcred.issuance.tasks import credential_issue
-
     try:
         with transaction.atomic():
             credential, created = Credential.objects.get_or_create(
@@ -167,8 +168,6 @@ def stack_credential_request(*, stack: Stack, learner: Any) -> Credential:
 
 
 def _notify_issued(credential: Credential) -> None:
-    from microcred.notifications.services import in_language_of, notify
-
     with in_language_of(credential.learner):
         notify(user=credential.learner, kind="stack.completed",
                subject=_("You completed %(stack)s") % {"stack": credential.stack.title},
@@ -186,10 +185,6 @@ def stack_credentials_after_issue(*, credential: Credential) -> list[Credential]
     two member credentials signed at the same moment are checked one after the other and the
     second sees the first (otherwise each could see only itself and neither complete the
     stack)."""
-    from django.contrib.auth import get_user_model
-
-    from microcred.catalog.stacks import stack_progress
-
     if credential.stack_id is not None:
         if credential.renews_id is None:
             _notify_issued(credential)
@@ -199,8 +194,7 @@ def stack_credentials_after_issue(*, credential: Credential) -> list[Credential]
                                        members__lineage=mc.lineage).distinct())
     if not stacks:
         return []
-    learner = (get_user_model().objects.select_for_update(no_key=True)
-               .get(pk=credential.learner_id))
+    learner = User.objects.select_for_update(no_key=True).get(pk=credential.learner_id)
     requested = []
     for stack in stacks:
         if Credential.objects.filter(stack=stack, learner=learner, renews=None).exists():

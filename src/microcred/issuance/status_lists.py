@@ -29,6 +29,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from microcred.issuance import identity
+from microcred.issuance.documents import CredentialStatus, stored_json
+from microcred.issuance.issuer_keys import issuer_sign
 from microcred.issuance.models import (
     Credential,
     IssuerKey,
@@ -36,7 +38,15 @@ from microcred.issuance.models import (
     StatusList,
     StatusPurpose,
 )
-from microcred.vc.status_list import MIN_ENTRIES, IndexAllocator
+from microcred.issuance.tasks import status_list_publish_task
+from microcred.vc import openbadges as ob
+from microcred.vc.status_list import (
+    MIN_ENTRIES,
+    STANDING_MESSAGES,
+    IndexAllocator,
+    status_entry,
+    status_list_credential,
+)
 from microcred.vc.status_list import StatusList as Bitstring
 
 __all__ = [
@@ -86,8 +96,6 @@ def _open_list_locked(*, issuer_key: IssuerKey, purpose: str) -> StatusList:
 
 
 def _enqueue_publish(status_list: StatusList) -> None:
-    from microcred.issuance.tasks import status_list_publish_task
-
     status_list_publish_task.enqueue(status_list.pk)
 
 
@@ -130,8 +138,6 @@ def status_entry_document(
     """The ``BitstringStatusListEntry`` for ``index`` of ``status_list`` (a ``message`` list's
     entry carries its ``statusSize`` and ``statusMessage``, section 2.1). ``url``: the list's
     URL when the caller already has it."""
-    from microcred.vc.status_list import STANDING_MESSAGES, status_entry
-
     list_url = url or status_list_url(status_list)
     purpose = str(status_list.purpose)  # a plain str: see status_entries_allocate
     if purpose == StatusPurpose.MESSAGE:
@@ -141,7 +147,7 @@ def status_entry_document(
     return status_entry(list_credential_url=list_url, index=index, purpose=purpose)
 
 
-def credential_status_document(entries: Sequence[StatusEntry]) -> Any:
+def credential_status_document(entries: Sequence[StatusEntry]) -> CredentialStatus:
     """A credential's ``credentialStatus``: one object for one entry (what Open Badges 3.0's
     schema allows), an array only for a caller that asked for several."""
     documents = [status_entry_document(status_list=e.status_list, index=e.index)
@@ -203,11 +209,6 @@ def _bitstring(status_list: StatusList) -> Bitstring:
 
 def status_list_publish(*, status_list_id: int) -> StatusList:
     """Sign the list as it is now, unless the signed copy is already current (idempotent)."""
-    from microcred.issuance.services import issuer_key_load
-    from microcred.vc import openbadges as ob
-    from microcred.vc.data_integrity import sign
-    from microcred.vc.status_list import status_list_credential
-
     with transaction.atomic():
         status_list = StatusList.objects.select_for_update().select_related("issuer_key").get(
             pk=status_list_id
@@ -221,10 +222,7 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
             purpose=str(status_list.purpose), encoded_list=_bitstring(status_list).encode(),
             valid_from=ob.now_iso(), status_size=status_list.status_size,
         )
-        signed = sign(document, key=issuer_key_load(issuer_key=issuer_key),
-                      cryptosuite="eddsa-rdfc-2022",
-                      verification_method=identity.verification_method_id(issuer_key))
-        status_list.signed_json = json.dumps(signed, ensure_ascii=False, indent=2)
+        status_list.signed_json = stored_json(issuer_sign(document, key=issuer_key))
         status_list.signed_version = version
         status_list.signed_at = timezone.now()
         status_list.save(update_fields=["signed_json", "signed_version", "signed_at"])

@@ -14,24 +14,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.errors import NotFound
-from microcred.issuance import identity
-from microcred.issuance.models import Credential, LearnerProfile
-from microcred.issuance.services import (
-    issuer_key_get_or_create,
-    issuer_key_load,
-    recipient_identity,
+from microcred.issuance.documents import (
+    iso_datetime,
+    issue_time,
+    issuer_profile,
+    learner_recipient,
 )
+from microcred.issuance.issuer_keys import issuer_key_get_or_create, issuer_sign
+from microcred.issuance.models import Credential
+from microcred.issuance.stack_credentials import stack_associations
 from microcred.orgs.models import Organization
+from microcred.vc import openbadges as ob
 
 __all__ = ["transcript_organizations", "transcript_signed"]
 
 
-def _held(learner: Any, organization: Organization | None = None) -> Any:
+def _held(learner: User, organization: Organization | None = None) -> QuerySet[Credential]:
     held = Credential.objects.filter(learner=learner, status=Credential.Status.ISSUED,
                                      revoked_at__isnull=True)
     if organization is not None:
@@ -39,31 +42,24 @@ def _held(learner: Any, organization: Organization | None = None) -> Any:
     return held
 
 
-def transcript_organizations(*, learner: Any) -> list[Organization]:
+def transcript_organizations(*, learner: User) -> list[Organization]:
     """The organizations the learner holds at least one credential from."""
     ids = _held(learner).values_list("organization_id", flat=True).distinct()
     return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
-def transcript_signed(*, learner: Any, organization: Organization) -> dict[str, Any]:
+def transcript_signed(*, learner: User, organization: Organization) -> dict[str, Any]:
     """The learner's CLR 2.0 transcript from ``organization``, signed (eddsa-rdfc-2022)."""
-    from microcred.issuance.stack_credentials import stack_associations
-    from microcred.vc import openbadges as ob
-    from microcred.vc.data_integrity import sign
-
     held = list(_held(learner, organization).select_related("stack")
                 .order_by("issued_at", "pk"))
     if not held:
         raise NotFound(_("You hold no credential from %(org)s yet.") % {"org": organization.name})
     issuer_key = issuer_key_get_or_create(organization=organization)
-    issuer = ob.profile(id=identity.issuer_did(issuer_key), name=organization.name,
-                        url=organization.url or settings.PUBLIC_URL)
-    profile = LearnerProfile.objects.filter(user=learner).first()
-    recipient = recipient_identity(email=learner.email,
-                                   did=profile.recipient_did if profile else "")
+    issuer = issuer_profile(organization=organization, issuer_key=issuer_key)
+    recipient = learner_recipient(learner)
     associations = [a for c in held if c.stack_id is not None
                     for a in stack_associations(c.stack)]
-    now = timezone.now().replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = iso_datetime(issue_time())
     document = ob.clr_credential(
         issuer=issuer, subject_id=recipient.get("id"), identifier=recipient.get("identifier", ()),
         credentials=[json.loads(c.signed_json) for c in held],
@@ -73,7 +69,4 @@ def transcript_signed(*, learner: Any, organization: Organization) -> dict[str, 
         % {"org": organization.name},
     )
     ob.validate_or_raise(document)
-    signed: dict[str, Any] = sign(
-        document, key=issuer_key_load(issuer_key=issuer_key), cryptosuite="eddsa-rdfc-2022",
-        verification_method=identity.verification_method_id(issuer_key))
-    return signed
+    return issuer_sign(document, key=issuer_key)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from microcred.issuance import bulk_views, views
+from microcred.issuance import views
+from microcred.issuance.bulk import views as bulk_views
 
 app_name = "issuance"
 urlpatterns = [

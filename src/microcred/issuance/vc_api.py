@@ -43,14 +43,10 @@ from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.issuance import identity
+from microcred.issuance.documents import stored_json
+from microcred.issuance.issuer_keys import CRYPTOSUITE, issuer_key_get_or_create, issuer_sign
 from microcred.issuance.models import Credential, IssuerKey, StatusPurpose
-from microcred.issuance.services import (
-    credential_revoke,
-    credential_suspend,
-    credential_unsuspend,
-    issuer_key_get_or_create,
-    issuer_key_load,
-)
+from microcred.issuance.services import CredentialChange, credential_status_change
 from microcred.issuance.status_lists import (
     STANDING,
     credential_status_document,
@@ -59,7 +55,6 @@ from microcred.issuance.status_lists import (
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where
 from microcred.vc import openbadges
-from microcred.vc.data_integrity import sign
 from microcred.vc.errors import VCError
 
 __all__ = [
@@ -70,7 +65,7 @@ __all__ = [
 ]
 
 STATUS_ENTRY_TYPE = "BitstringStatusListEntry"
-SUPPORTED_CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUPPORTED_CRYPTOSUITES = (CRYPTOSUITE, "eddsa-jcs-2022")
 # The issuer object's properties a caller may send (the rest of a profile is the organization's).
 _ISSUER_FIELDS = {"id", "type", "name", "description"}
 _VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -246,7 +241,7 @@ def vc_credential_issue(
     if not isinstance(options, Mapping):
         raise CredentialInvalid([_("options must be a JSON object.")])
     problems: list[str] = []
-    suite = options.get("cryptosuite", "eddsa-rdfc-2022")
+    suite = options.get("cryptosuite", CRYPTOSUITE)
     if suite not in SUPPORTED_CRYPTOSUITES:
         problems.append(_("options.cryptosuite must be one of %(choices)s.")
                         % {"choices": ", ".join(SUPPORTED_CRYPTOSUITES)})
@@ -303,12 +298,11 @@ def vc_credential_issue(
                 document["credentialStatus"] = (ours if not caller_status
                                                 else [*caller_status, *ours_list])
             try:
-                signed = sign(document, key=issuer_key_load(issuer_key=key), cryptosuite=suite,
-                              verification_method=identity.verification_method_id(key))
+                signed = issuer_sign(document, key=key, cryptosuite=suite)
             except VCError as error:  # unknown context, undefined terms, ...
                 raise CredentialInvalid([error.message]) from None
             issued = timezone.now()
-            row.signed_json = json.dumps(signed, ensure_ascii=False, indent=2)
+            row.signed_json = stored_json(signed)
             row.status = Credential.Status.ISSUED
             row.issued_at = issued
             row.valid_until = _parsed(signed.get("validUntil") or signed.get("expirationDate"))
@@ -397,14 +391,18 @@ def vc_credential_status_update(*, actor: Actor, body: Mapping[str, Any]) -> Cre
     with transaction.atomic():
         for purpose, on in changes:
             row.refresh_from_db()
+            change: CredentialChange | None = None
             if purpose == "revocation" and not row.is_revoked:
-                credential_revoke(actor=actor, credential_id=row.pk, reason=reason)
+                change = CredentialChange.REVOKE
             elif purpose == "suspension" and on and not row.is_suspended:
                 if row.is_revoked:
                     raise InvalidState(_("This credential is revoked; it cannot be suspended."),
                                        code="already_revoked")
-                credential_suspend(actor=actor, credential_id=row.pk, reason=reason)
+                change = CredentialChange.SUSPEND
             elif purpose == "suspension" and not on and row.is_suspended:
-                credential_unsuspend(actor=actor, credential_id=row.pk, reason=reason)
+                change = CredentialChange.UNSUSPEND
+            if change is not None:  # else it already says so: nothing to change
+                credential_status_change(actor=actor, credential_id=row.pk, change=change,
+                                         reason=reason)
     row.refresh_from_db()
     return row

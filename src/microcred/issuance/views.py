@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from microcred.api.selectors import held_credentials
@@ -21,6 +22,7 @@ from microcred.issuance.did_auth import (
     learner_did_prove,
 )
 from microcred.issuance.forms import DidProofForm, LearnerProfileForm, ReasonForm, SharingForm
+from microcred.issuance.issuer_keys import issuer_key_rotate
 from microcred.issuance.models import Credential
 from microcred.issuance.selectors import (
     credential_get_for_learner,
@@ -33,15 +35,14 @@ from microcred.issuance.selectors import (
     status_list_get,
 )
 from microcred.issuance.services import (
+    CredentialChange,
     credential_renew,
-    credential_revoke,
     credential_set_sharing,
-    credential_suspend,
-    credential_unsuspend,
-    issuer_key_rotate,
+    credential_status_change,
     learner_profile_update,
 )
 from microcred.issuance.status_lists import status_list_document
+from microcred.issuance.transcripts import transcript_organizations, transcript_signed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
 from microcred.web.errors import error_response
@@ -51,8 +52,6 @@ from microcred.web.errors import error_response
 
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
-    from microcred.issuance.transcripts import transcript_organizations
-
     return render(request, "issuance/my_credentials.html", {
         "credentials": credentials_for_learner(learner=request.user),
         "transcripts": transcript_organizations(learner=request.user),
@@ -64,8 +63,6 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
 @login_required
 def transcript(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The learner's CLR 2.0 transcript from one organization, signed now, as a download."""
-    from microcred.issuance.transcripts import transcript_signed
-
     organization = Organization.objects.filter(slug=org_slug).first()
     if organization is None:
         raise NotFound(_("No such organization."))
@@ -338,8 +335,11 @@ def admin_credentials(request: HttpRequest) -> HttpResponse:
 
 ADMIN_LIST_LIMIT = 500
 
-_ACTIONS = {"revoke": credential_revoke, "suspend": credential_suspend,
-            "unsuspend": credential_unsuspend}
+_DONE_MESSAGES = {
+    CredentialChange.REVOKE: gettext_lazy("The credential is revoked."),
+    CredentialChange.SUSPEND: gettext_lazy("The credential is suspended."),
+    CredentialChange.UNSUSPEND: gettext_lazy("The credential is no longer suspended."),
+}
 
 
 @login_required
@@ -352,17 +352,14 @@ def admin_credential_action(request: HttpRequest, public_id: str, action: str) -
         return redirect("issuance:credential", public_id=renewal.public_id) \
             if renewal.is_issued else redirect("issuance:credential",
                                                public_id=credential.public_id)
-    service = _ACTIONS.get(action)
-    if service is None:
+    if action not in CredentialChange:
         raise NotFound(_("No such action."))
+    change = CredentialChange(action)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    service(actor=request.user, credential_id=credential.pk, reason=reason)
-    messages.success(request, {
-        "revoke": _("The credential is revoked."),
-        "suspend": _("The credential is suspended."),
-        "unsuspend": _("The credential is no longer suspended."),
-    }[action])
+    credential_status_change(actor=request.user, credential_id=credential.pk, change=change,
+                             reason=reason)
+    messages.success(request, str(_DONE_MESSAGES[change]))
     return redirect("issuance:credential", public_id=credential.public_id)
 
 

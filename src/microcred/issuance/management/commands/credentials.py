@@ -7,7 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from microcred.issuance.bulk.command import issue_bulk
+from microcred.issuance.bulk.service import bulk_issuance_sweep
 from microcred.issuance.selectors import credentials_issued, credentials_pending
+from microcred.issuance.tasks import credential_issue
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -53,19 +56,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "issue-bulk":
-            from microcred.issuance.bulk_command import issue_bulk
-
             issue_bulk(self, **options)
             return
         if options["action"] == "resume-stale-bulk":
-            from microcred.issuance.bulk import bulk_issuance_sweep
-
             stale = bulk_issuance_sweep()
             self.stdout.write(f"Enqueued {len(stale)} stale bulk issuance job(s)")
             return
         if options["action"] == "retry-pending":
-            from microcred.issuance.tasks import credential_issue
-
             pending = list(credentials_pending().values_list("pk", flat=True))
             for pk in pending:
                 credential_issue.enqueue(pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, ValidationFailed
-from microcred.issuance.bulk import bulk_issuance_get, bulk_issuance_start
+from microcred.issuance.bulk.service import bulk_issuance_get, bulk_issuance_start
 from microcred.issuance.forms import BulkIssuanceForm
 from microcred.issuance.models import BulkIssuance
 from microcred.orgs.models import Role

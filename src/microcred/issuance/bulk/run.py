@@ -1,7 +1,5 @@
-"""Bulk issuance: one micro-credential awarded to every row of a CSV file (docs/bulk-issuance.md).
+"""Running a bulk issuance job: every row of its file issued, in chunks (docs/bulk-issuance.md).
 
-Two phases. :func:`bulk_csv_validate` reads the whole file first, streaming, and reports every
-problem by line and column; nothing is issued from a file with a problem. Then
 :func:`bulk_issuance_run` issues in chunks of :data:`CHUNK_SIZE` rows, one transaction per chunk:
 the learners (found or created), the signed credentials, their status entries (one per
 credential, saying revoked or suspended), the in-app notifications, the task that emails them
@@ -13,335 +11,71 @@ What is the same for every row (the issuer, the Achievement in each language, th
 the validity period) is built once per job; status list indexes are drawn for a whole chunk in
 one locked update of each list's bitmap (``status_lists.status_indexes_allocate``), and the
 lists are re-signed once at the end. Credentials are built by the same code as one-at-a-time
-issuance (``services.credential_template`` / ``credential_document`` /
-``recipient_identity``): a bulk credential differs only in having no attempt.
+issuance (``documents.credential_template`` / ``credential_document`` /
+``recipient_identity``) and signed by the same call (``issuer_keys.issuer_sign``, in
+``bulk.signer``'s worker processes): a bulk credential differs only in having no attempt.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import logging
+import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import IO, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from microcred.actors import SYSTEM, Actor
+from microcred.actors import SYSTEM
 from microcred.audit.services import audit_record
-from microcred.catalog.models import MicroCredential
-from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
-from microcred.issuance import identity
+from microcred.catalog.models import MicroCredential, Stack
+from microcred.errors import InvalidState
+from microcred.issuance.bulk.parse import BulkRow, CsvProblem, parse_rows
+from microcred.issuance.bulk.signer import Signer
+from microcred.issuance.documents import (
+    CredentialTemplate,
+    credential_document,
+    credential_template,
+    credential_url,
+    issue_time,
+    recipient_identity,
+    validity_of,
+)
+from microcred.issuance.issuer_keys import IssuerSigner, issuer_key_get_or_create, issuer_signer
 from microcred.issuance.models import (
     BulkIssuance,
     Credential,
     IssuerKey,
     LearnerProfile,
     StatusEntry,
+    StatusList,
     StatusPurpose,
-    ValidityPeriod,
 )
-from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.issuance.stack_credentials import stack_credentials_after_issue
+from microcred.issuance.status_lists import (
+    status_entry_document,
+    status_indexes_allocate,
+    status_list_publish,
+    status_list_url,
+)
+from microcred.issuance.tasks import bulk_issuance_emails
+from microcred.notifications.models import Notification
+from microcred.vc import openbadges as ob
+from microcred.vc.status_list import STANDING_MESSAGES, STANDING_STATUS_SIZE, status_entry
 
-__all__ = [
-    "CHUNK_SIZE",
-    "COLUMNS",
-    "MAX_ROWS",
-    "BulkProgress",
-    "CsvProblem",
-    "bulk_csv_validate",
-    "bulk_issuance_create",
-    "bulk_issuance_get",
-    "bulk_issuance_start",
-    "bulk_issuance_resumable",
-    "bulk_issuance_run",
-    "bulk_issuance_sweep",
-]
-
-logger = logging.getLogger(__name__)
+__all__ = ["CHUNK_SIZE", "BulkProgress", "bulk_issuance_run", "insert_many"]
 
 CHUNK_SIZE = 1000
-MAX_ROWS = 1_000_000
-COLUMNS = ("email", "name", "awarded_date", "evidence_url", "note")
-MAX_PROBLEMS = 50
-NAME_MAX = 150
-NOTE_MAX = 2000
-URL_MAX = 2000
-# A running job whose last chunk committed longer ago than this has lost its process.
-STALE_AFTER = timedelta(minutes=10)
-
-_email_valid = EmailValidator()
-_url_valid = URLValidator(schemes=["http", "https"])
-
-
-@dataclass(frozen=True)
-class CsvProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("line %(line)s") % {"line": self.line}
-        if self.column:
-            where += ", " + _("column %(column)s") % {"column": self.column}
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class BulkRow:
-    row: int  # 1 for the first row after the header
-    line: int  # where it starts in the file
-    email: str
-    name: str
-    awarded_date: date | None
-    evidence_url: str
-    note: str
-
-
-# -- reading and validating the file ---------------------------------------------------------
-
-
-def _text_stream(raw: IO[bytes]) -> io.TextIOWrapper:
-    # utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a byte order mark.
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
-def _parse(raw: IO[bytes]) -> Iterator[BulkRow | CsvProblem]:
-    """The file's rows, or the problems that stop a row being one. Streams: one row in memory.
-
-    Problems are yielded in file order; rows that have them are not yielded."""
-    text = _text_stream(raw)
-    reader = csv.reader(text)
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            yield CsvProblem(1, "", _("The file is empty; the first line must name the "
-                                      "columns (email, name, awarded_date, evidence_url, note)."))
-            return
-        names = [h.strip().lower() for h in header]
-        for position, name in enumerate(names):
-            if name not in COLUMNS:
-                yield CsvProblem(1, name or str(position + 1),
-                                 _("Unknown column (the columns are %(columns)s).")
-                                 % {"columns": ", ".join(COLUMNS)})
-            elif names.index(name) != position:
-                yield CsvProblem(1, name, _("This column appears twice."))
-        if "email" not in names:
-            yield CsvProblem(1, "email", _("The email column is required."))
-        if any(n not in COLUMNS for n in names) or len(set(names)) != len(names) \
-                or "email" not in names:
-            return
-        at = {name: names.index(name) for name in COLUMNS if name in names}
-        today = timezone.localdate()
-        row_number = 0
-        previous_end = reader.line_num
-        for values in reader:
-            line = previous_end + 1
-            previous_end = reader.line_num
-            if not any(v.strip() for v in values):
-                continue  # blank lines are not rows
-            row_number += 1
-            if row_number > MAX_ROWS:
-                yield CsvProblem(line, "", _("Too many rows: at most %(max)s per file.")
-                                 % {"max": f"{MAX_ROWS:,}"})
-                return
-            if len(values) != len(names):
-                yield CsvProblem(line, "", _("This line has %(found)s values; the header has "
-                                             "%(expected)s.")
-                                 % {"found": len(values), "expected": len(names)})
-                continue
-            yield from _row(values, at, row_number, line, today)
-    except csv.Error as exc:
-        yield CsvProblem(reader.line_num, "", _("Not readable as CSV: %(error)s")
-                         % {"error": exc})
-    except UnicodeDecodeError:
-        yield CsvProblem(reader.line_num + 1, "", _("The file is not UTF-8 text."))
-    finally:
-        text.detach()
-
-
-def _row(values: list[str], at: dict[str, int], row_number: int, line: int,
-         today: date) -> Iterator[BulkRow | CsvProblem]:
-    def get(name: str) -> str:
-        return values[at[name]].strip() if name in at else ""
-
-    problems = []
-    email = get("email").lower()
-    if not email:
-        problems.append(CsvProblem(line, "email", _("An email address is required.")))
-    else:
-        try:
-            _email_valid(email)
-        except ValidationError:
-            problems.append(CsvProblem(line, "email", _("Not an email address.")))
-    name = get("name")
-    if len(name) > NAME_MAX:
-        problems.append(CsvProblem(line, "name", _("At most %(n)s characters.") % {"n": NAME_MAX}))
-    awarded: date | None = None
-    if text := get("awarded_date"):
-        try:
-            awarded = date.fromisoformat(text)
-        except ValueError:
-            problems.append(CsvProblem(line, "awarded_date",
-                                       _("Not a date (write it as YYYY-MM-DD).")))
-        else:
-            if awarded > today:
-                problems.append(CsvProblem(line, "awarded_date",
-                                           _("The date is in the future.")))
-    evidence = get("evidence_url")
-    if evidence:
-        try:
-            if len(evidence) > URL_MAX:
-                raise ValidationError("too long")
-            _url_valid(evidence)
-        except ValidationError:
-            problems.append(CsvProblem(line, "evidence_url",
-                                       _("Not an http or https address.")))
-    note = get("note")
-    if len(note) > NOTE_MAX:
-        problems.append(CsvProblem(line, "note", _("At most %(n)s characters.") % {"n": NOTE_MAX}))
-    if problems:
-        yield from problems
-        return
-    yield BulkRow(row=row_number, line=line, email=email, name=name, awarded_date=awarded,
-                  evidence_url=evidence, note=note)
-
-
-def _email_key(email: str) -> int:
-    return int.from_bytes(hashlib.blake2b(email.encode(), digest_size=8).digest(), "big")
-
-
-def bulk_csv_validate(raw: IO[bytes]) -> int:
-    """Read the whole file and return its number of rows, or raise ``ValidationFailed`` whose
-    ``problems`` list the first :data:`MAX_PROBLEMS` problems, each naming its line and column.
-
-    Streams the file; the only thing kept per row is an 8-byte digest of its email address, to
-    find an address listed twice (which would award the same person twice)."""
-    problems: list[CsvProblem] = []
-    seen: set[int] = set()
-    count = 0
-    for item in _parse(raw):
-        if isinstance(item, CsvProblem):
-            problems.append(item)
-            if len(problems) >= MAX_PROBLEMS:
-                break
-            continue
-        key = _email_key(item.email)
-        if key in seen:
-            problems.append(CsvProblem(item.line, "email",
-                                       _("This address is already on an earlier line.")))
-            if len(problems) >= MAX_PROBLEMS:
-                break
-        seen.add(key)
-        count += 1
-    if not problems and count == 0:
-        problems.append(CsvProblem(2, "", _("The file has a header but no rows.")))
-    if problems:
-        raise ValidationFailed(
-            _("The file has %(n)s problem(s); nothing was issued. %(first)s")
-            % {"n": f"{len(problems)}{'+' if len(problems) >= MAX_PROBLEMS else ''}",
-               "first": problems[0]},
-            code="invalid_csv",
-            problems={str(i): str(p) for i, p in enumerate(problems)},
-        )
-    return count
-
-
-# -- creating a job ---------------------------------------------------------------------------
-
-
-def _require_admin(actor: Actor, organization: Organization) -> None:
-    if not user_has_role(user=actor, organization=organization, role=Role.ADMIN):
-        raise NotAllowed(_("Only an administrator of the issuing organization can issue "
-                           "credentials in bulk."))
-
-
-def bulk_issuance_create(
-    *, actor: Actor, micro_credential: MicroCredential, csv_file: IO[bytes], file_name: str = "",
-) -> BulkIssuance:
-    """Validate ``csv_file`` and store a queued job for it (nothing is issued yet).
-
-    Only the issuing organization's administrators, only a published micro-credential. The
-    file is copied to private storage so the job can be resumed from it by any process."""
-    organization = micro_credential.organization
-    _require_admin(actor, organization)
-    if not micro_credential.is_published:
-        raise InvalidState(_("Only a published micro-credential can be issued."),
-                           code="not_published")
-    digest = hashlib.sha256()
-    csv_file.seek(0)
-    for block in iter(lambda: csv_file.read(1 << 20), b""):
-        digest.update(block)
-    csv_file.seek(0)
-    total = bulk_csv_validate(csv_file)
-    csv_file.seek(0)
-    with transaction.atomic():
-        job = BulkIssuance(organization=organization, micro_credential=micro_credential,
-                           created_by=actor, csv_sha256=digest.hexdigest(), total=total)
-        job.csv_file.save(f"{job.public_id}.csv", File(csv_file), save=False)
-        job.save()
-        audit_record(actor=actor, action="bulk_issuance.created", target=job,
-                     data={"micro_credential": micro_credential.pk, "rows": total,
-                           "sha256": job.csv_sha256})
-    return job
-
-
-def bulk_issuance_start(
-    *, actor: Actor, micro_credential: MicroCredential, csv_file: IO[bytes],
-) -> BulkIssuance:
-    """Create the job and enqueue the task that runs it, in one transaction (the web flow: the
-    task worker issues, the job page shows its progress)."""
-    from microcred.issuance.tasks import bulk_issuance_task
-
-    with transaction.atomic():
-        job = bulk_issuance_create(actor=actor, micro_credential=micro_credential,
-                                   csv_file=csv_file)
-        job.heartbeat_at = timezone.now()  # the sweep's clock starts now
-        job.save(update_fields=["heartbeat_at"])
-        bulk_issuance_task.enqueue(job.pk)
-    return job
-
-
-def bulk_issuance_get(*, actor: Actor, public_id: Any) -> BulkIssuance:
-    """A job, for an administrator of its organization."""
-    try:
-        job = BulkIssuance.objects.select_related("organization", "micro_credential").get(
-            public_id=public_id)
-    except (BulkIssuance.DoesNotExist, ValueError):
-        raise NotFound(_("No bulk issuance here.")) from None
-    _require_admin(actor, job.organization)
-    return job
-
-
-def bulk_issuance_resumable(*, actor: Actor, micro_credential: MicroCredential,
-                            sha256: str) -> BulkIssuance:
-    """The unfinished job of this file for this micro-credential (``--resume``)."""
-    job = (BulkIssuance.objects.filter(micro_credential=micro_credential, csv_sha256=sha256)
-           .exclude(status=BulkIssuance.Status.DONE).order_by("-created_at").first())
-    if job is None:
-        raise NotFound(_("No unfinished bulk issuance of this file for this micro-credential."))
-    _require_admin(actor, job.organization)
-    return job
-
-
-# -- running a job ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -358,20 +92,17 @@ class _Context:
     job: BulkIssuance
     micro_credential: MicroCredential
     issuer_key: IssuerKey
-    key: Any
-    verification_method: str
+    signer: IssuerSigner
     valid_for: timedelta | None
     # The lineages of the other members of published stacks this micro-credential is in.
-    stack_lineages: list[Any]
+    stack_lineages: list[uuid.UUID]
     single_member_stack: bool
-    templates: dict[str, Any] = field(default_factory=dict)
-    bases: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    templates: dict[str, CredentialTemplate] = field(default_factory=dict)
+    bases: dict[tuple[str, str, bool, datetime], dict[str, Any]] = field(default_factory=dict)
     path_pattern: str = ""
     messages: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def template(self, language: str) -> Any:
-        from microcred.issuance.services import credential_template
-
+    def template(self, language: str) -> CredentialTemplate:
         language = language or self.micro_credential.language
         if language not in self.templates:
             self.templates[language] = credential_template(
@@ -379,7 +110,7 @@ class _Context:
                 issuer_key=self.issuer_key, language=language)
         return self.templates[language]
 
-    def credential_path(self, public_id: Any) -> str:
+    def credential_path(self, public_id: uuid.UUID) -> str:
         """The credential page's path (``reverse`` once per job, not per row)."""
         if not self.path_pattern:
             self.path_pattern = reverse("issuance:credential", args=[uuid.UUID(int=0)])
@@ -402,19 +133,14 @@ class _Context:
 
 
 def _context(job: BulkIssuance) -> _Context:
-    from microcred.catalog.models import Stack
-    from microcred.issuance.services import issuer_key_get_or_create, issuer_key_load
-
     mc = job.micro_credential
     issuer_key = issuer_key_get_or_create(organization=job.organization)
-    validity = ValidityPeriod.objects.filter(micro_credential=mc).first()
     stacks = list(Stack.objects.filter(status=Stack.Status.PUBLISHED, members__lineage=mc.lineage)
                   .distinct().prefetch_related("members"))
     return _Context(
         job=job, micro_credential=mc, issuer_key=issuer_key,
-        key=issuer_key_load(issuer_key=issuer_key),
-        verification_method=identity.verification_method_id(issuer_key),
-        valid_for=timedelta(days=validity.valid_for_days) if validity else None,
+        signer=issuer_signer(issuer_key=issuer_key),
+        valid_for=validity_of(micro_credential_id=mc.pk),
         stack_lineages=list({m.lineage for s in stacks for m in s.members.all()}
                             - {mc.lineage}),
         single_member_stack=any(s.members.count() == 1
@@ -425,7 +151,7 @@ def _context(job: BulkIssuance) -> _Context:
 
 def _rows_after(job: BulkIssuance, done: int) -> Iterator[BulkRow]:
     with default_storage.open(job.csv_file.name, "rb") as raw:
-        for item in _parse(raw):
+        for item in parse_rows(raw):
             if isinstance(item, CsvProblem):
                 # Validated when the job was created; a changed file is a different file.
                 raise InvalidState(_("The stored file no longer validates: %(problem)s")
@@ -498,19 +224,16 @@ class _Plan:
     rows: list[BulkRow]
     credentials: list[Credential]
     documents: list[dict[str, Any]]
-    allocated: dict[str, list[tuple[Any, int]]]
+    allocated: dict[str, list[tuple[StatusList, int]]]
     languages: list[str]
 
 
 def _document(ctx: _Context, *, language: str, recipient: dict[str, Any],
-              has_evidence: bool, issued: Any, valid_until: Any) -> dict[str, Any]:
+              has_evidence: bool, issued: datetime,
+              valid_until: datetime | None) -> dict[str, Any]:
     """The chunk's base document for a kind of row, built and validated by the same code as a
-    one-at-a-time credential (``services.credential_document``) with placeholder values in the
+    one-at-a-time credential (``documents.credential_document``) with placeholder values in the
     per-row places; :func:`_fill` puts each row's own values there (same keys, same order)."""
-    from microcred.issuance.services import credential_document
-    from microcred.vc import openbadges as ob
-    from microcred.vc.status_list import STANDING_MESSAGES, STANDING_STATUS_SIZE, status_entry
-
     kind = "id" if "id" in recipient else "identifier"
     cache_key = (language, kind, has_evidence, issued)
     if cache_key not in ctx.bases:
@@ -548,14 +271,6 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
     their own transaction: a learner account is found again on a retry, and an index drawn for
     a credential that is then never written stays unused, as section 2.1 allows), then build
     its unsigned documents."""
-    from microcred.issuance.services import recipient_identity
-    from microcred.issuance.status_lists import (
-        status_entry_document,
-        status_indexes_allocate,
-        status_list_url,
-    )
-    from microcred.vc import openbadges as ob
-
     job_id = ctx.job.pk
     done = set(Credential.objects.filter(
         bulk_job_id=job_id, renews__isnull=True,
@@ -573,9 +288,8 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
                                                             purpose=purpose, count=len(rows))
                      for purpose in (StatusPurpose.MESSAGE,)}
     urls: dict[int, str] = {}
-    issued = timezone.now().replace(microsecond=0)
+    issued = issue_time()
     valid_until = issued + ctx.valid_for if ctx.valid_for else None
-    base_url = f"{settings.PUBLIC_URL}/credentials/"
     credentials: list[Credential] = []
     documents: list[dict[str, Any]] = []
     languages: list[str] = []
@@ -592,7 +306,7 @@ def _prepare(ctx: _Context, rows: list[BulkRow]) -> _Plan | None:
                          has_evidence=bool(evidence), issued=issued, valid_until=valid_until)
         public_id = uuid.uuid4()
         documents.append(_fill(
-            base, credential_id=base_url + str(public_id), recipient=recipient, status=status,
+            base, credential_id=credential_url(public_id), recipient=recipient, status=status,
             awarded=row.awarded_date.isoformat() + "T00:00:00Z" if row.awarded_date else None,
             evidence=evidence))
         languages.append(language)
@@ -612,10 +326,6 @@ def _write(ctx: _Context, plan: _Plan, signed: list[str]) -> int:
     """Store a signed chunk in one transaction: the credentials, their status entries, the
     notifications, the task that emails them and the job's progress. Returns how many were
     stored (rows another process committed meanwhile are skipped)."""
-    from microcred.issuance.stack_credentials import stack_credentials_after_issue
-    from microcred.issuance.tasks import bulk_issuance_emails
-    from microcred.notifications.models import Notification
-
     job_id = ctx.job.pk
     with transaction.atomic():
         # The job's row lock serializes two processes running the same job, and the check
@@ -657,7 +367,7 @@ def _write(ctx: _Context, plan: _Plan, signed: list[str]) -> int:
     return len(credentials)
 
 
-def insert_many(objects: list[Any]) -> None:
+def insert_many(objects: Sequence[Model]) -> None:
     """Insert model instances and set their primary keys. On PostgreSQL with ``COPY`` (ids
     drawn from the table's sequence first), several times faster than ``bulk_create`` for
     rows as large as signed credentials; elsewhere ``bulk_create``."""
@@ -693,8 +403,6 @@ def insert_many(objects: list[Any]) -> None:
 def _signer_processes(total: int) -> int:
     """Worker processes for signing: none for a small job (starting them costs more than they
     save) or on one core; else one per core, at most two (the database needs the rest)."""
-    import os
-
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     return 0 if total < 5000 or cores < 2 else min(2, cores)
@@ -711,9 +419,6 @@ def bulk_issuance_run(
     Chunk n+1 is prepared while chunk n is being signed. ``after_chunk(n)`` is called after the
     n-th committed chunk of this run (tests use it to interrupt a run). A failure marks the job
     failed with its message and re-raises; running it again resumes."""
-    from microcred.issuance.bulk_signer import Signer
-    from microcred.issuance.status_lists import status_list_publish
-
     with transaction.atomic():
         job = (BulkIssuance.objects.select_for_update()
                .select_related("organization", "micro_credential").get(pk=job_id))
@@ -732,7 +437,7 @@ def bulk_issuance_run(
         issued = Credential.objects.filter(bulk_job=job, renews__isnull=True).count()
         if progress:
             progress(BulkProgress(issued, job.total, job))
-        signer = Signer(key=ctx.key, verification_method=ctx.verification_method,
+        signer = Signer(signer=ctx.signer,
                         processes=_signer_processes(job.total - issued)
                         if processes is None else processes)
         pending: tuple[_Plan, Callable[[], list[str]]] | None = None
@@ -779,18 +484,3 @@ def bulk_issuance_run(
         audit_record(actor=SYSTEM, action="bulk_issuance.finished", target=job,
                      data={"issued": job.issued_count})
     return job
-
-
-def bulk_issuance_sweep(*, now: Any = None) -> list[int]:
-    """Re-enqueue jobs whose process died: queued or running with no chunk committed for
-    :data:`STALE_AFTER` (the task resumes after the last committed row)."""
-    from microcred.issuance.tasks import bulk_issuance_task
-
-    now = now or timezone.now()
-    stale = list(BulkIssuance.objects.filter(
-        status__in=[BulkIssuance.Status.QUEUED, BulkIssuance.Status.RUNNING],
-        heartbeat_at__lt=now - STALE_AFTER).values_list("pk", flat=True))
-    for pk in stale:
-        BulkIssuance.objects.filter(pk=pk).update(heartbeat_at=now)
-        bulk_issuance_task.enqueue(pk)
-    return stale

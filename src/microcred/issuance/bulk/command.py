@@ -15,13 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, ValidationFailed
-from microcred.issuance.bulk import (
-    CHUNK_SIZE,
-    BulkProgress,
-    bulk_issuance_create,
-    bulk_issuance_resumable,
-    bulk_issuance_run,
-)
+from microcred.issuance.bulk.run import CHUNK_SIZE, BulkProgress, bulk_issuance_run
+from microcred.issuance.bulk.service import bulk_issuance_create, bulk_issuance_resumable
 
 __all__ = ["ProgressBar", "issue_bulk"]
 
