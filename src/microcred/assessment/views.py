@@ -30,10 +30,7 @@ from microcred.assessment.services.assignment import assignment_claim, assignmen
 from microcred.assessment.services.calibration import calibration_record, calibration_restart
 from microcred.assessment.services.policy import policy_update
 from microcred.assessment.services.pools import pool_member_add, pool_member_set_lead
-from microcred.assessment.services.scoring import (
-    assessment_record,
-    attempt_return_incomplete,
-)
+from microcred.assessment.services.scoring import assessment_record, attempt_return_incomplete
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.versions import current_version
 from microcred.earning.selectors import (
