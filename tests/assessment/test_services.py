@@ -11,7 +11,7 @@ from microcred.errors import NotAllowed, ValidationFailed
 from microcred.issuance.models import Credential
 from microcred.orgs.models import Role
 from microcred.orgs.services import membership_grant
-from tests.factories import World, all_scores, submitted_attempt
+from tests.factories import World, all_scores, submitted_attempt, user
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,51 @@ def test_the_journey_leaves_an_audit_trail_with_actors(world: World) -> None:
     assert ("assessment.recorded", world.assessor.pk) in actions
     assert ("credential.requested", world.assessor.pk) in actions
     assert ("credential.issued", None) in actions
+
+
+def test_a_pass_tells_issuance_through_attempt_passed(world: World) -> None:
+    """assessment imports no higher app: a Pass sends ``assessment.signals.attempt_passed``
+    after the transition, and issuance (its receiver) records the credential and enqueues its
+    signing; a Not Yet sends nothing."""
+    from microcred.assessment.signals import attempt_passed
+
+    seen: list[tuple[str, object]] = []
+
+    def receiver(*, attempt: Attempt, actor: object, **_kwargs: object) -> None:
+        seen.append((attempt.status, actor))
+
+    attempt_passed.connect(receiver, weak=False, dispatch_uid="test")
+    try:
+        not_yet = submitted_attempt(learner=world.learner, mc=world.mc)
+        assessment_record(assessor=world.assessor, attempt_id=not_yet.pk,
+                          scores=all_scores(world.mc, "not_yet", "Add a check."))
+        assert seen == []
+        other = submitted_attempt(learner=user("Learner"), mc=world.mc)
+        assessment_record(assessor=world.assessor, attempt_id=other.pk,
+                          scores=all_scores(world.mc))
+    finally:
+        attempt_passed.disconnect(dispatch_uid="test")
+    assert seen == [(Attempt.Status.PASSED, world.assessor)]
+    assert Credential.objects.get(attempt=other).is_issued
+
+
+def test_a_failing_receiver_undoes_the_pass(world: World) -> None:
+    """``attempt_passed`` is sent inside the deciding transaction: the Pass and the credential
+    commit together or not at all."""
+    from microcred.assessment.signals import attempt_passed
+
+    def refuse(**_kwargs: object) -> None:
+        raise RuntimeError("no credential today")
+
+    attempt = submitted_attempt(learner=world.learner, mc=world.mc)
+    attempt_passed.connect(refuse, weak=False, dispatch_uid="test")
+    try:
+        with pytest.raises(RuntimeError):
+            assessment_record(assessor=world.assessor, attempt_id=attempt.pk,
+                              scores=all_scores(world.mc))
+    finally:
+        attempt_passed.disconnect(dispatch_uid="test")
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.IN_REVIEW
+    assert not Assessment.objects.filter(attempt=attempt).exists()
+    assert not Credential.objects.exists()

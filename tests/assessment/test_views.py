@@ -234,3 +234,23 @@ def test_an_attempt_limit_out_of_range_is_refused_not_a_500(client: Client, worl
                                  "attempt_limit": "100"})
     assert response.status_code == 302
     assert EarningPolicy.objects.get(micro_credential=world.mc).attempt_limit == 100
+
+
+def test_pages_that_show_the_rules_write_no_policy_row(client: Client, world: World) -> None:
+    """Reading an organization's assessment rules or a micro-credential's attempt limit (the
+    admin page, the calibration page, and submitting, which reads the deadline) writes no
+    policy row: the defaults are shown, unsaved, until an administrator saves."""
+    from microcred.assessment.models import AssessmentPolicy
+    from microcred.earning.models import EarningPolicy
+    from tests.factories import reviewer_of
+
+    submitted_attempt(learner=world.learner, mc=world.mc)
+    client.force_login(reviewer_of(world.org))
+    page = client.get(reverse("assessment:admin", args=[world.org.slug]))
+    assert page.status_code == 200
+    assert 'name="decision_business_days" value="14"' in page.content.decode()
+    client.force_login(world.assessor)
+    page = client.get(reverse("assessment:calibration", args=[world.mc.slug]))
+    assert page.status_code == 200 and "0.80" in page.content.decode()
+    assert not AssessmentPolicy.objects.exists()
+    assert not EarningPolicy.objects.exists()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from microcred.earning import views as earning_views
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_start
+from microcred.learner import attempt_views
 from tests.factories import World, micro_credential
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,11 @@ def _writes(sql: str) -> bool:
     return sql.lstrip().upper().startswith(("UPDATE", "INSERT"))
 
 
-def _during(monkeypatch: pytest.MonkeyPatch, name: str, **lost: Any) -> list[str]:
-    """The connection drops once the view reaches the service ``name``."""
-    real = getattr(earning_views, name)
+def _during(monkeypatch: pytest.MonkeyPatch, name: str, views: Any = earning_views,
+            **lost: Any) -> list[str]:
+    """The connection drops once the view (in the module ``views``) reaches the service
+    ``name``."""
+    real = getattr(views, name)
     seen: list[str] = []
 
     def broken(**kwargs: Any) -> Any:
@@ -57,7 +60,7 @@ def _during(monkeypatch: pytest.MonkeyPatch, name: str, **lost: Any) -> list[str
             finally:
                 seen.extend(failed)
 
-    monkeypatch.setattr(earning_views, name, broken)
+    monkeypatch.setattr(views, name, broken)
     return seen
 
 
@@ -122,7 +125,7 @@ def test_submit_during_a_dropped_connection(learner_client: tuple[Client, Attemp
     form = {field: "My whole answer.", "integrity": "on"}
     assert client.post(url, form).status_code == 302  # "Save draft"
 
-    failed = _during(monkeypatch, "attempt_submit", when=_writes)
+    failed = _during(monkeypatch, "attempt_submit", attempt_views, when=_writes)
     response = client.post(url, {**form, "action": "submit"})
     assert failed
     assert response.status_code == 503

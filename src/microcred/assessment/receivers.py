@@ -1,16 +1,33 @@
-"""A new version of a micro-credential keeps its assessors: the pool, each member's standing,
-and the calibration anchors (re-keyed to the new version's criteria by position, when the
-rubric still has the same number of criteria; otherwise the anchors no longer fit and the
-organization writes new ones)."""
+"""What assessment does when the apps below it say something happened (connected in
+``AssessmentConfig.ready()``).
+
+- earning's ``attempt_submitted``: the decision deadline is set and the primary review opened;
+  ``attempt_withdrawn``: open reviews are cancelled. Both run inside earning's transaction,
+  right after the attempt's transition, so the submission and its review commit together.
+- catalog's ``version_published``: a new version of a micro-credential keeps its assessors: the
+  pool, each member's standing, and the calibration anchors (re-keyed to the new version's
+  criteria by position, when the rubric still has the same number of criteria; otherwise the
+  anchors no longer fit and the organization writes new ones).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from microcred.actors import SYSTEM
+from microcred.actors import SYSTEM, Actor
 from microcred.assessment.models import CalibrationAnchor, PoolMember
+from microcred.assessment.services.assignment import attempt_review_open, attempt_reviews_cancel
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential
+from microcred.earning.models import Attempt
+
+
+def open_review(*, attempt: Attempt, actor: Actor, **_: Any) -> None:
+    attempt_review_open(attempt=attempt, actor=actor)
+
+
+def cancel_reviews(*, attempt: Attempt, actor: Actor, **_: Any) -> None:
+    attempt_reviews_cancel(attempt=attempt, actor=actor)
 
 
 def carry_pool_forward(*, micro_credential: MicroCredential, previous: MicroCredential,

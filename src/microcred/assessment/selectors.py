@@ -3,17 +3,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.assessment.agreement import cohens_kappa
 from microcred.assessment.models import (
     Appeal,
     Assessment,
+    AssessmentPolicy,
     Assignment,
     CalibrationAnchor,
     CalibrationScore,
@@ -26,6 +28,14 @@ from microcred.earning.models import Attempt
 from microcred.errors import NotAllowed, NotFound
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
+
+
+def policy_get(*, organization: Organization) -> AssessmentPolicy:
+    """The organization's assessment rules: its row, or the defaults (an unsaved row) while it
+    never changed them. Reading writes nothing; ``services.policy.policy_update`` creates the
+    row when an administrator saves."""
+    return (AssessmentPolicy.objects.filter(organization=organization).first()
+            or AssessmentPolicy(organization=organization))
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ _FIELDS = ("attempt__public_id", "attempt__micro_credential__title",
            "attempt__submitted_at", "attempt__decision_due_at", "kind")
 
 
-def assessor_queue(*, assessor: Any) -> list[QueueItem]:
+def assessor_queue(*, assessor: User | AnonymousUser) -> list[QueueItem]:
     """The assessor's own assignments, then open reviews in the pools they qualify for,
     oldest first. Blind by construction: the rows carry no learner field at all, and the
     assessor's own submissions are left out."""
@@ -82,7 +92,7 @@ def assessor_queue(*, assessor: Any) -> list[QueueItem]:
         .exclude(attempt__assessments__assessor=assessor, kind__in=[
             ReviewKind.MODERATION, ReviewKind.ADJUDICATION, ReviewKind.APPEAL])
         .exclude(attempt__assignments__status=Assignment.Status.ACTIVE,
-                 attempt__assignments__kind=models_kind_ref())
+                 attempt__assignments__kind=F("kind"))
         .filter(Q(~Q(kind=ReviewKind.ADJUDICATION))
                 | Q(attempt__micro_credential_id__in=lead_mcs))
         .order_by("attempt__submitted_at").values_list(*_FIELDS).distinct()
@@ -91,17 +101,11 @@ def assessor_queue(*, assessor: Any) -> list[QueueItem]:
     return items
 
 
-def models_kind_ref() -> Any:
-    from django.db.models import F
-
-    return F("kind")
-
-
-def is_assessor_anywhere(*, user: Any) -> bool:
+def is_assessor_anywhere(*, user: User | AnonymousUser) -> bool:
     return organizations_where(user=user, role=Role.ASSESSOR).exists()
 
 
-def attempt_get_for_assessor(*, assessor: Any, public_id: Any) -> Attempt:
+def attempt_get_for_assessor(*, assessor: User, public_id: UUID | str) -> Attempt:
     try:
         attempt = Attempt.objects.select_related("micro_credential__organization").get(
             public_id=public_id
@@ -116,12 +120,12 @@ def attempt_get_for_assessor(*, assessor: Any, public_id: Any) -> Attempt:
     return attempt
 
 
-def active_assignment(*, assessor: Any, attempt: Attempt) -> Assignment | None:
+def active_assignment(*, assessor: User, attempt: Attempt) -> Assignment | None:
     return Assignment.objects.filter(attempt=attempt, assessor=assessor,
                                      status=Assignment.Status.ACTIVE).first()
 
 
-def can_open_evidence(*, user: Any, attempt: Attempt) -> bool:
+def can_open_evidence(*, user: User | AnonymousUser, attempt: Attempt) -> bool:
     """The learner, assessors who hold or held a review of it, and the issuer's admins."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -178,7 +182,7 @@ class CalibrationState:
         return next((a for a in self.anchors if a.pk not in self.done), None)
 
 
-def calibration_state(*, assessor: Any, micro_credential: MicroCredential) -> CalibrationState:
+def calibration_state(*, assessor: User, micro_credential: MicroCredential) -> CalibrationState:
     member = PoolMember.objects.filter(micro_credential=micro_credential,
                                        assessor=assessor).first()
     anchors = list(micro_credential.calibration_anchors.all())
@@ -187,14 +191,14 @@ def calibration_state(*, assessor: Any, micro_credential: MicroCredential) -> Ca
     return CalibrationState(member=member, anchors=anchors, done=done)
 
 
-def pool_memberships(*, assessor: Any) -> QuerySet[PoolMember]:
+def pool_memberships(*, assessor: User) -> QuerySet[PoolMember]:
     return PoolMember.objects.filter(assessor=assessor).select_related("micro_credential")
 
 
 # --------------------------------------------------------------------------- admins
 
 
-def admin_organizations(*, user: Any) -> QuerySet[Organization]:
+def admin_organizations(*, user: User | AnonymousUser) -> QuerySet[Organization]:
     return organizations_where(user=user, role=Role.ADMIN)
 
 

@@ -12,3 +12,13 @@ urlpatterns = [
     path("assess/calibration/<slug:slug>/", views.calibration, name="calibration"),
     path("assess/admin/<slug:org_slug>/", views.admin_overview, name="admin"),
 ]
+
+#: The attempt's evidence files and its appeal keep the addresses and names they had in
+#: earning (``earning:evidence``, ``earning:evidence_signed``, ``earning:appeal``):
+#: ``microcred.urls`` mounts these in the earning namespace.
+earning_urlpatterns = [
+    path("attempts/<uuid:public_id>/evidence/<int:prompt_id>/", views.evidence_file,
+         name="evidence"),
+    path("evidence/<str:token>/", views.evidence_signed, name="evidence_signed"),
+    path("attempts/<uuid:public_id>/appeal/", views.appeal, name="appeal"),
+]

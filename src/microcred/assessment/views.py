@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from microcred.accounts.models import User
 from microcred.assessment.forms import AssessmentForm, CalibrationForm, PolicyForm
 from microcred.assessment.models import Outcome, ReviewKind
 from microcred.assessment.selectors import (
@@ -16,33 +17,38 @@ from microcred.assessment.selectors import (
     assessor_queue,
     attempt_get_for_assessor,
     calibration_state,
+    can_open_evidence,
     is_assessor_anywhere,
     overdue_attempts,
+    policy_get,
     pool_memberships,
     pools_for_organization,
     reviews_for_lead,
 )
-from microcred.assessment.services import (
-    assessment_record,
-    assignment_claim,
-    assignment_release,
-    attempt_return_incomplete,
-    calibration_record,
-    calibration_restart,
-    policy_for,
-    policy_update,
-    pool_member_add,
-    pool_member_set_lead,
-)
+from microcred.assessment.services.appeals import appeal_create
+from microcred.assessment.services.assignment import assignment_claim, assignment_release
+from microcred.assessment.services.calibration import calibration_record, calibration_restart
+from microcred.assessment.services.policy import policy_update
+from microcred.assessment.services.pools import pool_member_add, pool_member_set_lead
+from microcred.assessment.services.scoring import assessment_record, attempt_return_incomplete
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.versions import current_version
-from microcred.earning.selectors import attempt_prompts_with_answers
+from microcred.earning.selectors import (
+    attempt_get,
+    attempt_get_for_learner,
+    attempt_prompts_with_answers,
+    evidence_token,
+    evidence_token_read,
+)
+from microcred.earning.services import attempt_limit_set
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Role
 from microcred.orgs.selectors import user_has_role
 
 #: More attempts than anyone needs; also keeps the number inside the database's integer.
 MAX_ATTEMPT_LIMIT = 100
+#: The largest id a row can have (a signed 64-bit integer on every supported database).
+MAX_ROW_ID = 2**63 - 1
 
 
 def _require_assessor(request: HttpRequest) -> None:
@@ -159,7 +165,7 @@ def calibration(request: HttpRequest, slug: str) -> HttpResponse:
     state = calibration_state(assessor=request.user, micro_credential=mc)
     return render(request, "assessment/calibration.html", {
         "mc": mc, "state": state, "form": form,
-        "threshold": policy_for(organization=mc.organization).calibration_threshold,
+        "threshold": policy_get(organization=mc.organization).calibration_threshold,
     }, status=status)
 
 
@@ -169,8 +175,6 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     if org is None:
         raise NotAllowed(_("Only administrators of this organization can see this page."))
     if request.method == "POST":
-        from microcred.accounts.models import User
-
         action = request.POST.get("action")
         if action == "add_member":
             mc = MicroCredential.objects.filter(organization=org,
@@ -198,8 +202,6 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
             policy_update(actor=request.user, organization=org, **form.cleaned_data)
             messages.success(request, _("Assessment rules saved."))
         elif action == "attempt_limit":
-            from microcred.earning.services import attempt_limit_set
-
             mc = MicroCredential.objects.filter(organization=org,
                                                 pk=request.POST.get("micro_credential")).first()
             try:
@@ -221,12 +223,60 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
                                  is_lead=request.POST.get("is_lead") == "1")
             messages.success(request, _("Lead assessors updated."))
         return redirect("assessment:admin", org_slug=org.slug)
+    policy = policy_get(organization=org)
     return render(request, "assessment/admin.html", {
         "org": org, "overdue": overdue_attempts(organization=org),
         "agreement": agreement_figures(organization=org),
         "members": pools_for_organization(organization=org),
         "mcs": org.micro_credentials.filter(status="published"),
-        "policy": policy_for(organization=org),
-        "policy_form": PolicyForm(initial={
-            f: getattr(policy_for(organization=org), f) for f in PolicyForm.base_fields}),
+        "policy": policy,
+        "policy_form": PolicyForm(initial={f: getattr(policy, f) for f in PolicyForm.base_fields}),
     })
+
+
+# ------------------------------------------------- the attempt's evidence files and appeal
+# (named ``earning:evidence``, ``earning:evidence_signed`` and ``earning:appeal``: see urls.py)
+
+
+@login_required
+def evidence_file(request: HttpRequest, public_id: str, prompt_id: int) -> HttpResponse:
+    """The stable address of a file: checks who asks, then sends them to a short-lived signed
+    link made for them."""
+    attempt = attempt_get(public_id=public_id)
+    if not can_open_evidence(user=request.user, attempt=attempt):
+        raise NotAllowed(_("You cannot open this evidence."))
+    if prompt_id > MAX_ROW_ID:  # no such row, and the database could not even compare it
+        raise NotFound(_("No file here."))
+    answer = attempt.answers.filter(prompt_id=prompt_id).exclude(file="").first()
+    if answer is None:
+        raise NotFound(_("No file here."))
+    return redirect("earning:evidence_signed",
+                    token=evidence_token(answer=answer, viewer=request.user))
+
+
+@login_required
+def evidence_signed(request: HttpRequest, token: str) -> FileResponse:
+    """Evidence is private: the learner, the assessors assigned to it and the issuer's admins,
+    through a link signed for them that expires (django.core.signing, max_age)."""
+    answer = evidence_token_read(token=token, viewer=request.user)
+    attempt = answer.attempt
+    if not can_open_evidence(user=request.user, attempt=attempt):
+        raise NotAllowed(_("You cannot open this evidence."))
+    # A neutral file name for assessors: the original name may identify the learner.
+    suffix = answer.file.name.rsplit(".", 1)[-1] if "." in answer.file.name else "bin"
+    name = answer.file_name if attempt.learner_id == request.user.pk else f"evidence.{suffix}"
+    response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name,
+                            content_type=answer.file_type or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, public_id: str) -> HttpResponse:
+    attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
+    appeal_create(learner=request.user, attempt_id=attempt.pk,
+                  reason=request.POST.get("reason", ""))
+    messages.success(request, _("Appeal received. A different assessor will review your "
+                                "evidence; their decision is final."))
+    return redirect("earning:attempt", public_id=attempt.public_id)

@@ -7,6 +7,7 @@ class EarningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # local: these import models, which load only once the app registry is ready
         from microcred.catalog.versions import version_published
         from microcred.earning.receivers import carry_policy_forward
 

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.catalog.models import EvidencePrompt, MicroCredential
-from microcred.earning.models import Answer, Attempt
+from microcred.earning.models import Answer, Attempt, EarningPolicy
 from microcred.errors import NotAllowed, NotFound
 
 
@@ -33,7 +35,7 @@ class PromptWithAnswer:
         return f"prompt_{self.prompt.pk}"
 
 
-def attempt_get(*, public_id: Any) -> Attempt:
+def attempt_get(*, public_id: UUID | str) -> Attempt:
     try:
         return Attempt.objects.select_related("micro_credential__organization").get(
             public_id=public_id
@@ -42,7 +44,7 @@ def attempt_get(*, public_id: Any) -> Attempt:
         raise NotFound(_("No such attempt.")) from None
 
 
-def attempt_get_for_learner(*, learner: Any, public_id: Any) -> Attempt:
+def attempt_get_for_learner(*, learner: User, public_id: UUID | str) -> Attempt:
     attempt = attempt_get(public_id=public_id)
     if attempt.learner_id != learner.pk:
         raise NotAllowed(_("This is not your attempt."))
@@ -52,13 +54,13 @@ def attempt_get_for_learner(*, learner: Any, public_id: Any) -> Attempt:
 EVIDENCE_SALT = "microcred.earning.evidence"
 
 
-def evidence_token(*, answer: Answer, viewer: Any) -> str:
+def evidence_token(*, answer: Answer, viewer: User) -> str:
     """A signed token naming the answer and the viewer; it expires after
     ``EVIDENCE_LINK_MAX_AGE`` seconds, so a copied link stops working soon."""
     return signing.dumps({"a": answer.pk, "u": viewer.pk}, salt=EVIDENCE_SALT, compress=True)
 
 
-def evidence_token_read(*, token: str, viewer: Any) -> Answer:
+def evidence_token_read(*, token: str, viewer: User) -> Answer:
     try:
         data = signing.loads(token, salt=EVIDENCE_SALT,
                              max_age=settings.EVIDENCE_LINK_MAX_AGE)
@@ -77,7 +79,7 @@ def evidence_token_read(*, token: str, viewer: Any) -> Answer:
 
 
 def attempt_prompts_with_answers(*, attempt: Attempt,
-                                 viewer: Any | None = None) -> list[PromptWithAnswer]:
+                                 viewer: User | None = None) -> list[PromptWithAnswer]:
     answers = {a.prompt_id: a for a in attempt.answers.all()}
     items = []
     for p in attempt.micro_credential.prompts.select_related("part").prefetch_related(
@@ -91,14 +93,23 @@ def attempt_prompts_with_answers(*, attempt: Attempt,
     return items
 
 
-def attempts_for_learner(*, learner: Any) -> QuerySet[Attempt]:
+def attempts_for_learner(*, learner: User) -> QuerySet[Attempt]:
     return Attempt.objects.filter(learner=learner).select_related(
         "micro_credential__organization"
     ).order_by("-updated_at")
 
 
-def attempt_latest(*, learner: Any, micro_credential: MicroCredential) -> Attempt | None:
+def attempt_latest(*, learner: User | AnonymousUser,
+                   micro_credential: MicroCredential) -> Attempt | None:
     if not getattr(learner, "is_authenticated", False):
         return None
     return Attempt.objects.filter(learner=learner, micro_credential=micro_credential).order_by(
         "-number").first()
+
+
+def policy_get(*, micro_credential: MicroCredential) -> EarningPolicy:
+    """The micro-credential's attempt limit and the like: its row, or the defaults (an unsaved
+    row) while nobody changed them. Reading writes nothing; ``services.attempt_limit_set``
+    creates the row when an administrator saves."""
+    return (EarningPolicy.objects.filter(micro_credential=micro_credential).first()
+            or EarningPolicy(micro_credential=micro_credential))

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -12,14 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import EvidencePrompt, MicroCredential
 from microcred.earning.evidence_files import UnsupportedFile, sniff
 from microcred.earning.evidence_metadata import strip_metadata
 from microcred.earning.models import Answer, Attempt, EarningPolicy
+from microcred.earning.selectors import policy_get
+from microcred.earning.signals import attempt_submitted, attempt_withdrawn
 from microcred.earning.workflow import attempt_transition
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+from microcred.notifications.services import in_language_of, notify
+from microcred.orgs.models import Role
+from microcred.orgs.selectors import require_role
 from microcred.web.uploads import FileTooLarge
 
 _WORD = re.compile(r"\S+")
@@ -30,7 +35,7 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _locked_own_attempt(*, learner: Any, attempt_id: int) -> Attempt:
+def _locked_own_attempt(*, learner: User, attempt_id: int) -> Attempt:
     try:
         attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
     except Attempt.DoesNotExist:
@@ -41,15 +46,14 @@ def _locked_own_attempt(*, learner: Any, attempt_id: int) -> Attempt:
 
 
 def policy_for(*, micro_credential: MicroCredential) -> EarningPolicy:
+    """The micro-credential's policy row, created with the defaults if it has none: for the
+    write path only (reads use ``selectors.policy_get``)."""
     policy, _created = EarningPolicy.objects.get_or_create(micro_credential=micro_credential)
     return policy
 
 
 def attempt_limit_set(*, actor: Actor, micro_credential: MicroCredential,
                       attempt_limit: int) -> EarningPolicy:
-    from microcred.orgs.models import Role
-    from microcred.orgs.selectors import require_role
-
     require_role(actor, micro_credential.organization, Role.ADMIN,
                  message=_("Only administrators can change the attempt limit."))
     if attempt_limit < 1:
@@ -86,7 +90,7 @@ def prompt_max_bytes(prompt: EvidencePrompt) -> int:
     return min(limit, prompt.max_bytes) if prompt.max_bytes else limit
 
 
-def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt:
+def attempt_start(*, learner: User, micro_credential: MicroCredential) -> Attempt:
     """Return the learner's attempt in progress, or open a new one against the published
     micro-credential (its id carries the exact published version).
 
@@ -114,7 +118,7 @@ def attempt_start(*, learner: Any, micro_credential: MicroCredential) -> Attempt
                 raise InvalidState(_("You have already earned this micro-credential."),
                                    code="already_earned")
         counted = sum(1 for a in previous if a.status != Attempt.Status.WITHDRAWN)
-        limit = policy_for(micro_credential=micro_credential).attempt_limit
+        limit = policy_get(micro_credential=micro_credential).attempt_limit
         if counted >= limit:
             raise InvalidState(
                 _("You have used all %(n)s attempts allowed for this micro-credential.")
@@ -159,7 +163,7 @@ def _require_editable(attempt: Attempt) -> None:
 
 def attempt_save_draft(
     *,
-    learner: Any,
+    learner: User,
     attempt_id: int,
     texts: Mapping[int, str],
     files: Mapping[int, UploadedFile] | None = None,
@@ -273,17 +277,14 @@ def attempt_save_draft(
     return attempt
 
 
-def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool = True) -> Attempt:
+def attempt_submit(*, learner: User, attempt_id: int, integrity_confirmed: bool = True) -> Attempt:
     """Submit a draft (or returned work) for assessment.
 
     Every required part must be answered, written answers must be within their word limits,
     and the learner must confirm the academic-integrity statement; each problem is named.
-    The assessment side sets the decision deadline and assigns an assessor in the same
-    transaction, and the learner is notified.
+    The ``attempt_submitted`` signal lets the assessment side set the decision deadline and
+    assign an assessor in the same transaction, and the learner is notified.
     """
-    from microcred.assessment.services import attempt_submitted
-    from microcred.notifications.services import in_language_of, notify
-
     with transaction.atomic():
         attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
         if attempt.status not in Attempt.EDITABLE_STATUSES:
@@ -323,7 +324,7 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
         attempt_transition(attempt=attempt, to=Attempt.Status.SUBMITTED, actor=learner)
         audit_record(actor=learner, action="attempt.submitted", target=attempt,
                      data={"after_return": resubmitted})
-        attempt_submitted(attempt=attempt, actor=learner)
+        attempt_submitted.send(sender=Attempt, attempt=attempt, actor=learner)
         with in_language_of(learner):
             notify(user=learner, kind="attempt.submitted",
                    subject=_("Received: %(mc)s") % {"mc": attempt.micro_credential.title},
@@ -334,12 +335,11 @@ def attempt_submit(*, learner: Any, attempt_id: int, integrity_confirmed: bool =
     return attempt
 
 
-def attempt_withdraw(*, learner: Any, attempt_id: int) -> Attempt:
-    """Withdraw an attempt that is not decided; nobody may score it afterwards."""
-    from microcred.assessment.services import attempt_withdrawn
-
+def attempt_withdraw(*, learner: User, attempt_id: int) -> Attempt:
+    """Withdraw an attempt that is not decided; nobody may score it afterwards (the
+    ``attempt_withdrawn`` signal cancels its reviews in the same transaction)."""
     with transaction.atomic():
         attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
         attempt_transition(attempt=attempt, to=Attempt.Status.WITHDRAWN, actor=learner)
-        attempt_withdrawn(attempt=attempt, actor=learner)
+        attempt_withdrawn.send(sender=Attempt, attempt=attempt, actor=learner)
     return attempt

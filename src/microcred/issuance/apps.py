@@ -8,8 +8,11 @@ class IssuanceConfig(AppConfig):
 
     def ready(self) -> None:
         # local: receivers import models, which load only once the app registry is ready
+        from microcred.assessment.signals import attempt_passed
         from microcred.catalog.versions import version_published
-        from microcred.issuance.receivers import carry_validity_forward
+        from microcred.issuance.receivers import carry_validity_forward, issue_for_passed_attempt
 
         version_published.connect(carry_validity_forward,
                                   dispatch_uid="issuance.carry_validity_forward")
+        attempt_passed.connect(issue_for_passed_attempt,
+                               dispatch_uid="issuance.issue_for_passed_attempt")

@@ -1,11 +1,16 @@
-"""A new version of a micro-credential keeps how long its credentials stay valid."""
+"""What issuance does when the apps below it say something happened (connected in
+``IssuanceConfig.ready()``): a new version of a micro-credential keeps how long its
+credentials stay valid; a passed attempt earns its credential."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from microcred.actors import Actor
 from microcred.catalog.models import MicroCredential
+from microcred.earning.models import Attempt
 from microcred.issuance.models import ValidityPeriod
+from microcred.issuance.services import credential_request_issue
 
 
 def carry_validity_forward(*, micro_credential: MicroCredential, previous: MicroCredential,
@@ -15,3 +20,9 @@ def carry_validity_forward(*, micro_credential: MicroCredential, previous: Micro
         ValidityPeriod.objects.get_or_create(
             micro_credential=micro_credential,
             defaults={"valid_for_days": period.valid_for_days})
+
+
+def issue_for_passed_attempt(*, attempt: Attempt, actor: Actor, **_: Any) -> None:
+    """assessment's ``attempt_passed``, inside the deciding transaction: the credential row and
+    its signing task commit with the Pass."""
+    credential_request_issue(actor=actor, attempt=attempt)

@@ -44,6 +44,7 @@ def clean_member(content: bytes, depth: int) -> bytes:
     if embedded_image_format(content) is not None:
         return strip_embedded_image(content)[0]
     if content.startswith(_DOCUMENT_MAGIC):
+        # local: an import cycle (the evidence_metadata package imports this module)
         from microcred.earning.evidence_metadata import strip_embedded_document
 
         return strip_embedded_document(content, depth + 1)

@@ -6,7 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from microcred.accounts.models import User
 from microcred.actors import SYSTEM
+from microcred.assessment.services.pools import pool_member_add
+from microcred.assessment.services.sweep import assignments_sweep
+from microcred.catalog.versions import current_version
 from microcred.errors import MicrocredError
 
 
@@ -26,8 +30,6 @@ class Command(BaseCommand):
         pool.add_argument("--lead", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from microcred.assessment.services import assignments_sweep, pool_member_add
-
         if options["action"] == "sweep":
             while True:
                 report = assignments_sweep()
@@ -36,9 +38,6 @@ class Command(BaseCommand):
                 if not options["every"]:
                     return
                 time.sleep(options["every"])
-        from microcred.accounts.models import User
-        from microcred.catalog.versions import current_version
-
         mc = current_version(options["slug"])
         person = User.objects.filter(email__iexact=options["email"]).first()
         if mc is None or person is None:
