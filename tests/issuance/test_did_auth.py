@@ -171,8 +171,8 @@ def test_a_presentation_for_another_domain_is_refused(world: World) -> None:
 
 
 def test_why_a_proof_is_refused_reads_in_the_readers_language(world: World) -> None:
-    """The check's sentence comes from verification (which words the verifier's sentences),
-    asked through ``issuance.signals.check_worded``: issuance does not import it."""
+    """The check's sentence is the verifier's, in the reader's language (plain text, no
+    markup: it is a form error)."""
     key, challenge = _with_did(world.learner)
     with translation.override("es"):
         error = _refused(world.learner, did_presentation(key=key, challenge=challenge.nonce,

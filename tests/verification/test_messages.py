@@ -15,7 +15,7 @@ from django.utils import translation
 
 from microcred.issuance.models import Credential
 from microcred.vc.verifier import MESSAGES, SEVERAL, Check, Report
-from microcred.verification.messages import CHECK_NAMES, check_message, summary_message
+from microcred.web.verifier_messages import CHECK_NAMES, check_message, summary_message
 from tests import i18n_catalog
 from tests.factories import World, pass_attempt, submitted_attempt
 

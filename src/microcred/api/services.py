@@ -16,13 +16,13 @@ from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.vc.errors import VCError
 from microcred.vc.openbadges import email_identity_matches
-from microcred.verification.messages import summary_message
 from microcred.verification.services import (
     MAX_CREDENTIAL_BYTES,
     credential_verify,
     issuer_standing,
 )
 from microcred.verification.summary import credential_summary
+from microcred.web.verifier_messages import summary_message
 
 __all__ = [
     "CredentialRefused",

@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from microcred.actors import Actor
@@ -29,9 +31,9 @@ from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.issuance.models import DidChallenge, LearnerProfile
 from microcred.issuance.selectors import learner_profile_for
-from microcred.issuance.signals import check_worded
 from microcred.issuance.verifier_options import verify_options
 from microcred.vc.presentation import verify_presentation
+from microcred.web.verifier_messages import check_message
 
 __all__ = ["CHALLENGE_LIFETIME", "MAX_PRESENTATION_BYTES", "DidProofRefused",
            "did_auth_domain", "did_challenge_issue", "learner_did_prove"]
@@ -194,12 +196,8 @@ def _challenge_live(*, profile: LearnerProfile, nonce: str, did: str) -> DidChal
 
 
 def _check_text(check: Any) -> str:
-    """A check's sentence as plain text in the active language (for a form error), as
-    ``verification`` words it (``signals.check_worded``); the core's English without it."""
-    for _receiver, worded in check_worded.send(sender=LearnerProfile, check=check):
-        if isinstance(worded, str) and worded:
-            return worded
-    return str(check.message)
+    """A check's sentence as plain text in the active language (for a form error)."""
+    return unescape(strip_tags(check_message(check)))
 
 
 def _refuse_unless_signed_by(report: Any, *, document: dict[str, Any], did: str) -> None:

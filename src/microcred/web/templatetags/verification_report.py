@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from microcred.verification.messages import check_message as _check_message
+from microcred.web.verifier_messages import check_message as _check_message
 
 register = template.Library()
 
