@@ -79,7 +79,7 @@ def oauth_tokens_revoke(*, user: User) -> int:
         refresh, _ = get_refresh_token_model().objects.filter(user=user).delete()
         access, _ = get_access_token_model().objects.filter(user=user).delete()
         get_grant_model().objects.filter(user=user).delete()
-    return refresh + access
+    return int(refresh) + int(access)
 
 
 def user_password_set(*, user: User, password: str, reason: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import User
+from microcred.accounts.selectors import signed_in
 from microcred.assessment.agreement import cohens_kappa
 from microcred.assessment.models import (
     Appeal,
@@ -66,16 +68,21 @@ _FIELDS = ("attempt__public_id", "attempt__micro_credential__title",
            "attempt__submitted_at", "attempt__decision_due_at", "kind")
 
 
+def _queue_item(row: tuple[Any, ...], *, mine: bool) -> QueueItem:
+    public_id, title, organization, number, submitted_at, due_at, kind = row
+    return QueueItem(public_id, title, organization, number, submitted_at, due_at, kind, mine)
+
+
 def assessor_queue(*, assessor: User | AnonymousUser) -> list[QueueItem]:
     """The assessor's own assignments, then open reviews in the pools they qualify for,
     oldest first. Blind by construction: the rows carry no learner field at all, and the
     assessor's own submissions are left out."""
-    if not getattr(assessor, "is_authenticated", False):
+    if not signed_in(assessor):
         return []
     mine = (Assignment.objects.filter(assessor=assessor, status=Assignment.Status.ACTIVE)
             .exclude(attempt__learner=assessor).order_by("attempt__submitted_at")
             .values_list(*_FIELDS))
-    items = [QueueItem(*row, mine=True) for row in mine]
+    items = [_queue_item(row, mine=True) for row in mine]
     pools = PoolMember.objects.filter(assessor=assessor, status=PoolMember.Status.QUALIFIED)
     lead_mcs = set(pools.filter(is_lead=True).values_list("micro_credential_id", flat=True))
     mcs = set(pools.values_list("micro_credential_id", flat=True))
@@ -97,7 +104,7 @@ def assessor_queue(*, assessor: User | AnonymousUser) -> list[QueueItem]:
                 | Q(attempt__micro_credential_id__in=lead_mcs))
         .order_by("attempt__submitted_at").values_list(*_FIELDS).distinct()
     )
-    items += [QueueItem(*row, mine=False) for row in open_requests]
+    items += [_queue_item(row, mine=False) for row in open_requests]
     return items
 
 
@@ -127,7 +134,7 @@ def active_assignment(*, assessor: User, attempt: Attempt) -> Assignment | None:
 
 def can_open_evidence(*, user: User | AnonymousUser, attempt: Attempt) -> bool:
     """The learner, assessors who hold or held a review of it, and the issuer's admins."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return False
     if attempt.learner_id == user.pk:
         return True

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import User
+from microcred.accounts.selectors import signed_in
 from microcred.catalog.models import EvidencePrompt, MicroCredential
 from microcred.earning.models import Answer, Attempt, EarningPolicy
 from microcred.errors import NotAllowed, NotFound
@@ -101,7 +102,7 @@ def attempts_for_learner(*, learner: User) -> QuerySet[Attempt]:
 
 def attempt_latest(*, learner: User | AnonymousUser,
                    micro_credential: MicroCredential) -> Attempt | None:
-    if not getattr(learner, "is_authenticated", False):
+    if not signed_in(learner):
         return None
     return Attempt.objects.filter(learner=learner, micro_credential=micro_credential).order_by(
         "-number").first()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from microcred.accounts.models import User
 from microcred.actors import SYSTEM, Actor
 from microcred.audit.services import audit_record
 from microcred.earning.models import Attempt
@@ -338,7 +339,7 @@ _DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:[;/?#]\S*)?")
 
 
 def learner_profile_update(
-    *, actor: Actor, did: str, handle: str | None, public: bool
+    *, actor: User, did: str, handle: str | None, public: bool
 ) -> LearnerProfile:
     did = (did or "").strip()
     if did and not _DID.fullmatch(did):

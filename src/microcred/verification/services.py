@@ -271,7 +271,7 @@ def _with_registries(standing: IssuerStanding) -> IssuerStanding:
                    registry_problems=problems)
 
 
-_REGISTRIES: dict[tuple[str, bool, bool], Any] = {}
+_REGISTRIES: dict[tuple[str, tuple[str, ...], bool, bool], Any] = {}
 
 
 def trusted_registries() -> Any:

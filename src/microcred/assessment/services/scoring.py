@@ -77,7 +77,7 @@ def _validate_scores(criteria: list[RubricCriterion], scores: Mapping[int, Score
         raise ValidationFailed(" ".join(problems.values()), problems=problems)
 
 
-def _moderation_due(attempt: Attempt, assessor: Actor) -> bool:
+def _moderation_due(attempt: Attempt, assessor: User) -> bool:
     """Every first decision of a newly qualified assessor, and a steady share of the rest:
     decision n of the micro-credential is moderated when floor(n*rate) steps up, so exactly
     ``rate`` of each micro-credential's decisions are, spread evenly, and the choice never
@@ -180,7 +180,7 @@ def assessment_record(
     return assessment
 
 
-def _route(attempt: Attempt, assessment: Assessment, actor: Actor) -> None:
+def _route(attempt: Attempt, assessment: Assessment, actor: User) -> None:
     kind = assessment.kind
     if kind == ReviewKind.PRIMARY:
         if _moderation_due(attempt, actor):
