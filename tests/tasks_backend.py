@@ -62,6 +62,15 @@ def _exit_and_commit_hooks(self: Atomic, exc_type: Any, exc_value: Any, tracebac
     return outcome
 
 
+def harness_transaction(using: str = DEFAULT_DB_ALIAS) -> Atomic:
+    """A transaction of the test harness's own (one a fixture rolls back at its end), like the
+    one pytest-django wraps each test in: the application's transactions inside it commit, as
+    far as its tasks and on-commit hooks can tell."""
+    block = transaction.atomic(using=using)
+    block._from_testcase = True
+    return block
+
+
 def install() -> None:
     """Patch ``Atomic.__exit__`` for the test process (tests/conftest.py calls it once)."""
     Atomic.__exit__ = _exit_and_commit_hooks  # type: ignore[method-assign]

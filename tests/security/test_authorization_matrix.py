@@ -42,6 +42,7 @@ from tests.security.matrix import (
     VARIANTS,
     Entry,
 )
+from tests.tasks_backend import harness_transaction
 
 SIGN_IN_PATH = "/accounts/sign-in/"
 
@@ -216,7 +217,7 @@ def _build_scene() -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def scene(django_db_setup: None, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), harness_transaction():
         built = _build_scene()
         yield built
         transaction.set_rollback(True)

@@ -1,8 +1,8 @@
 """Trust has one home (issue 22): ``verification`` sits above ``issuance`` and decides what a
 verified credential says about its issuer; issuance verifies its own pages with the core and
-never imports verification (it words the verifier's checks with ``web.verifier_messages``). Likewise ``accounts`` asks
-``orgs`` about roles through ``accounts.signals``, never importing it. Imports under
-``if TYPE_CHECKING:`` do not count."""
+never imports verification (it words the verifier's checks with ``web.verifier_messages``).
+Likewise ``accounts`` asks ``orgs`` about roles through ``accounts.signals``, never importing
+it. Imports under ``if TYPE_CHECKING:`` do not count."""
 
 from __future__ import annotations
 
