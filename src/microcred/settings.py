@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "microcred.issuance",
     "microcred.verification",
     "microcred.ops",
+    "microcred.demo",
+    "microcred.pages",
     "microcred.api",  # before oauth2_provider: our consent page overrides its template
     "oauth2_provider",
 ]
@@ -142,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "microcred.web.context_processors.site",
+                "microcred.pages.context_processors.navigation",
             ],
         },
     },

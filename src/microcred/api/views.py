@@ -386,17 +386,6 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=200 if report.verdict == "passed" else 400)
 
 
-# -- pages the Service Description Document links to -----------------------------------------
-
-
-def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/terms.html")
-
-
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/privacy.html")
-
-
 # -- importing a badge from elsewhere (the site's own form over the same service) -------------
 
 

@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from microcred.accounts.models import User
-from microcred.accounts.privacy import WrongPassword, account_delete, account_export
 from microcred.audit.models import AuditEvent
 from microcred.audit.services import audit_chain_verify
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start
 from microcred.issuance.models import Credential, LearnerProfile
 from microcred.notifications.models import Notification
+from microcred.ops.privacy import WrongPassword, account_delete, account_export
 from microcred.verification.services import credential_verify
 from tests.factories import PASSWORD, World, micro_credential, pass_attempt, submitted_attempt, user
 
