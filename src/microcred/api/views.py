@@ -23,7 +23,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from microcred.api.auth import require_scopes
 from microcred.api.discovery import service_description
-from microcred.api.imsx import error_response
 from microcred.api.selectors import credentials_for_owner
 from microcred.api.services import (
     CredentialRefused,
@@ -44,6 +43,7 @@ from microcred.verification.services import (
     is_ob2,
     presentation_verify,
 )
+from microcred.web.imsx import error_response
 
 MAX_LIMIT = 100
 
