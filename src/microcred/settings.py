@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "microcred.verification",
     "microcred.learner",
     "microcred.ops",
+    "microcred.demo",
+    "microcred.pages",
     "microcred.api",  # before oauth2_provider: our consent page overrides its template
     "oauth2_provider",
 ]
@@ -143,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "microcred.web.context_processors.site",
+                "microcred.pages.context_processors.navigation",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from microcred.cli import main
 from microcred.issuance.management.commands.credentials import safe_filename
 from microcred.issuance.models import Credential
+from microcred.vc.keys import Ed25519Multikey
 from tests.factories import World, pass_attempt, submitted_attempt
 
 
@@ -139,8 +140,6 @@ def _vocab_null_credential(did: str) -> dict:
 def test_vc_sign_refuses_a_document_safe_mode_refuses_and_names_the_term(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from microcred.vc.keys import Ed25519Multikey
-
     key = Ed25519Multikey.generate(bytes(32))
     key_file, credential = tmp_path / "key.json", tmp_path / "degree.json"
     key_file.write_text(json.dumps(key.to_json()), "utf-8")
@@ -155,7 +154,6 @@ def test_vc_sign_refuses_a_document_safe_mode_refuses_and_names_the_term(
 def test_vc_verify_refuses_a_tampered_credential_signed_without_safe_mode(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from microcred.vc.keys import Ed25519Multikey
     from tests.vc.test_safe_mode import _signed_without_safe_mode
 
     key = Ed25519Multikey.generate(bytes(32))

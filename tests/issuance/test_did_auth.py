@@ -298,7 +298,7 @@ def test_the_proof_is_in_the_export_and_goes_with_the_deleted_account(world: Wor
     import io
     import zipfile
 
-    from microcred.accounts.privacy import account_delete, account_export
+    from microcred.ops.privacy import account_delete, account_export
     from tests.factories import PASSWORD
 
     key = did_key_proven(world.learner)

@@ -25,7 +25,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
-from microcred.accounts.privacy import account_delete, account_export
 from microcred.actors import SYSTEM
 from microcred.assessment.services import pool_member_add
 from microcred.audit.services import audit_chain_verify
@@ -39,6 +38,7 @@ from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit
 from microcred.issuance.bulk import bulk_issuance_create, bulk_issuance_run
 from microcred.issuance.models import Credential
+from microcred.ops.privacy import account_delete, account_export
 from microcred.vc.baking import unbake_png
 from tests.factories import (
     PASSWORD,

@@ -13,6 +13,7 @@ from django.template.base import Lexer, TokenType
 from django.test import Client
 from django.urls import reverse
 
+from microcred.accounts.models import User
 from tests import i18n_catalog
 from tests.factories import user
 
@@ -198,7 +199,6 @@ def test_sign_up_keeps_the_language_it_happened_in(mailoutbox: list) -> None:
     link = re.search(r"https?://\S+/accounts/sign-up/\S+/", sent.body)
     assert link, sent.body
     Client().post(link.group(0))
-    from microcred.accounts.models import User
     assert User.objects.get(email="l@example.test").language == "es"
 
 

@@ -13,6 +13,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client, RequestFactory, override_settings
 
+from microcred.web.rate_limits import client_ip
+
 REDIS_URL = os.environ.get("MICROCRED_TEST_REDIS_URL", "")
 # Hour-long windows: a window ends at a moment fixed per key, and a test whose requests straddle
 # that moment starts counting again (with one-minute windows a slow machine did, now and then).
@@ -124,8 +126,6 @@ def test_limits_can_be_turned_off(client: Client, low_limits: str) -> None:
 
 
 def test_client_address_from_the_proxy_header() -> None:
-    from microcred.web.rate_limits import client_ip
-
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4",
                                    REMOTE_ADDR="10.0.0.1")
     with override_settings(CLIENT_IP_HEADER="X-Forwarded-For"):

@@ -15,8 +15,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from microcred.earning.selectors import evidence_token
+from microcred.earning.services import attempt_save_draft, attempt_start
+from microcred.issuance.models import Credential
 from tests import i18n_catalog
-from tests.factories import World
+from tests.factories import World, pass_attempt, small_file, submitted_attempt
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,10 +147,6 @@ def test_the_scanner_finds_what_it_looks_for() -> None:
 
 @pytest.mark.django_db
 def test_evidence_files_are_sandboxed_downloads(client: Client, world: World) -> None:
-    from microcred.earning.selectors import evidence_token
-    from microcred.earning.services import attempt_save_draft, attempt_start
-    from tests.factories import small_file
-
     attempt = attempt_start(learner=world.learner, micro_credential=world.mc)
     prompt = world.mc.prompts.get(kind="file")
     attempt_save_draft(learner=world.learner, attempt_id=attempt.pk, texts={},
@@ -165,9 +164,6 @@ def test_evidence_files_are_sandboxed_downloads(client: Client, world: World) ->
 
 @pytest.mark.django_db
 def test_downloads_and_svg_are_sandboxed(client: Client, world: World) -> None:
-    from microcred.issuance.models import Credential
-    from tests.factories import pass_attempt, submitted_attempt
-
     attempt = submitted_attempt(learner=world.learner, mc=world.mc)
     pass_attempt(assessor=world.assessor, attempt=attempt)
     credential = Credential.objects.get(attempt=attempt)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from microcred.api.models import HeldCredential
 from microcred.catalog.badges import BADGE_MAX_BYTES
 from microcred.earning.models import Attempt
+from microcred.earning.services import attempt_save_draft, attempt_start
+from microcred.errors import ValidationFailed
 from microcred.verification.services import MAX_CREDENTIAL_BYTES
 from tests.factories import World, micro_credential
 
@@ -88,9 +90,6 @@ def test_evidence_past_the_limit_is_refused_naming_it_and_the_draft_kept(
 @override_settings(UPLOAD_MAX_BYTES=1024)
 def test_evidence_is_read_whole_or_refused_even_when_its_size_is_misreported(
         world: World) -> None:
-    from microcred.earning.services import attempt_save_draft, attempt_start
-    from microcred.errors import ValidationFailed
-
     attempt = attempt_start(learner=world.learner, micro_credential=world.mc)
     prompt = world.mc.prompts.get(kind="file")
     upload = SimpleUploadedFile("notes.txt", b"word " * 1000)

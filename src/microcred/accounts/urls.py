@@ -35,6 +35,6 @@ urlpatterns = [
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/", views.account, name="account"),
-    path("me/data.zip", views.account_download, name="download"),
-    path("me/delete/", views.account_delete_confirm, name="delete"),
+    # me/data.zip (download) and me/delete/ (delete) are microcred.ops.urls', mounted in this
+    # namespace by the root URLconf.
 ]

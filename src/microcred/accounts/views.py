@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
@@ -15,17 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts import lockout, two_factor
-from microcred.accounts.forms import (
-    ChangePasswordForm,
-    DeleteAccountForm,
-    LanguageForm,
-    SignInForm,
-    SignUpForm,
-)
-from microcred.accounts.privacy import account_delete, account_export
+from microcred.accounts.forms import ChangePasswordForm, LanguageForm, SignInForm, SignUpForm
 from microcred.accounts.services import sign_up_confirm as sign_up_confirm_account
 from microcred.accounts.services import sign_up_pending, sign_up_request, user_set_language
-from microcred.errors import MicrocredError, ValidationFailed
+from microcred.errors import ValidationFailed
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -133,30 +126,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The person's account page: download all their data, or delete the account."""
+    """The person's account page: download all their data, or delete the account (both served
+    by ``microcred.ops.views``, since they reach every app that holds something of the person)."""
     return render(request, "accounts/account.html", {})
 
-
-@login_required
-def account_download(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(account_export(user=request.user), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="microcred-my-data.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-def account_delete_confirm(request: HttpRequest) -> HttpResponse:
-    """Deleting asks for the password again: a left-open session is not enough."""
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_delete(user=request.user, confirm_password=form.cleaned_data["password"])
-        except ValidationFailed as exc:
-            form.add_error("password" if "password" in exc.problems else None, exc.message)
-        except MicrocredError as exc:
-            form.add_error(None, exc.message)
-        else:
-            logout(request)
-            return render(request, "accounts/account_deleted.html", {})
-    return render(request, "accounts/account_delete.html", {"form": form})

@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from microcred.api.imsx import error_response
 from microcred.api.oauth_server import token_acts_for_a_person
+from microcred.web.imsx import error_response
 
 __all__ = ["scope", "require_scopes"]
 

@@ -23,7 +23,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from microcred.api.auth import require_scopes
 from microcred.api.discovery import service_description
-from microcred.api.imsx import error_response
 from microcred.api.selectors import credentials_for_owner
 from microcred.api.services import (
     CredentialRefused,
@@ -44,6 +43,7 @@ from microcred.verification.services import (
     is_ob2,
     presentation_verify,
 )
+from microcred.web.imsx import error_response
 
 MAX_LIMIT = 100
 
@@ -384,17 +384,6 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
         body["errors"].extend(f"credential {number} {e}" for e in credential["errors"])
         body["warnings"].extend(f"credential {number} {w}" for w in credential["warnings"])
     return JsonResponse(body, status=200 if report.verdict == "passed" else 400)
-
-
-# -- pages the Service Description Document links to -----------------------------------------
-
-
-def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/terms.html")
-
-
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "api/privacy.html")
 
 
 # -- importing a badge from elsewhere (the site's own form over the same service) -------------

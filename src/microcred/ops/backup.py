@@ -46,7 +46,11 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from microcred.accounts.models import User
+from microcred.audit.models import AuditEvent
 from microcred.errors import MicrocredError
+from microcred.issuance.models import Credential
+from microcred.orgs.models import Organization
 
 __all__ = ["BackupError", "BackupSummary", "backup_create", "backup_restore"]
 
@@ -283,11 +287,6 @@ def _read_checked(path: Path, workdir: Path) -> tuple[dict[str, Any], dict[str, 
 
 
 def _refuse_unless_empty(file_names: list[str]) -> None:
-    from microcred.accounts.models import User
-    from microcred.audit.models import AuditEvent
-    from microcred.issuance.models import Credential
-    from microcred.orgs.models import Organization
-
     busy = [f"{n} {label}" for label, n in (
         ("accounts", User.objects.count()), ("organizations", Organization.objects.count()),
         ("credentials", Credential.objects.count()), ("audit entries", AuditEvent.objects.count()),

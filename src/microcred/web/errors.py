@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from microcred.web.imsx import error_response as imsx_error
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -58,14 +62,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def request_too_large(request: HttpRequest) -> HttpResponse:
     """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 in the shape the caller reads (the OB
     3.0 API's ``Imsx_StatusInfo``, the VC-API's ``errors`` list, else the site's own)."""
-    from django.conf import settings
-    from django.urls import reverse
-
     message = _("The request body is too large: at most %(mb)s MB is accepted.") % {
         "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
     if request.path_info.startswith("/ims/ob/v3p0/"):
-        from microcred.api.imsx import error_response as imsx_error
-
         return imsx_error(message, status=413)
     if request.path_info in {reverse(name) for name in (
             "api:vc_issue", "api:vc_verify", "api:vp_verify")}:

@@ -24,6 +24,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from microcred.web.errors import error_response, json_error
+from microcred.web.imsx import error_response as imsx_error
 
 __all__ = ["RateLimitMiddleware", "RULES", "client_ip"]
 
@@ -77,8 +78,6 @@ def _too_many(request: HttpRequest, rule: Rule, view_name: str, retry_after: int
     ) % {"minutes": minutes}
     response: HttpResponse
     if view_name in _OB_API:
-        from microcred.api.imsx import error_response as imsx_error
-
         response = imsx_error(message, status=429, minor="server_busy")
     elif rule.api:
         response = json_error("rate_limited", message, 429)

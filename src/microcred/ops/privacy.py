@@ -1,5 +1,9 @@
 """A person's own data: all of it as one download, and deleting their account.
 
+Both reach every app that holds something of the person (attempts, assessments, credentials,
+held badges, notifications, OAuth grants), so they live here at the top, in ``ops``, not in
+``accounts``, which everything else builds on.
+
 Deleting keeps the account row as an anonymous tombstone (no email, no name, no password, not
 active): attempts, assessments and issued credentials point at it (``PROTECT``) and must stay,
 because credentials already issued remain the issuer's statement and stay verifiable; their
@@ -16,15 +20,28 @@ import json
 import zipfile
 from typing import Any
 
-from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 
-from microcred.accounts.models import User
+from microcred.accounts.models import RecoveryCode, TwoFactorDevice, User
+from microcred.api.models import HeldCredential
+from microcred.assessment.models import Appeal, Assessment
 from microcred.audit.services import audit_record
+from microcred.earning.models import Answer, Attempt
+from microcred.earning.services import attempt_withdraw
 from microcred.errors import InvalidState, ValidationFailed
+from microcred.issuance.models import Credential, LearnerProfile
+from microcred.notifications.models import Notification
+from microcred.orgs.models import Membership
 
 __all__ = ["account_delete", "account_export"]
 
@@ -37,12 +54,6 @@ def account_export(*, user: User) -> bytes:
     """A zip: ``data.json`` (account, profile, attempts with answers and the feedback received,
     credentials, notifications, held credentials), ``credentials/<id>.json`` exactly as issued
     and ``evidence/...`` with the files the person uploaded."""
-    from microcred.api.models import HeldCredential
-    from microcred.assessment.models import Appeal, Assessment
-    from microcred.earning.models import Answer, Attempt
-    from microcred.issuance.models import Credential, LearnerProfile
-    from microcred.notifications.models import Notification
-
     files: dict[str, str] = {}
     attempts = []
     for attempt in Attempt.objects.filter(learner=user).select_related(
@@ -119,14 +130,6 @@ def account_delete(*, user: User, confirm_password: str) -> None:
     Evidence files are removed from storage after the transaction commits, so a failure
     leaves everything as it was.
     """
-    from microcred.api.models import HeldCredential
-    from microcred.assessment.models import Appeal
-    from microcred.earning.models import Answer, Attempt
-    from microcred.earning.services import attempt_withdraw
-    from microcred.issuance.models import Credential, LearnerProfile
-    from microcred.notifications.models import Notification
-    from microcred.orgs.models import Membership
-
     if not user.is_active or not user.check_password(confirm_password):
         raise WrongPassword(_("That password is not right."), problems={"password": "wrong"})
     if Membership.objects.filter(user=user).exists():
@@ -153,11 +156,8 @@ def account_delete(*, user: User, confirm_password: str) -> None:
         Notification.objects.filter(user=user).delete()
         HeldCredential.objects.filter(owner=user).delete()
         _delete_oauth_grants(user)
-        for label in ("accounts.TwoFactorDevice", "accounts.RecoveryCode"):
-            try:
-                apps.get_model(label).objects.filter(user=user).delete()
-            except LookupError:  # not in this version
-                continue
+        TwoFactorDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
         user.email = f"deleted-{user.pk}@deleted.invalid"
         user.display_name = ""
         user.language = ""
@@ -177,14 +177,6 @@ def account_delete(*, user: User, confirm_password: str) -> None:
 
 
 def _delete_oauth_grants(user: User) -> None:
-    from oauth2_provider.models import (
-        get_access_token_model,
-        get_application_model,
-        get_grant_model,
-        get_id_token_model,
-        get_refresh_token_model,
-    )
-
     for model in (get_refresh_token_model(), get_access_token_model(), get_id_token_model(),
                   get_grant_model(), get_application_model()):
         model.objects.filter(user=user).delete()

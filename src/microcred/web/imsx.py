@@ -1,4 +1,8 @@
-"""OB 3.0 API errors as ``Imsx_StatusInfo`` bodies (OB 3.0 §B.4 "Imsx_StatusInfo")."""
+"""OB 3.0 API errors as ``Imsx_StatusInfo`` bodies (OB 3.0 §B.4 "Imsx_StatusInfo").
+
+One of the error shapes the site answers in, beside ``web.errors``' page and JSON error: the
+API's views use it, and so do the answers made before a view runs (a body too large, a rate
+limit) for a request to the API."""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from microcred.assessment.services import assignments_sweep
+from microcred.issuance.bulk import bulk_issuance_sweep
+from microcred.web.database import refresh_planner_statistics
+
 
 class Command(BaseCommand):
     help = ("Periodic housekeeping: decision reminders, expired claims and overdue reassignment "
@@ -17,10 +21,6 @@ class Command(BaseCommand):
                             help="repeat every SECONDS (0: once)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from microcred.assessment.services import assignments_sweep
-        from microcred.issuance.bulk import bulk_issuance_sweep
-        from microcred.web.database import refresh_planner_statistics
-
         while True:
             report = assignments_sweep()
             stale = bulk_issuance_sweep()

@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from microcred.accounts.models import User
-from microcred.accounts.privacy import WrongPassword, account_delete, account_export
 from microcred.audit.models import AuditEvent
 from microcred.audit.services import audit_chain_verify
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start
+from microcred.errors import InvalidState
 from microcred.issuance.models import Credential, LearnerProfile
 from microcred.notifications.models import Notification
+from microcred.ops.privacy import WrongPassword, account_delete, account_export
 from microcred.verification.services import credential_verify
 from tests.factories import PASSWORD, World, micro_credential, pass_attempt, submitted_attempt, user
 
@@ -122,8 +123,6 @@ def test_pages_download_and_delete_with_password(
 
 @pytest.mark.django_db
 def test_an_organization_member_is_asked_to_leave_first(world: World) -> None:
-    from microcred.errors import InvalidState
-
     with pytest.raises(InvalidState):
         account_delete(user=world.assessor, confirm_password=PASSWORD)
     assert User.objects.get(pk=world.assessor.pk).is_active

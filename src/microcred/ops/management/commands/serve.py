@@ -26,6 +26,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # local: gunicorn calls this in each worker after the fork; the site is built there
         from microcred.wsgi import application
 
         return application

@@ -1,12 +1,19 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from microcred.accounts.models import User
 from microcred.api.models import HeldCredential
+from microcred.assessment.models import Appeal, PoolMember
+from microcred.assessment.selectors import overdue_attempts
+from microcred.catalog.import_export import catalog_export
 from microcred.catalog.models import MicroCredential, Stack
+from microcred.catalog.stacks import stack_progress
+from microcred.demo.programmes import MICRO_CREDENTIALS
 from microcred.earning.models import Attempt
 from microcred.issuance.models import Credential
 from microcred.orgs.models import Membership, Organization
@@ -51,11 +58,19 @@ def _counts() -> list[int]:
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
-def test_demo_micro_credentials_use_the_whole_model() -> None:
+def test_demo_micro_credentials_use_the_whole_model(tmp_path: Path) -> None:
     """Each is written as an issuer would: method components, research with references,
     resources, overview / work examples / reflection each with its own rubric and guidance for
     assessors, limits on every prompt, metadata and alignments."""
     call_command("demo", stdout=io.StringIO())
+    # The demo's files hold all of it, in the form `catalog export` writes (as drafts: the
+    # demo's authors import them, then send them for review and the administrators publish).
+    files = sorted(MICRO_CREDENTIALS.glob("*/*.yaml"))
+    exported = {p.name: p.read_text("utf-8") for p in catalog_export(directory=tmp_path)}
+    assert sorted(exported) == sorted(p.name for p in files)
+    for path in files:
+        assert exported[path.name] == path.read_text("utf-8").replace(
+            "\nstatus: draft\n", "\nstatus: published\n", 1), path.name
     for mc in MicroCredential.objects.all():
         assert 3 <= mc.method_components.count() <= 5, mc.slug
         assert mc.research.strip(), mc.slug
@@ -87,8 +102,6 @@ def test_demo_micro_credentials_use_the_whole_model() -> None:
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_demo_stack_shows_a_learner_part_way_along_the_pathway() -> None:
-    from microcred.catalog.stacks import stack_progress
-
     call_command("demo", stdout=io.StringIO())
     stack = Stack.objects.get(slug="assessment-literate-teacher")
     assert stack.status == "published" and stack.achievement_type == "Certificate"
@@ -103,11 +116,6 @@ def test_demo_stack_shows_a_learner_part_way_along_the_pathway() -> None:
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_demo_shows_calibration_an_overdue_submission_and_an_appeal() -> None:
-    from django.utils import timezone
-
-    from microcred.assessment.models import Appeal, PoolMember
-    from microcred.assessment.selectors import overdue_attempts
-
     call_command("demo", stdout=io.StringIO())
     call_command("demo", stdout=io.StringIO())
     trainee = PoolMember.objects.get(assessor__email="trainee@demo.microcred.test")

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from microcred.web.demo_content import DEMO_PASSWORD, load_demo
+from microcred.demo.loader import load_demo
+from microcred.demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
