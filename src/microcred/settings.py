@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "microcred.notifications",
     "microcred.issuance",
     "microcred.verification",
+    "microcred.learner",
     "microcred.ops",
     "microcred.api",  # before oauth2_provider: our consent page overrides its template
     "oauth2_provider",

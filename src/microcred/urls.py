@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("microcred.web.urls")),
     path("accounts/", include("microcred.accounts.urls")),
     path("", include("microcred.catalog.urls")),
+    path("", include("microcred.learner.urls")),
     path("", include("microcred.earning.urls")),
     path("", include("microcred.assessment.urls")),
     path("", include("microcred.notifications.urls")),

@@ -153,7 +153,7 @@ def test_assessors_see_parts_guidance_and_the_pass_rule(client: Client, world: W
     assert "Overall Pass needs at least 1 criterion at Pass." in html
     # The learner never sees the guidance.
     client.force_login(world.learner)
-    learner_pages = [reverse("catalog:detail", args=[mc.slug]),
+    learner_pages = [reverse("learner:micro_credential", args=[mc.slug]),
                      reverse("earning:attempt", args=[attempt.public_id])]
     for page in learner_pages:
         assert "Look for the success criteria." not in client.get(page).content.decode()

@@ -158,7 +158,7 @@ MATRIX: dict[str, Entry] = {
                              note="POST without the password: the form again"),
     # -- catalog and authoring ---------------------------------------------------------------
     "catalog:list": Entry({"GET": PUBLIC}),
-    "catalog:detail": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
+    "learner:micro_credential": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
     "catalog:achievement": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
     # Only an uploaded badge is served here; this one's badge is generated (404 for everyone).
     "catalog:badge": Entry({"GET": roles("404")},
@@ -203,7 +203,7 @@ MATRIX: dict[str, Entry] = {
     "catalog:stack_list": Entry({"GET": PUBLIC}),
     "catalog:stack_detail": Entry({"GET": PUBLIC}, kwargs={"slug": "stack.slug"}),
     "catalog:stack_badge": Entry({"GET": PUBLIC}, kwargs={"slug": "stack.slug"}),
-    "catalog:pathway": Entry({"GET": signed_in()}, kwargs={"slug": "stack.slug"}),
+    "learner:pathway": Entry({"GET": signed_in()}, kwargs={"slug": "stack.slug"}),
     "catalog:stack_author_home": Entry({"GET": only(*AUTHORS)}),
     "catalog:stack_author_create": Entry({"GET": only(*AUTHORS),
                                           "POST": only(*AUTHORS, ok="400")}),
@@ -288,7 +288,7 @@ MATRIX: dict[str, Entry] = {
                            json=True),
     "api:vp_verify": Entry({"GET": everyone("405"), "POST": everyone("400")}, api=True,
                            json=True),
-    "api:import": Entry({"GET": signed_in(), "POST": signed_in("400")}),
+    "learner:import": Entry({"GET": signed_in(), "POST": signed_in("400")}),
     "api:terms": Entry({"GET": PUBLIC}),
     "api:privacy": Entry({"GET": PUBLIC}),
     # -- issuance ------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ MATRIX: dict[str, Entry] = {
 # profiles, a link signed for someone else, other credential actions). Each is tested like a
 # matrix entry; the route must exist too.
 VARIANTS: dict[str, tuple[str, Entry]] = {
-    "draft micro-credential page": ("catalog:detail", Entry(
+    "draft micro-credential page": ("learner:micro_credential", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_mc.slug"})),
     "draft Achievement": ("catalog:achievement", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_mc.slug"})),
@@ -379,7 +379,7 @@ VARIANTS: dict[str, tuple[str, Entry]] = {
         note="a preview for the organization's authors")),
     "draft stack badge": ("catalog:stack_badge", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_stack.slug"})),
-    "draft stack pathway": ("catalog:pathway", Entry(
+    "draft stack pathway": ("learner:pathway", Entry(
         {"GET": only(*ISSUER_AUTHORS, denied="404")}, kwargs={"slug": "draft_stack.slug"})),
     "private profile": ("issuance:profile", Entry(
         {"GET": roles("404")}, kwargs={"handle": "private_handle"},

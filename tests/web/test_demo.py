@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from microcred.accounts.models import User
-from microcred.api.models import HeldCredential
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.earning.models import Attempt
 from microcred.issuance.models import Credential
+from microcred.learner.models import HeldCredential
 from microcred.orgs.models import Membership, Organization
 from microcred.verification.services import credential_verify
 
@@ -87,7 +87,7 @@ def test_demo_micro_credentials_use_the_whole_model() -> None:
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_demo_stack_shows_a_learner_part_way_along_the_pathway() -> None:
-    from microcred.catalog.stacks import stack_progress
+    from microcred.learner.progress import stack_progress
 
     call_command("demo", stdout=io.StringIO())
     stack = Stack.objects.get(slug="assessment-literate-teacher")

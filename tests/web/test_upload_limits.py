@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from microcred.api.models import HeldCredential
 from microcred.catalog.badges import BADGE_MAX_BYTES
 from microcred.earning.models import Attempt
+from microcred.learner.models import HeldCredential
 from microcred.verification.services import MAX_CREDENTIAL_BYTES
 from tests.factories import World, micro_credential
 
@@ -51,7 +51,7 @@ def test_import_refuses_an_upload_past_its_limit_naming_it(client: Client,
                                                            world: World) -> None:
     client.force_login(world.learner)
     upload = SimpleUploadedFile("c.json", _padded_json(MAX_CREDENTIAL_BYTES + 1))
-    response = client.post(reverse("api:import"), {"credential_file": upload})
+    response = client.post(reverse("learner:import"), {"credential_file": upload})
     assert response.status_code == 400
     assert "The file is larger than 2 MB" in response.content.decode()
     assert not HeldCredential.objects.exists()

@@ -12,7 +12,6 @@ urlpatterns = [
     path("credentials/verify", views.vc_verify_credential, name="vc_verify"),
     path("credentials/status", views.vc_status_view, name="vc_status"),
     path("presentations/verify", views.vc_verify_presentation, name="vp_verify"),
-    path("me/credentials/import/", views.import_credential, name="import"),
     path("legal/terms/", views.terms, name="terms"),
     path("legal/privacy/", views.privacy, name="privacy"),
 ]

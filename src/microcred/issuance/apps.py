@@ -7,8 +7,13 @@ class IssuanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from microcred.catalog.achievement import creator_profile_source
         from microcred.catalog.versions import version_published
+        from microcred.issuance.identity import organization_profile
         from microcred.issuance.receivers import carry_validity_forward
+
+        # The catalog's Achievement names its creator as credentials do: by the keys here.
+        creator_profile_source(organization_profile)
 
         version_published.connect(carry_validity_forward,
                                   dispatch_uid="issuance.carry_validity_forward")

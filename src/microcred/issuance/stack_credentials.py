@@ -23,7 +23,7 @@ The Achievement is the same for every learner (members as the stack defines them
 version it was built with); only the evidence differs.
 
 Revoking a member credential later does not touch an issued stack credential: it stays valid,
-and the member stops counting for progress (``catalog.stacks``). An administrator who wants the
+and the member stops counting (``issuance.stack_completion``). An administrator who wants the
 stack credential withdrawn too revokes it like any other credential.
 """
 
@@ -43,6 +43,7 @@ from microcred.audit.services import audit_record
 from microcred.catalog.achievement import achievement_id
 from microcred.catalog.models import Stack
 from microcred.issuance.models import Credential, IssuerKey
+from microcred.issuance.stack_completion import stack_completion
 
 __all__ = ["stack_achievement_id", "stack_associations",
            "stack_credential_document", "stack_credential_request", "stack_credentials_after_issue"]
@@ -102,10 +103,9 @@ def stack_associations(stack: Stack) -> list[dict[str, Any]]:
 def _evidence(credential: Credential) -> list[dict[str, Any]]:
     """The member credentials that met the rule, by their public pages (each verifies on its
     own; the pages say so)."""
-    from microcred.catalog.stacks import stack_progress
     from microcred.vc import openbadges as ob
 
-    progress = stack_progress(learner=credential.learner, stack=credential.stack)
+    progress = stack_completion(learner=credential.learner, stack=credential.stack)
     with translation.override(credential.stack.language or settings.LANGUAGE_CODE):
         return [ob.evidence(
             id=settings.PUBLIC_URL + reverse("issuance:credential", args=[member.public_id]),
@@ -188,8 +188,6 @@ def stack_credentials_after_issue(*, credential: Credential) -> list[Credential]
     stack)."""
     from django.contrib.auth import get_user_model
 
-    from microcred.catalog.stacks import stack_progress
-
     if credential.stack_id is not None:
         if credential.renews_id is None:
             _notify_issued(credential)
@@ -205,6 +203,6 @@ def stack_credentials_after_issue(*, credential: Credential) -> list[Credential]
     for stack in stacks:
         if Credential.objects.filter(stack=stack, learner=learner, renews=None).exists():
             continue
-        if stack_progress(learner=learner, stack=stack).complete:
+        if stack_completion(learner=learner, stack=stack).complete:
             requested.append(stack_credential_request(stack=stack, learner=learner))
     return requested

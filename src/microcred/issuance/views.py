@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from microcred.api.selectors import held_credentials
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, NotFound
 from microcred.issuance import identity, page_cache, sharing
@@ -35,6 +34,7 @@ from microcred.issuance.services import (
     learner_profile_update,
 )
 from microcred.issuance.status_lists import status_list_document
+from microcred.learner.selectors import held_credentials
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
 from microcred.verification.summary import credential_summary

@@ -1420,8 +1420,8 @@ def _badge_from_elsewhere(learner: User) -> None:
     its own key (made now: the demo publishes no private key), naming her email address by
     its hash, kept through the same import service as the site's form, so her list shows an
     issuer that is claimed, not confirmed."""
-    from microcred.api.models import HeldCredential
-    from microcred.api.services import held_credential_upsert
+    from microcred.learner.models import HeldCredential
+    from microcred.learner.services import held_credential_upsert
     from microcred.vc import openbadges as ob
     from microcred.vc.data_integrity import sign
     from microcred.vc.keys import Ed25519Multikey

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from microcred.learner import views
+
+app_name = "learner"
+urlpatterns = [
+    path("catalog/<slug:slug>/", views.micro_credential, name="micro_credential"),
+    path("pathways/<slug:slug>/", views.pathway, name="pathway"),
+    path("me/credentials/import/", views.import_credential, name="import"),
+]
