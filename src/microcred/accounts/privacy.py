@@ -37,10 +37,10 @@ def account_export(*, user: User) -> bytes:
     """A zip: ``data.json`` (account, profile, attempts with answers and the feedback received,
     credentials, notifications, held credentials), ``credentials/<id>.json`` exactly as issued
     and ``evidence/...`` with the files the person uploaded."""
-    from microcred.learner.models import HeldCredential
     from microcred.assessment.models import Appeal, Assessment
     from microcred.earning.models import Answer, Attempt
     from microcred.issuance.models import Credential, LearnerProfile
+    from microcred.learner.models import HeldCredential
     from microcred.notifications.models import Notification
 
     files: dict[str, str] = {}
@@ -119,11 +119,11 @@ def account_delete(*, user: User, confirm_password: str) -> None:
     Evidence files are removed from storage after the transaction commits, so a failure
     leaves everything as it was.
     """
-    from microcred.learner.models import HeldCredential
     from microcred.assessment.models import Appeal
     from microcred.earning.models import Answer, Attempt
     from microcred.earning.services import attempt_withdraw
     from microcred.issuance.models import Credential, LearnerProfile
+    from microcred.learner.models import HeldCredential
     from microcred.notifications.models import Notification
     from microcred.orgs.models import Membership
 
