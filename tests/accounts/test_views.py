@@ -22,7 +22,7 @@ def test_sign_up_creates_account_and_signs_in(client: Client) -> None:
     assert response.status_code == 302
     grace = User.objects.get(email="grace@example.test")
     assert grace.display_name == "Grace" and grace.check_password("a long passphrase 42")
-    assert client.get(reverse("web:home")).context["user"].is_authenticated
+    assert client.get(reverse("pages:home")).context["user"].is_authenticated
 
 
 def test_sign_up_error_is_next_to_the_field(client: Client) -> None:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from microcred.api.models import HeldCredential
 from microcred.issuance.models import Credential
+from microcred.learner.models import HeldCredential
 from microcred.vc import openbadges as ob
 from microcred.vc.data_integrity import sign
 from microcred.vc.keys import Ed25519Multikey

@@ -84,7 +84,7 @@ def test_not_yet_feedback_reaches_the_learner(client: Client, world: World) -> N
     client.post(reverse("assessment:score", args=[attempt.public_id]),
                 _form(world, "not_yet", "Add a hinge question."))
     client.force_login(world.learner)
-    html = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
+    html = client.get(reverse("learner:attempt", args=[attempt.public_id])).content.decode()
     assert "Add a hinge question." in html and "Revise and resubmit" in html
 
 
@@ -153,8 +153,8 @@ def test_assessors_see_parts_guidance_and_the_pass_rule(client: Client, world: W
     assert "Overall Pass needs at least 1 criterion at Pass." in html
     # The learner never sees the guidance.
     client.force_login(world.learner)
-    learner_pages = [reverse("catalog:detail", args=[mc.slug]),
-                     reverse("earning:attempt", args=[attempt.public_id])]
+    learner_pages = [reverse("learner:micro_credential", args=[mc.slug]),
+                     reverse("learner:attempt", args=[attempt.public_id])]
     for page in learner_pages:
         assert "Look for the success criteria." not in client.get(page).content.decode()
 

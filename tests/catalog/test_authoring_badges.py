@@ -162,7 +162,8 @@ def test_an_uploaded_badge_is_served_where_it_is_linked(world: World, name: str,
     mc = micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=draft.pk)
 
     anonymous = Client()
-    src = _img_src(anonymous.get(reverse("catalog:detail", args=[mc.slug])).content.decode())
+    page = anonymous.get(reverse("learner:micro_credential", args=[mc.slug]))
+    src = _img_src(page.content.decode())
     assert "media-not-served" not in src
     image = anonymous.get(src)
     assert image.status_code == 200

@@ -45,7 +45,7 @@ def test_the_page_shows_the_whole_model_and_never_the_guidance(client: Client,
                                                                world: World) -> None:
     mc = published(org=world.org, author=world.author, fee=Decimal("95.00"),
                    sponsor_can_cover=True)
-    html = _get(client, reverse("catalog:detail", args=[mc.slug]))
+    html = _get(client, reverse("learner:micro_credential", args=[mc.slug]))
     for text in (mc.title, "Uses formative assessment", "Plan checks for understanding",
                  "Elicit evidence", "Ask a hinge question.", "Act on it",
                  "Feedback loops raise achievement", "Black, P., &amp; Wiliam, D.", "1998",
@@ -68,7 +68,7 @@ def test_the_page_shows_the_whole_model_and_never_the_guidance(client: Client,
 
 def test_an_at_least_pass_rule_is_stated(client: Client, world: World) -> None:
     mc = published(org=world.org, author=world.author, pass_rule="at_least", pass_minimum=1)
-    html = _get(client, reverse("catalog:detail", args=[mc.slug]))
+    html = _get(client, reverse("learner:micro_credential", args=[mc.slug]))
     assert "At least 1 of the 2 criteria must reach Pass." in html
 
 
@@ -81,7 +81,7 @@ def test_a_new_version_replaces_the_old_and_old_anchors_stay(client: Client,
                            spec=full_spec(**{**vars(spec), "title": "Quiet Signals Quokka"}),
                            micro_credential_id=draft.pk)
     micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=draft.pk)
-    html = _get(client, reverse("catalog:detail", args=[v1.slug]) + "#achievement-v1")
+    html = _get(client, reverse("learner:micro_credential", args=[v1.slug]) + "#achievement-v1")
     assert "Quiet Signals Quokka" in html and "Zebra" not in html
     assert 'id="achievement-v1"' in html and 'id="achievement-v2"' in html
     listing = _get(client, LIST)
@@ -92,7 +92,7 @@ def test_a_retired_one_has_a_page_saying_so(client: Client, world: World) -> Non
     mc = published(org=world.org, author=world.author, title="Retiring Rubrics")
     micro_credential_retire(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
     client.force_login(world.learner)
-    html = _get(client, reverse("catalog:detail", args=[mc.slug]))
+    html = _get(client, reverse("learner:micro_credential", args=[mc.slug]))
     assert "has been retired" in html and "stay valid" in html
     assert reverse("earning:start", args=[mc.slug]) not in html
     assert 'id="achievement-v1"' in html
@@ -103,8 +103,8 @@ def test_a_retired_one_has_a_page_saying_so(client: Client, world: World) -> Non
 def test_drafts_and_unknown_slugs_are_not_found(client: Client, world: World) -> None:
     draft = micro_credential_write(actor=world.author, organization=world.org,
                                    spec=full_spec())
-    assert client.get(reverse("catalog:detail", args=[draft.slug])).status_code == 404
-    assert client.get(reverse("catalog:detail", args=["no-such-thing"])).status_code == 404
+    for slug in (draft.slug, "no-such-thing"):
+        assert client.get(reverse("learner:micro_credential", args=[slug])).status_code == 404
 
 
 def test_the_preview_renders_a_draft_without_a_working_start(rf: RequestFactory,
@@ -124,7 +124,7 @@ def test_the_preview_renders_a_draft_without_a_working_start(rf: RequestFactory,
 def test_the_page_is_read_in_a_bounded_number_of_queries(
         client: Client, world: World, django_assert_max_num_queries: object) -> None:
     mc = published(org=world.org, author=world.author)
-    url = reverse("catalog:detail", args=[mc.slug])
+    url = reverse("learner:micro_credential", args=[mc.slug])
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert client.get(url).status_code == 200
 

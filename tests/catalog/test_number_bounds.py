@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from microcred.catalog.forms import data_from_tree, tree_from_spec
+from microcred.catalog.editor import data_from_tree, tree_from_spec
 from microcred.catalog.services import micro_credential_spec
 from tests.factories import World, micro_credential
 

@@ -82,7 +82,7 @@ def _spanish_in(mc: MicroCredential, actor: object, language: str) -> MicroCrede
 def test_readers_see_it_in_their_language_marked_with_it(world: World) -> None:
     mc = _translated_draft(world)
     micro_credential_publish(actor=reviewer_of(world.org), micro_credential_id=mc.pk)
-    url = reverse("catalog:detail", args=[mc.slug])
+    url = reverse("learner:micro_credential", args=[mc.slug])
     spanish = Client(headers={"accept-language": "es"}).get(url).content.decode()
     assert 'lang="es">Comprobar la comprensión</h1>' in spanish
     assert "Criterio 1" in spanish and "Consigna 1" in spanish

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_catalog_shows_rubric_to_anonymous_visitors(client: Client, world: World) -> None:
-    response = client.get(reverse("catalog:detail", args=[world.mc.slug]))
+    response = client.get(reverse("learner:micro_credential", args=[world.mc.slug]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Planned checks" in html and "Three checks at decision points." in html

@@ -7,15 +7,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from microcred.accounts.models import User
-from microcred.api.models import HeldCredential
 from microcred.assessment.models import Appeal, PoolMember
 from microcred.assessment.selectors import overdue_attempts
 from microcred.catalog.import_export import catalog_export
 from microcred.catalog.models import MicroCredential, Stack
-from microcred.catalog.stacks import stack_progress
 from microcred.demo.programmes import MICRO_CREDENTIALS
 from microcred.earning.models import Attempt
 from microcred.issuance.models import Credential
+from microcred.learner.models import HeldCredential
+from microcred.learner.progress import stack_progress
 from microcred.orgs.models import Membership, Organization
 from microcred.verification.services import credential_verify
 

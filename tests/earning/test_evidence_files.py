@@ -87,7 +87,7 @@ def test_signed_links_expire(client, world: World, settings) -> None:  # type: i
                        files={file.pk: small_file()})
     answer = attempt.answers.get(prompt=file)
     client.force_login(world.learner)
-    url = reverse("earning:evidence_signed",
+    url = reverse("assessment:evidence_signed",
                   kwargs={"token": evidence_token(answer=answer, viewer=world.learner)})
     assert client.get(url).status_code == 200
     settings.EVIDENCE_LINK_MAX_AGE = -1

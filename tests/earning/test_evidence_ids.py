@@ -17,7 +17,7 @@ def test_an_evidence_id_beyond_any_row_is_not_found(client: Client, world: World
     client.force_login(world.learner)
     client.post(reverse("earning:start", args=[world.mc.slug]))
     attempt = Attempt.objects.get(learner=world.learner)
-    url = reverse("earning:evidence", args=[attempt.public_id, 1]).replace("/1/",
+    url = reverse("assessment:evidence", args=[attempt.public_id, 1]).replace("/1/",
                                                                           f"/{prompt_id}/")
     response = client.get(url)
     assert response.status_code == 404

@@ -77,7 +77,7 @@ def test_large_request_goes_through_the_bounded_handler(client: Client, world: W
     file_prompt = world.mc.prompts.get(kind="file")
     text_prompt = world.mc.prompts.get(position=1)
     big = SimpleUploadedFile("big.bin", b"z" * (3 * 1024 * 1024 + 1))
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "save", f"prompt_{text_prompt.pk}": "kept", f"prompt_{file_prompt.pk}": big})
     assert response.status_code == 400
     assert attempt.answers.get(prompt=text_prompt).text == "kept"

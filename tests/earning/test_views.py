@@ -22,7 +22,7 @@ def test_autosave_keeps_text_on_the_server(client: Client, world: World) -> None
                            {f"prompt_{text.pk}": "typed so far"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Draft saved" in response.content.decode()
-    page = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
+    page = client.get(reverse("learner:attempt", args=[attempt.public_id])).content.decode()
     assert "typed so far" in page
     assert 'hx-post="' in page  # htmx autosave wired on the textarea
 
@@ -31,7 +31,7 @@ def test_save_draft_button_works_without_javascript(client: Client, world: World
     attempt = _start(client, world)
     text = world.mc.prompts.get(position=1)
     file = world.mc.prompts.get(kind="file")
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "save", f"prompt_{text.pk}": "plain form post",
         f"prompt_{file.pk}": small_file("my plan.txt")})
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def test_submit_with_missing_part_shows_error_next_to_it(client: Client, world: 
     attempt = _start(client, world)
     text = world.mc.prompts.get(position=1)
     file = world.mc.prompts.get(kind="file")
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "submit", f"prompt_{text.pk}": "only the text"})
     assert response.status_code == 400
     html = response.content.decode()
@@ -60,7 +60,7 @@ def test_oversize_upload_refused_with_message_and_draft_kept(client: Client,
     attempt = _start(client, world)
     text = world.mc.prompts.get(position=1)
     file = world.mc.prompts.get(kind="file")
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "submit", f"prompt_{text.pk}": "keep this",
         f"prompt_{file.pk}": small_file(size=11)})
     assert response.status_code == 400
@@ -75,13 +75,13 @@ def test_submit_then_status_page(client: Client, world: World) -> None:
     attempt = _start(client, world)
     text = world.mc.prompts.get(position=1)
     file = world.mc.prompts.get(kind="file")
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "submit", f"prompt_{text.pk}": "done", f"prompt_{file.pk}": small_file(),
         "integrity": "on"})
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.status == "in_review"  # assigned straight to the pool's assessor
-    page = client.get(reverse("earning:attempt", args=[attempt.public_id])).content.decode()
+    page = client.get(reverse("learner:attempt", args=[attempt.public_id])).content.decode()
     assert "In review" in page
     assert "Expected decision by" in page
 
@@ -90,14 +90,14 @@ def test_other_people_cannot_open_the_attempt_or_its_evidence(client: Client,
                                                               world: World) -> None:
     attempt = _start(client, world)
     file = world.mc.prompts.get(kind="file")
-    client.post(reverse("earning:attempt", args=[attempt.public_id]),
+    client.post(reverse("learner:attempt", args=[attempt.public_id]),
                 {"action": "save", f"prompt_{file.pk}": small_file()})
-    response = client.get(reverse("earning:evidence", args=[attempt.public_id, file.pk]),
+    response = client.get(reverse("assessment:evidence", args=[attempt.public_id, file.pk]),
                           follow=True)
     assert response.status_code == 200
     signed_link = response.redirect_chain[-1][0]
     client.force_login(user())
     assert client.get(signed_link).status_code == 403  # made for the learner only
-    assert client.get(reverse("earning:attempt", args=[attempt.public_id])).status_code == 403
-    assert client.get(reverse("earning:evidence", args=[attempt.public_id, file.pk])
+    assert client.get(reverse("learner:attempt", args=[attempt.public_id])).status_code == 403
+    assert client.get(reverse("assessment:evidence", args=[attempt.public_id, file.pk])
                       ).status_code == 403

@@ -121,7 +121,7 @@ def test_autosave_json_client_gets_the_json_error_shape(
 def test_submit_during_a_dropped_connection(learner_client: tuple[Client, Attempt, str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     client, attempt, field = learner_client
-    url = reverse("earning:attempt", args=[attempt.public_id])
+    url = reverse("learner:attempt", args=[attempt.public_id])
     form = {field: "My whole answer.", "integrity": "on"}
     assert client.post(url, form).status_code == 302  # "Save draft"
 
@@ -148,11 +148,11 @@ def test_connection_lost_before_the_view(learner_client: tuple[Client, Attempt, 
     client, attempt, _field = learner_client
     client.raise_request_exception = False
     with connection_lost():
-        response = client.get(reverse("earning:attempt", args=[attempt.public_id]))
-        json_response = client.get(reverse("earning:attempt", args=[attempt.public_id]),
+        response = client.get(reverse("learner:attempt", args=[attempt.public_id]))
+        json_response = client.get(reverse("learner:attempt", args=[attempt.public_id]),
                                    HTTP_ACCEPT="application/json")
     assert response.status_code == 503
     assert "Temporarily unavailable" in response.content.decode()
     assert json_response.status_code == 503
     assert json_response.json()["error"]["code"] == "temporarily_unavailable"
-    assert client.get(reverse("earning:attempt", args=[attempt.public_id])).status_code == 200
+    assert client.get(reverse("learner:attempt", args=[attempt.public_id])).status_code == 200

@@ -270,7 +270,7 @@ def test_a_bulk_credential_renders_everywhere_and_renews(world: World, client: C
     assert str(credential.public_id) in client.get(
         reverse("issuance:admin_credentials")).content.decode()
 
-    from microcred.api.selectors import credentials_for_owner
+    from microcred.learner.selectors import credentials_for_owner
 
     assert ("json", credential.signed_json) in credentials_for_owner(user=world.learner)
 

@@ -107,15 +107,15 @@ def test_pages_download_and_delete_with_password(
     client = Client()
     client.force_login(world.learner)
     page = client.get(reverse("accounts:account"))
-    assert page.status_code == 200 and reverse("accounts:download").encode() in page.content
-    download = client.get(reverse("accounts:download"))
+    assert page.status_code == 200 and reverse("ops:download").encode() in page.content
+    download = client.get(reverse("ops:download"))
     assert download["Content-Type"] == "application/zip"
     assert "data.json" in zipfile.ZipFile(io.BytesIO(download.content)).namelist()
 
-    assert client.get(reverse("accounts:delete")).status_code == 200
-    wrong = client.post(reverse("accounts:delete"), {"password": "nope"})
+    assert client.get(reverse("ops:delete")).status_code == 200
+    wrong = client.post(reverse("ops:delete"), {"password": "nope"})
     assert wrong.status_code == 200 and User.objects.get(pk=world.learner.pk).is_active
-    done = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    done = client.post(reverse("ops:delete"), {"password": PASSWORD})
     assert done.status_code == 200
     assert not User.objects.get(pk=world.learner.pk).is_active
     assert client.get(reverse("accounts:account")).status_code == 302  # signed out
@@ -129,5 +129,5 @@ def test_an_organization_member_is_asked_to_leave_first(world: World) -> None:
 
 
 def test_anonymous_people_are_sent_to_sign_in(client) -> None:  # type: ignore[no-untyped-def]
-    for name in ("accounts:account", "accounts:download", "accounts:delete"):
+    for name in ("accounts:account", "ops:download", "ops:delete"):
         assert client.get(reverse(name)).status_code == 302

@@ -122,9 +122,9 @@ OWNER_FORBIDDEN_OTHERS = only("learner")
 
 MATRIX: dict[str, Entry] = {
     # -- web ---------------------------------------------------------------------------------
-    "web:home": Entry({"GET": PUBLIC}),
+    "pages:home": Entry({"GET": PUBLIC}),
     "web:healthz": Entry({"GET": PUBLIC}),
-    "web:styleguide": Entry({"GET": only("staff"), "POST": only("staff")}),
+    "pages:styleguide": Entry({"GET": only("staff"), "POST": only("staff")}),
     # -- accounts ----------------------------------------------------------------------------
     "accounts:sign_up": Entry({"GET": PUBLIC, "POST": PUBLIC},
                               note="POST with no data: the form again, with its errors"),
@@ -153,12 +153,12 @@ MATRIX: dict[str, Entry] = {
     "accounts:password_change": Entry({"GET": signed_in(), "POST": signed_in()},
                                       note="POST with no data: the form again, with its errors"),
     "accounts:account": Entry({"GET": signed_in()}),
-    "accounts:download": Entry({"GET": signed_in()}, note="always the requester's own data"),
-    "accounts:delete": Entry({"GET": signed_in(), "POST": signed_in()},
+    "ops:download": Entry({"GET": signed_in()}, note="always the requester's own data"),
+    "ops:delete": Entry({"GET": signed_in(), "POST": signed_in()},
                              note="POST without the password: the form again"),
     # -- catalog and authoring ---------------------------------------------------------------
     "catalog:list": Entry({"GET": PUBLIC}),
-    "catalog:detail": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
+    "learner:micro_credential": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
     "catalog:achievement": Entry({"GET": PUBLIC}, kwargs={"slug": "mc_fresh.slug"}),
     # Only an uploaded badge is served here; this one's badge is generated (404 for everyone).
     "catalog:badge": Entry({"GET": roles("404")},
@@ -203,7 +203,7 @@ MATRIX: dict[str, Entry] = {
     "catalog:stack_list": Entry({"GET": PUBLIC}),
     "catalog:stack_detail": Entry({"GET": PUBLIC}, kwargs={"slug": "stack.slug"}),
     "catalog:stack_badge": Entry({"GET": PUBLIC}, kwargs={"slug": "stack.slug"}),
-    "catalog:pathway": Entry({"GET": signed_in()}, kwargs={"slug": "stack.slug"}),
+    "learner:pathway": Entry({"GET": signed_in()}, kwargs={"slug": "stack.slug"}),
     "catalog:stack_author_home": Entry({"GET": only(*AUTHORS)}),
     "catalog:stack_author_create": Entry({"GET": only(*AUTHORS),
                                           "POST": only(*AUTHORS, ok="400")}),
@@ -219,22 +219,22 @@ MATRIX: dict[str, Entry] = {
     # -- earning ------------------------------------------------------------------------------
     "earning:start": Entry({"GET": signed_in("405"), "POST": signed_in(MOVED)},
                            kwargs={"slug": "mc_fresh.slug"}),
-    "earning:attempt": Entry({"GET": OWNER_FORBIDDEN_OTHERS,
+    "learner:attempt": Entry({"GET": OWNER_FORBIDDEN_OTHERS,
                               "POST": only("learner", ok=MOVED)},
                              kwargs={"public_id": "draft_attempt.public_id"}),
     "earning:autosave": Entry({"GET": signed_in("405"), "POST": OWNER_FORBIDDEN_OTHERS},
                               kwargs={"public_id": "draft_attempt.public_id"}),
-    "earning:evidence": Entry(
+    "assessment:evidence": Entry(
         {"GET": only("learner", "assessor", "org_admin", ok=MOVED)},
         kwargs={"public_id": "review_attempt.public_id", "prompt_id": "review_file.prompt_id"},
         note="the learner, the assessor holding the review and the issuer's administrators "
              "get a signed link made for them"),
-    "earning:evidence_signed": Entry({"GET": OWNER_FORBIDDEN_OTHERS},
+    "assessment:evidence_signed": Entry({"GET": OWNER_FORBIDDEN_OTHERS},
                                      kwargs={"token": "learner_evidence_token"},
                                      note="a link signed for the learner: nobody else's"),
     "earning:withdraw": Entry({"GET": signed_in("405"), "POST": only("learner", ok=MOVED)},
                               kwargs={"public_id": "review_attempt.public_id"}),
-    "earning:appeal": Entry({"GET": signed_in("405"), "POST": only("learner", ok="409")},
+    "assessment:appeal": Entry({"GET": signed_in("405"), "POST": only("learner", ok="409")},
                             kwargs={"public_id": "review_attempt.public_id"},
                             data={"reason": "Please look again."},
                             note="in review, not a Not Yet: the owner gets 409, no one else "
@@ -288,9 +288,9 @@ MATRIX: dict[str, Entry] = {
                            json=True),
     "api:vp_verify": Entry({"GET": everyone("405"), "POST": everyone("400")}, api=True,
                            json=True),
-    "api:import": Entry({"GET": signed_in(), "POST": signed_in("400")}),
-    "api:terms": Entry({"GET": PUBLIC}),
-    "api:privacy": Entry({"GET": PUBLIC}),
+    "learner:import": Entry({"GET": signed_in(), "POST": signed_in("400")}),
+    "pages:terms": Entry({"GET": PUBLIC}),
+    "pages:privacy": Entry({"GET": PUBLIC}),
     # -- issuance ------------------------------------------------------------------------------
     "issuance:mine": Entry({"GET": signed_in()}),
     "issuance:transcript": Entry({"GET": only("learner", denied="404")},
@@ -365,7 +365,7 @@ MATRIX: dict[str, Entry] = {
 # profiles, a link signed for someone else, other credential actions). Each is tested like a
 # matrix entry; the route must exist too.
 VARIANTS: dict[str, tuple[str, Entry]] = {
-    "draft micro-credential page": ("catalog:detail", Entry(
+    "draft micro-credential page": ("learner:micro_credential", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_mc.slug"})),
     "draft Achievement": ("catalog:achievement", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_mc.slug"})),
@@ -379,17 +379,17 @@ VARIANTS: dict[str, tuple[str, Entry]] = {
         note="a preview for the organization's authors")),
     "draft stack badge": ("catalog:stack_badge", Entry(
         {"GET": roles("404")}, kwargs={"slug": "draft_stack.slug"})),
-    "draft stack pathway": ("catalog:pathway", Entry(
+    "draft stack pathway": ("learner:pathway", Entry(
         {"GET": only(*ISSUER_AUTHORS, denied="404")}, kwargs={"slug": "draft_stack.slug"})),
     "private profile": ("issuance:profile", Entry(
         {"GET": roles("404")}, kwargs={"handle": "private_handle"},
         note="a handle alone does not publish a profile (public is off by default)")),
-    "evidence link signed for the assessor": ("earning:evidence_signed", Entry(
+    "evidence link signed for the assessor": ("assessment:evidence_signed", Entry(
         {"GET": only("assessor")}, kwargs={"token": "assessor_evidence_token"},
         note="the learner may open the file, but not through a link made for someone else")),
-    "submitted attempt status page": ("earning:attempt", Entry(
+    "submitted attempt status page": ("learner:attempt", Entry(
         {"GET": only("learner")}, kwargs={"public_id": "review_attempt.public_id"})),
-    "decided attempt evidence": ("earning:evidence", Entry(
+    "decided attempt evidence": ("assessment:evidence", Entry(
         {"GET": only("learner", "assessor", "org_admin", ok=MOVED)},
         kwargs={"public_id": "credential.attempt.public_id",
                 "prompt_id": "credential_file.prompt_id"},

@@ -311,7 +311,7 @@ def test_assessor_pages_never_name_the_learner(scene: SimpleNamespace) -> None:
         html = response.content.decode()
         for secret in secrets:
             assert secret not in html, f"{url} names the learner: {secret!r}"
-    link = client.get(reverse("earning:evidence", args=[scene.review_attempt.public_id,
+    link = client.get(reverse("assessment:evidence", args=[scene.review_attempt.public_id,
                                                         scene.review_file.prompt_id]))
     download = client.get(link["Location"])
     assert download.status_code == 200

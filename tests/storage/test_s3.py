@@ -113,7 +113,7 @@ def test_evidence_lands_in_the_bucket_and_is_served_back_privately(
     assert answer.file_size == len(EVIDENCE.encode())
     _assert_private(s3_bucket, answer.file.name)
 
-    address = reverse("earning:evidence", args=[attempt.public_id, answer.prompt_id])
+    address = reverse("assessment:evidence", args=[attempt.public_id, answer.prompt_id])
     learner = Client()
     learner.force_login(world.learner)
     link = learner.get(address)
@@ -254,7 +254,7 @@ def test_backup_holds_the_bucket_and_restore_fills_an_empty_one(
         assert default_storage.exists(restored.file.name)
         learner = Client()
         learner.force_login(Attempt.objects.get(pk=attempt.pk).learner)
-        signed = learner.get(reverse("earning:evidence",
+        signed = learner.get(reverse("assessment:evidence",
                                      args=[attempt.public_id, answer.prompt_id]))["Location"]
         assert _download(learner, signed) == EVIDENCE.encode()
         report = audit_chain_verify()

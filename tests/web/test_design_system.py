@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_style_guide_is_for_staff_only() -> None:
-    url = reverse("web:styleguide")
+    url = reverse("pages:styleguide")
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and reverse("accounts:sign_in") in anonymous["Location"]
     client = Client()
@@ -49,6 +49,6 @@ def test_no_asset_comes_from_elsewhere() -> None:
     """Stylesheets, scripts and images are ours: nothing render-blocking from a CDN."""
     import re
 
-    html = Client().get(reverse("web:home")).content.decode()
+    html = Client().get(reverse("pages:home")).content.decode()
     assets = re.findall(r'<(?:link|script|img)\b[^>]*?(?:src|href)="([^"]+)"', html)
     assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets

@@ -157,7 +157,7 @@ def test_placeholders_survive_translation(language: str) -> None:
 
 @pytest.mark.django_db
 def test_the_browser_language_is_used() -> None:
-    html = Client(headers={"accept-language": "es"}).get(reverse("web:home")).content.decode()
+    html = Client(headers={"accept-language": "es"}).get(reverse("pages:home")).content.decode()
     assert '<html lang="es">' in html
     assert "Explorar el catálogo" in html
 

@@ -153,7 +153,7 @@ def test_evidence_files_are_sandboxed_downloads(client: Client, world: World) ->
                        files={prompt.pk: small_file()})
     answer = attempt.answers.get(prompt=prompt)
     client.force_login(world.learner)
-    response = client.get(reverse("earning:evidence_signed", kwargs={
+    response = client.get(reverse("assessment:evidence_signed", kwargs={
         "token": evidence_token(answer=answer, viewer=world.learner)}))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from microcred.api.models import HeldCredential
 from microcred.catalog.badges import BADGE_MAX_BYTES
 from microcred.earning.models import Attempt
 from microcred.earning.services import attempt_save_draft, attempt_start
 from microcred.errors import ValidationFailed
+from microcred.learner.models import HeldCredential
 from microcred.verification.services import MAX_CREDENTIAL_BYTES
 from tests.factories import World, micro_credential
 
@@ -53,7 +53,7 @@ def test_import_refuses_an_upload_past_its_limit_naming_it(client: Client,
                                                            world: World) -> None:
     client.force_login(world.learner)
     upload = SimpleUploadedFile("c.json", _padded_json(MAX_CREDENTIAL_BYTES + 1))
-    response = client.post(reverse("api:import"), {"credential_file": upload})
+    response = client.post(reverse("learner:import"), {"credential_file": upload})
     assert response.status_code == 400
     assert "The file is larger than 2 MB" in response.content.decode()
     assert not HeldCredential.objects.exists()
@@ -79,7 +79,7 @@ def test_evidence_past_the_limit_is_refused_naming_it_and_the_draft_kept(
     file_prompt = world.mc.prompts.get(kind="file")
     text_prompt = world.mc.prompts.get(position=1)
     big = SimpleUploadedFile("notes.txt", b"z" * (3 * 1024 * 1024 + 1))
-    response = client.post(reverse("earning:attempt", args=[attempt.public_id]), {
+    response = client.post(reverse("learner:attempt", args=[attempt.public_id]), {
         "action": "save", f"prompt_{text_prompt.pk}": "kept", f"prompt_{file_prompt.pk}": big})
     assert response.status_code == 400
     assert "files can be at most 3.0" in response.content.decode()

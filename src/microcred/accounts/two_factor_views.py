@@ -64,7 +64,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                     "running out.",
                     "You used a recovery code. %(left)d are left: make new ones if you are "
                     "running out.", left) % {"left": left})
-            return redirect(_safe_next(request, state.get("next", "")) or "web:home")
+            return redirect(_safe_next(request, state.get("next", "")) or "pages:home")
     return render(request, "accounts/two_factor_sign_in.html", {"form": form},
                   status=400 if form.errors else 200)
 

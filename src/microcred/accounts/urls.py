@@ -35,6 +35,5 @@ urlpatterns = [
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/", views.account, name="account"),
-    # me/data.zip (download) and me/delete/ (delete) are microcred.ops.urls', mounted in this
-    # namespace by the root URLconf.
+    # me/data.zip and me/delete/ are microcred.ops' (ops:download, ops:delete).
 ]

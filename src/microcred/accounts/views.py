@@ -62,7 +62,7 @@ def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
     next_url = pending["next"]
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
-    return redirect("web:home")
+    return redirect("pages:home")
 
 
 class SignInView(LoginView):

@@ -97,8 +97,8 @@ def service_description() -> dict[str, Any]:
             "description": "Open Badges 3.0 API: read and add credentials, read and update "
                            "the profile.",
             "version": "3.0",
-            "termsOfService": _url("api:terms"),
-            "x-imssf-privacyPolicyUrl": _url("api:privacy"),
+            "termsOfService": _url("pages:terms"),
+            "x-imssf-privacyPolicyUrl": _url("pages:privacy"),
             "x-imssf-image": f"{base}/static/microcred/badge.svg",
         },
         "servers": [{"url": base + "/ims/ob/v3p0", "description": "This host"}],

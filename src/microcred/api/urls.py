@@ -12,9 +12,6 @@ urlpatterns = [
     path("credentials/verify", views.vc_verify_credential, name="vc_verify"),
     path("credentials/status", views.vc_status_view, name="vc_status"),
     path("presentations/verify", views.vc_verify_presentation, name="vp_verify"),
-    path("me/credentials/import/", views.import_credential, name="import"),
-    # legal/terms/ (terms) and legal/privacy/ (privacy), which the discovery document links
-    # to, are microcred.pages', mounted in this namespace by the root URLconf.
 ]
 
 # django-oauth-toolkit under /oauth/: only the views the OB 3.0 API uses (no device flow, no

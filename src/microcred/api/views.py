@@ -13,23 +13,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from microcred.api.auth import require_scopes
 from microcred.api.discovery import service_description
-from microcred.api.selectors import credentials_for_owner
-from microcred.api.services import (
-    CredentialRefused,
-    held_badge_ob2_import,
-    held_credential_upsert,
-    profile_update,
-)
+from microcred.api.services import profile_update
 from microcred.errors import MicrocredError
 from microcred.issuance.selectors import learner_profile_for
 from microcred.issuance.vc_api import (
@@ -37,10 +28,11 @@ from microcred.issuance.vc_api import (
     vc_credential_issue,
     vc_credential_status_update,
 )
+from microcred.learner.selectors import credentials_for_owner
+from microcred.learner.services import CredentialRefused, held_credential_upsert
 from microcred.verification.services import (
     MAX_CREDENTIAL_BYTES,
     credential_verify,
-    is_ob2,
     presentation_verify,
 )
 from microcred.web.imsx import error_response
@@ -386,34 +378,3 @@ def vc_verify_presentation(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=200 if report.verdict == "passed" else 400)
 
 
-# -- importing a badge from elsewhere (the site's own form over the same service) -------------
-
-
-@login_required
-def import_credential(request: HttpRequest) -> HttpResponse:
-    from microcred.verification.forms import VerifyForm
-
-    form = VerifyForm(request.POST or None, request.FILES or None)
-    status = 200
-    report = None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                payload = form.payload()
-                source_url = str(form.cleaned_data.get("credential_url") or "")
-                if is_ob2(payload):
-                    held, _created = held_badge_ob2_import(
-                        actor=request.user, data=payload, source_url=source_url)
-                else:
-                    held, _created = held_credential_upsert(
-                        actor=request.user, data=payload, source_url=source_url)
-                messages.success(request, _("“%(title)s” is now in your account.")
-                                 % {"title": held.title or held.credential_id})
-                return redirect("issuance:mine")
-            except CredentialRefused as error:
-                report = error.report
-                form.add_error(None, error.message)
-            except MicrocredError as error:
-                form.add_error(None, error.message)
-        status = 400
-    return render(request, "api/import.html", {"form": form, "report": report}, status=status)

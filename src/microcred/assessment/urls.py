@@ -11,12 +11,7 @@ urlpatterns = [
     path("assess/<uuid:public_id>/return/", views.return_incomplete, name="return"),
     path("assess/calibration/<slug:slug>/", views.calibration, name="calibration"),
     path("assess/admin/<slug:org_slug>/", views.admin_overview, name="admin"),
-]
-
-#: The attempt's evidence files and its appeal keep the addresses and names they had in
-#: earning (``earning:evidence``, ``earning:evidence_signed``, ``earning:appeal``):
-#: ``microcred.urls`` mounts these in the earning namespace.
-earning_urlpatterns = [
+    # An attempt's evidence files (for whoever may open them) and its appeal.
     path("attempts/<uuid:public_id>/evidence/<int:prompt_id>/", views.evidence_file,
          name="evidence"),
     path("evidence/<str:token>/", views.evidence_signed, name="evidence_signed"),

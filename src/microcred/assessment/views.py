@@ -235,7 +235,7 @@ def admin_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 # ------------------------------------------------- the attempt's evidence files and appeal
-# (named ``earning:evidence``, ``earning:evidence_signed`` and ``earning:appeal``: see urls.py)
+# (``assessment:evidence``, ``assessment:evidence_signed``, ``assessment:appeal``)
 
 
 @login_required
@@ -250,7 +250,7 @@ def evidence_file(request: HttpRequest, public_id: str, prompt_id: int) -> HttpR
     answer = attempt.answers.filter(prompt_id=prompt_id).exclude(file="").first()
     if answer is None:
         raise NotFound(_("No file here."))
-    return redirect("earning:evidence_signed",
+    return redirect("assessment:evidence_signed",
                     token=evidence_token(answer=answer, viewer=request.user))
 
 
@@ -279,4 +279,4 @@ def appeal(request: HttpRequest, public_id: str) -> HttpResponse:
                   reason=request.POST.get("reason", ""))
     messages.success(request, _("Appeal received. A different assessor will review your "
                                 "evidence; their decision is final."))
-    return redirect("earning:attempt", public_id=attempt.public_id)
+    return redirect("learner:attempt", public_id=attempt.public_id)

@@ -16,16 +16,18 @@ framework links), ``achievementType``, ``version``, ``inLanguage``, ``image``, `
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from microcred.catalog.languages import micro_credential_text
 from microcred.catalog.models import MicroCredential
+from microcred.orgs.models import Organization
 from microcred.vc import openbadges as ob
 
-__all__ = ["achievement_for", "achievement_id", "creator_profile"]
+__all__ = ["achievement_for", "achievement_id", "creator_profile", "creator_profile_source"]
 
 _EXT = re.compile(r"ext:[A-Za-z0-9._-]+")
 
@@ -38,21 +40,25 @@ def _known(value: str, vocabulary: tuple[str, ...]) -> bool:
     return value in vocabulary or bool(_EXT.fullmatch(value))
 
 
-def creator_profile(mc: MicroCredential) -> dict[str, Any]:
-    """The organization's issuer ``Profile`` as credentials name it: its DID (did:web, or the
-    did:key of its active signing key). Before the organization has a key (nothing issued yet)
-    the profile is named by the organization's web site; no key is made on a read."""
-    from microcred.issuance import identity
-    from microcred.issuance.models import IssuerKey
+#: Names an organization's issuer ``Profile`` the way its credentials do. The keys that decide
+#: it (a did:key of the organization's signing key, or the platform's did:web) are issuance's,
+#: a layer above the catalog: ``IssuanceConfig.ready`` installs
+#: ``issuance.identity.organization_profile`` here with :func:`creator_profile_source`.
+_creator_profile: Callable[[Organization], dict[str, Any]] | None = None
 
-    org = mc.organization
-    base = settings.PUBLIC_URL
-    key = IssuerKey.objects.filter(organization=org, active=True).first()
-    if identity.uses_did_web() or key is not None:
-        profile_id = identity.web_did() if key is None else identity.issuer_did(key)
-    else:
-        profile_id = org.url or base
-    return ob.profile(id=profile_id, name=org.name, url=org.url or base)
+
+def creator_profile_source(source: Callable[[Organization], dict[str, Any]]) -> None:
+    """Install how an organization's issuer ``Profile`` is named (once, at start-up)."""
+    global _creator_profile
+    _creator_profile = source
+
+
+def creator_profile(mc: MicroCredential) -> dict[str, Any]:
+    """The issuer ``Profile`` of ``mc``'s organization, as its credentials name it."""
+    if _creator_profile is None:
+        raise ImproperlyConfigured("No issuer profile source: microcred.issuance installs it "
+                                   "when it starts.")
+    return _creator_profile(mc.organization)
 
 
 def achievement_for(

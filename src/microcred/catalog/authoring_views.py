@@ -18,16 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.catalog.achievement import achievement_for
+from microcred.catalog.editor import Editor, tree_apply, tree_from_post, tree_from_spec
 from microcred.catalog.forms import (
     BadgeForm,
     CriterionFormSet,
-    Editor,
     MicroCredentialForm,
     PromptFormSet,
     TranslationForm,
-    tree_apply,
-    tree_from_post,
-    tree_from_spec,
 )
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.selectors import (
@@ -53,7 +50,7 @@ from microcred.catalog.spec import CriterionText, MicroCredentialSpec, PartText,
 from microcred.catalog.views import badge_response
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role
+from microcred.orgs.selectors import has_role
 
 
 def _author_orgs(request: HttpRequest) -> QuerySet[Organization]:
@@ -130,10 +127,6 @@ def _authored(request: HttpRequest, public_id: Any) -> MicroCredential:
         raise NotFound(_("No micro-credential of yours here.")) from None
 
 
-def _is_admin(request: HttpRequest, mc: MicroCredential) -> bool:
-    return user_has_role(user=request.user, organization=mc.organization, role=Role.ADMIN)
-
-
 @login_required
 def author_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     mc = _authored(request, public_id)
@@ -146,7 +139,7 @@ def author_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                       None)
     return render(request, "catalog/author_detail.html", {
         "mc": mc, "other_languages": others, "versions": versions, "open_draft": open_draft,
-        "is_admin": _is_admin(request, mc),
+        "is_admin": has_role(request.user, mc.organization, Role.ADMIN),
         # The reviewer's note from the last time it came back from review, if any.
         "return_note": mc.review_note if mc.status == MicroCredential.Status.DRAFT else "",
     })
@@ -353,7 +346,7 @@ def author_publish(request: HttpRequest, public_id: str) -> HttpResponse:
                     _("Published: it is in the catalog now."))
     if mc is None:
         return redirect("catalog:author_detail", public_id=public_id)
-    return redirect("catalog:detail", slug=mc.slug)
+    return redirect("learner:micro_credential", slug=mc.slug)
 
 
 @login_required

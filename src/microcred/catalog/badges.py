@@ -12,19 +12,24 @@ properties with plain values (``style`` attributes and simple ``<style>`` rules)
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import textwrap
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 from xml.etree.ElementTree import Element  # noqa: S405 - only builds trees; parsing is defused
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from microcred.catalog.models import MicroCredential
+from microcred.catalog.models import MicroCredential, Stack
 from microcred.errors import ValidationFailed
 
-__all__ = ["BADGE_MAX_BYTES", "BADGE_MAX_PIXELS", "badge_clean", "badge_generated_svg",
-           "badge_image_bytes", "png_clean", "svg_clean"]
+__all__ = ["BADGE_MAX_BYTES", "BADGE_MAX_PIXELS", "BADGE_SIZE", "BadgeLayout", "badge_clean",
+           "badge_generated_png", "badge_generated_svg", "badge_image_bytes", "badge_layout",
+           "badge_png_bytes", "badge_src", "png_clean", "svg_clean"]
 
 BADGE_MAX_BYTES = 2 * 1024 * 1024
 BADGE_MAX_PIXELS = 2000  # per side
@@ -246,35 +251,119 @@ def badge_clean(data: bytes, filename: str) -> tuple[bytes, str]:
     raise _refuse(_("Upload a PNG or an SVG image."))
 
 
-def _wrap(title: str, width: int = 16, lines: int = 3) -> list[str]:
-    wrapped = textwrap.wrap(title, width=width) or [title]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
-    return wrapped
+# -- the generated badge: one drawing, as SVG and as PNG ---------------------------------------
+
+#: The drawing's square, in SVG user units and in PNG pixels alike.
+BADGE_SIZE = 400
+_CENTRE = BADGE_SIZE / 2
+# The disc: an accent rim, the badge colour, a thin white ring; a small accent pennant below the
+# title. Radii in the square's units.
+_RIM, _DISC, _RING = 194, 176, 156
+_RING_WIDTH, _RING_OPACITY = 3, 0.7
+_PENNANT = ((200, 330), (214, 308), (186, 308))
+# The PNG is drawn at this multiple and scaled down, so edges and letters are smooth.
+_SUPERSAMPLE = 4
+
+
+@dataclass(frozen=True)
+class BadgeLayout:
+    """Where the title goes on a generated badge: wrapped on up to three lines, each centred at
+    ``x`` = the middle and at its own ``y`` (the line's middle), in one font size. The SVG and the
+    PNG both draw from this, so they show the same lines in the same places."""
+
+    lines: tuple[str, ...]
+    font_size: int
+    line_centres: tuple[float, ...]
+
+
+def badge_layout(title: str, *, width: int = 16, max_lines: int = 3) -> BadgeLayout:
+    """The title wrapped at ``width`` characters on at most ``max_lines`` lines (the last one
+    cut with an ellipsis), in a size that fits them inside the ring."""
+    lines = textwrap.wrap(title, width=width) or [title]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    size = 30 if len(lines) < 3 else 26
+    top = _CENTRE - (len(lines) - 1) * size * 0.6
+    return BadgeLayout(lines=tuple(lines), font_size=size,
+                       line_centres=tuple(top + i * size * 1.2 for i in range(len(lines))))
 
 
 def badge_generated_svg(*, title: str, colour: str, accent: str) -> bytes:
-    """A badge drawn from the title and the two badge colours: a disc with an accent ring and
-    the title wrapped on up to three lines, with an accessible ``<title>``."""
-    lines = _wrap(title)
-    size = 30 if len(lines) < 3 else 26
-    top = 200 - (len(lines) - 1) * size * 0.6
+    """The generated badge as SVG (:func:`badge_layout`), with an accessible ``<title>``."""
+    layout = badge_layout(title)
     text = "".join(
-        f'<tspan x="200" y="{top + i * size * 1.2:.0f}">{escape(line)}</tspan>'
-        for i, line in enumerate(lines))
+        f'<tspan x="{_CENTRE:.0f}" y="{y:.0f}">{escape(line)}</tspan>'
+        for line, y in zip(layout.lines, layout.line_centres, strict=True))
     label = escape(title, quote=True)
+    pennant = " ".join(f"{x},{y}" for x, y in _PENNANT)
+    c = f'cx="{_CENTRE:.0f}" cy="{_CENTRE:.0f}"'
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" '
-        f'height="400" role="img" aria-label="{label}"><title>{escape(title)}</title>'
-        f'<circle cx="200" cy="200" r="194" fill="{escape(accent)}"/>'
-        f'<circle cx="200" cy="200" r="176" fill="{escape(colour)}"/>'
-        '<circle cx="200" cy="200" r="156" fill="none" stroke="#ffffff" stroke-opacity="0.7" '
-        'stroke-width="3"/>'
-        f'<path d="M200 330 l14 -22 h-28 z" fill="{escape(accent)}"/>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BADGE_SIZE} {BADGE_SIZE}" '
+        f'width="{BADGE_SIZE}" height="{BADGE_SIZE}" role="img" aria-label="{label}">'
+        f"<title>{escape(title)}</title>"
+        f'<circle {c} r="{_RIM}" fill="{escape(accent)}"/>'
+        f'<circle {c} r="{_DISC}" fill="{escape(colour)}"/>'
+        f'<circle {c} r="{_RING}" fill="none" stroke="#ffffff" '
+        f'stroke-opacity="{_RING_OPACITY}" stroke-width="{_RING_WIDTH}"/>'
+        f'<polygon points="{pennant}" fill="{escape(accent)}"/>'
         '<text text-anchor="middle" dominant-baseline="central" font-family="sans-serif" '
-        f'font-size="{size}" font-weight="bold" fill="#ffffff">{text}</text></svg>'
+        f'font-size="{layout.font_size}" font-weight="bold" fill="#ffffff">{text}</text></svg>'
     ).encode()
+
+
+def _rgb(hex_colour: str, fallback: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as a triple; the model's default colour for anything else (the SVG passes
+    the text through, and a browser would not paint it either)."""
+    value = hex_colour.strip().lstrip("#")
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        value = fallback.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def badge_generated_png(*, title: str, colour: str, accent: str) -> bytes:
+    """The generated badge as PNG: the drawing of :func:`badge_generated_svg`, shape for shape
+    and line for line, drawn with Pillow in its bundled font (bold by a one-pixel outline).
+    Deterministic for a given Pillow, so a credential's image does not change between
+    requests."""
+    from PIL import Image, ImageDraw, ImageFont  # local: Pillow loads only when a PNG is drawn
+
+    scale = _SUPERSAMPLE
+    fill, rim = _rgb(colour, "#1d4e89"), _rgb(accent, "#f2b705")
+    # The ring is white at 70 % over the disc: blended here, as the SVG viewer blends it.
+    ring = tuple(round(255 * _RING_OPACITY + c * (1 - _RING_OPACITY)) for c in fill)
+    image = Image.new("RGBA", (BADGE_SIZE * scale, BADGE_SIZE * scale), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+
+    def disc(radius: float, **paint: Any) -> None:
+        box = [(_CENTRE - radius) * scale, (_CENTRE - radius) * scale,
+               (_CENTRE + radius) * scale, (_CENTRE + radius) * scale]
+        draw.ellipse(box, **paint)
+
+    disc(_RIM, fill=rim)
+    disc(_DISC, fill=fill)
+    disc(_RING + _RING_WIDTH / 2, outline=ring, width=_RING_WIDTH * scale)
+    draw.polygon([(x * scale, y * scale) for x, y in _PENNANT], fill=rim)
+    layout = badge_layout(title)
+    font = ImageFont.load_default(size=layout.font_size * scale)
+    for line, y in zip(layout.lines, layout.line_centres, strict=True):
+        draw.text((_CENTRE * scale, y * scale), line, font=font, anchor="mm",
+                  fill=(255, 255, 255), stroke_width=scale, stroke_fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.resize((BADGE_SIZE, BADGE_SIZE), Image.Resampling.LANCZOS).save(out, format="PNG")
+    return out.getvalue()
+
+
+def badge_png_bytes(source: MicroCredential | Stack) -> bytes:
+    """The badge as PNG (what credentials' PNG carriers and the stack badge show): the uploaded
+    PNG as stored, else the generated one. An uploaded SVG cannot be rasterized here without a
+    renderer, so PNG carriers of an SVG badge show the generated drawing."""
+    upload = getattr(source, "badge_image", None)
+    if upload and not upload.name.endswith(".svg"):
+        with upload.open("rb") as f:
+            return f.read()
+    return badge_generated_png(title=source.title, colour=source.badge_colour,
+                               accent=source.badge_accent)
 
 
 def badge_image_bytes(mc: MicroCredential) -> tuple[bytes, str]:
@@ -287,3 +376,13 @@ def badge_image_bytes(mc: MicroCredential) -> tuple[bytes, str]:
         return body, "image/svg+xml" if mc.badge_image.name.endswith(".svg") else "image/png"
     return badge_generated_svg(title=mc.title, colour=mc.badge_colour,
                                accent=mc.badge_accent), "image/svg+xml"
+
+
+def badge_src(source: MicroCredential | Stack) -> str:
+    """Where a page's ``<img>`` finds the badge: a frozen version's uploaded badge by its URL,
+    else the generated badge as a ``data:`` URI."""
+    if isinstance(source, MicroCredential) and source.badge_image and source.is_frozen:
+        return reverse("catalog:badge", args=[source.slug, source.version])
+    svg = badge_generated_svg(title=source.title, colour=source.badge_colour,
+                              accent=source.badge_accent)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()

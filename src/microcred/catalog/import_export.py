@@ -37,7 +37,7 @@ from microcred.catalog.services import (
 )
 from microcred.errors import MicrocredError, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role, user_may_author
+from microcred.orgs.selectors import has_role
 from microcred.web.database import refresh_planner_statistics
 
 __all__ = ["ImportFailed", "ImportReport", "authoring_files", "catalog_export",
@@ -84,10 +84,6 @@ def authoring_files(path: Path) -> list[Path]:
     return files
 
 
-def _may_author(actor: Actor, org: Organization) -> bool:
-    return user_may_author(user=actor, organization=org)
-
-
 def _check_all(actor: Actor, files: list[Path], root: Path | None,
                progress: Progress | None) -> tuple[list[tuple[str, Authored]], dict[str, str]]:
     problems: dict[str, str] = {}
@@ -120,8 +116,8 @@ def _check_all(actor: Actor, files: list[Path], root: Path | None,
                                           f"({owners[slug]})")
         key = (org.slug, authored.status)
         if key not in may:
-            may[key] = (user_has_role(user=actor, organization=org, role=Role.ADMIN)
-                        if authored.status == "published" else _may_author(actor, org))
+            may[key] = (has_role(actor, org, Role.ADMIN) if authored.status == "published"
+                        else has_role(actor, org, Role.AUTHOR, Role.ADMIN))
         if not may[key]:
             problems[f"{where}: status" if authored.status == "published"
                      else f"{where}: organization"] = (

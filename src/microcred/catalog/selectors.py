@@ -16,6 +16,7 @@ from microcred.catalog.models import (
 from microcred.catalog.search import FtsResults, catalog_fingerprint, search_micro_credentials
 from microcred.errors import NotFound
 from microcred.orgs.models import Organization, Role
+from microcred.orgs.selectors import has_role
 
 # Everything shown of a micro-credential, in every language, in four queries.
 WITH_TEXT = ("translations", "prompts__translations", "criteria__translations")
@@ -152,3 +153,34 @@ def micro_credentials_authored_by(*, user: Any) -> QuerySet[MicroCredential]:
         organization__memberships__role__in=[Role.AUTHOR, Role.ADMIN],
     ).distinct().select_related("organization").prefetch_related("translations").order_by(
         "-created_at")
+
+
+def stack_for_viewer(*, slug: str, viewer: Any) -> Stack:
+    """The stack at ``slug`` as ``viewer`` may see it: published or retired, or a draft for
+    its organization's authors (their preview). ``NotFound`` otherwise."""
+    try:
+        stack = Stack.objects.select_related("organization").get(slug=slug)
+    except Stack.DoesNotExist:
+        raise NotFound(_("No stack here.")) from None
+    if stack.status == Stack.Status.DRAFT and not has_role(viewer, stack.organization,
+                                                            Role.AUTHOR, Role.ADMIN):
+        raise NotFound(_("No stack here."))
+    return stack
+
+
+@dataclass(frozen=True)
+class CurrentMember:
+    """A stack member and the version of it a learner earns now: the published one, else the
+    version the stack was made with."""
+
+    member: StackMember
+    mc: MicroCredential
+
+
+def stack_members_current(*, stack: Stack) -> list[CurrentMember]:
+    """``stack``'s members by position, each with its current version."""
+    members = list(stack.members.select_related("micro_credential").order_by("position"))
+    published = {mc.lineage: mc for mc in MicroCredential.objects.filter(
+        lineage__in=[m.lineage for m in members], status=MicroCredential.Status.PUBLISHED)}
+    return [CurrentMember(member=m, mc=published.get(m.lineage, m.micro_credential))
+            for m in members]

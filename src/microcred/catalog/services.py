@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from microcred.actors import Actor
 from microcred.audit.services import audit_record
+from microcred.catalog.badges import BADGE_MAX_BYTES, badge_clean
 from microcred.catalog.models import (
     Alignment,
     Citation,
@@ -43,15 +44,8 @@ from microcred.catalog.spec import (
 from microcred.catalog.versions import version_published
 from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role, user_may_author
-
-
-def _may_author(actor: Actor, organization: Organization) -> bool:
-    return user_may_author(user=actor, organization=organization)
-
-
-def _may_review(actor: Actor, organization: Organization) -> bool:
-    return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
+from microcred.orgs.selectors import require_role
+from microcred.web.uploads import read_upload
 
 
 def unique_slug(model: type[models.Model], title: str, *, fallback: str) -> str:
@@ -169,9 +163,9 @@ def micro_credential_write(
     refused (``InvalidState``) for anything but a draft: a published version is frozen, and
     changing it means drafting the next version (``micro_credential_new_version``).
     """
-    if not _may_author(actor, organization):
-        raise NotAllowed(_("Only an author of %(org)s can write its micro-credentials.")
-                         % {"org": organization.name})
+    require_role(actor, organization, Role.AUTHOR, Role.ADMIN,
+                 message=_("Only an author of %(org)s can write its micro-credentials.")
+                 % {"org": organization.name})
     problems = spec_problems(spec)
     if problems:
         raise ValidationFailed(" ".join(dict.fromkeys(problems.values())), problems=problems)
@@ -291,9 +285,9 @@ def micro_credential_submit_for_review(*, actor: Actor,
     """An author hands a complete draft to the organization's reviewers (its admins)."""
     with transaction.atomic():
         mc = _locked(micro_credential_id)
-        if not _may_author(actor, mc.organization):
-            raise NotAllowed(_("Only an author of %(org)s can do this.")
-                             % {"org": mc.organization.name})
+        require_role(actor, mc.organization, Role.AUTHOR, Role.ADMIN,
+                     message=_("Only an author of %(org)s can do this.")
+                     % {"org": mc.organization.name})
         if mc.status != MicroCredential.Status.DRAFT:
             raise InvalidState(_("Only a draft can be sent for review."), code="not_a_draft")
         if not mc.prompts.exists() or not mc.criteria.exists():
@@ -312,9 +306,9 @@ def micro_credential_return_to_draft(*, actor: Actor, micro_credential_id: int,
     """A reviewer sends it back for changes (or an author takes it back to edit)."""
     with transaction.atomic():
         mc = _locked(micro_credential_id)
-        if not _may_author(actor, mc.organization):
-            raise NotAllowed(_("Only an author or an administrator of %(org)s can do this.")
-                             % {"org": mc.organization.name})
+        require_role(actor, mc.organization, Role.AUTHOR, Role.ADMIN,
+                     message=_("Only an author or an administrator of %(org)s can do this.")
+                     % {"org": mc.organization.name})
         if mc.status != MicroCredential.Status.IN_REVIEW:
             raise InvalidState(_("Only a micro-credential in review can go back to draft."),
                                code="not_in_review")
@@ -334,9 +328,9 @@ def micro_credential_publish(*, actor: Actor, micro_credential_id: int) -> Micro
     with transaction.atomic():
         mc = _locked(micro_credential_id)
         org = mc.organization
-        if not _may_review(actor, org):
-            raise NotAllowed(_("Only an administrator of %(org)s can publish it.")
-                             % {"org": org.name})
+        require_role(actor, org, Role.ADMIN,
+                     message=_("Only an administrator of %(org)s can publish it.")
+                     % {"org": org.name})
         if mc.is_published:
             raise InvalidState(_("This micro-credential is already published."),
                                code="already_published")
@@ -371,9 +365,9 @@ def micro_credential_retire(*, actor: Actor, micro_credential_id: int) -> MicroC
     valid, and attempts already submitted are still assessed; nobody can start a new one."""
     with transaction.atomic():
         mc = _locked(micro_credential_id)
-        if not _may_review(actor, mc.organization):
-            raise NotAllowed(_("Only an administrator of %(org)s can retire it.")
-                             % {"org": mc.organization.name})
+        require_role(actor, mc.organization, Role.ADMIN,
+                     message=_("Only an administrator of %(org)s can retire it.")
+                     % {"org": mc.organization.name})
         if mc.status != MicroCredential.Status.PUBLISHED:
             raise InvalidState(_("Only a published micro-credential can be retired."),
                                code="not_published")
@@ -390,9 +384,9 @@ def micro_credential_new_version(*, actor: Actor, micro_credential_id: int) -> M
     everything it holds. The published version stays live until the new one is published."""
     with transaction.atomic():
         mc = _locked(micro_credential_id)
-        if not _may_author(actor, mc.organization):
-            raise NotAllowed(_("Only an author of %(org)s can do this.")
-                             % {"org": mc.organization.name})
+        require_role(actor, mc.organization, Role.AUTHOR, Role.ADMIN,
+                     message=_("Only an author of %(org)s can do this.")
+                     % {"org": mc.organization.name})
         if not mc.is_frozen:
             raise InvalidState(_("This version is still being written: edit it instead."),
                                code="not_published")
@@ -442,8 +436,8 @@ def micro_credential_translate(
             pk=micro_credential_id
         )
         org = mc.organization
-        if not _may_author(actor, org):
-            raise NotAllowed(_("Only an author of %(org)s can translate it.") % {"org": org.name})
+        require_role(actor, org, Role.AUTHOR, Role.ADMIN,
+                     message=_("Only an author of %(org)s can translate it.") % {"org": org.name})
         if mc.is_published:
             raise InvalidState(_("A published micro-credential is frozen; translate it before "
                                  "publishing."), code="already_published")
@@ -495,9 +489,9 @@ def micro_credential_translate(
 
 def _badge_target(actor: Actor, micro_credential_id: int) -> MicroCredential:
     mc = _locked(micro_credential_id)
-    if not _may_author(actor, mc.organization):
-        raise NotAllowed(_("Only an author of %(org)s can change its badges.")
-                         % {"org": mc.organization.name})
+    require_role(actor, mc.organization, Role.AUTHOR, Role.ADMIN,
+                 message=_("Only an author of %(org)s can change its badges.")
+                 % {"org": mc.organization.name})
     if not mc.is_editable:
         raise InvalidState(_("Only a draft's badge can change. A published version is frozen: "
                              "draft a new version to change it."), code="not_a_draft")
@@ -509,9 +503,6 @@ def micro_credential_badge_set(*, actor: Actor, micro_credential_id: int,
     """Store an uploaded badge image, cleaned (``badges.badge_clean``): a PNG re-encoded or an
     SVG rebuilt from an allow-list. Refused (``ValidationFailed``) when it cannot be made safe.
     The previous file is kept: earlier versions may still point at it."""
-    from microcred.catalog.badges import BADGE_MAX_BYTES, badge_clean
-    from microcred.web.uploads import read_upload
-
     data = read_upload(upload, limit=BADGE_MAX_BYTES)  # whole, or refused as too large
     clean, suffix = badge_clean(data, getattr(upload, "name", "") or "")
     with transaction.atomic():

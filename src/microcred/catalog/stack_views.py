@@ -1,9 +1,9 @@
-"""Stacks on the site: the public list and page of each stack, a learner's pathway through one,
-and the authoring pages where an organization makes and publishes its stacks."""
+"""Stacks on the site: the public list and page of each stack, and the authoring pages where an
+organization makes and publishes its stacks. A learner's pathway through one is a learner page
+(``microcred.learner.views.pathway``)."""
 
 from __future__ import annotations
 
-import base64
 from decimal import Decimal
 from typing import Any
 
@@ -13,66 +13,25 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from microcred.catalog.badges import badge_generated_svg
+from microcred.catalog.badges import badge_png_bytes, badge_src
 from microcred.catalog.models import MicroCredential, Stack
+from microcred.catalog.selectors import stack_for_viewer, stack_members_current
 from microcred.catalog.stacks import (
     ACHIEVEMENT_TYPES,
     rule_sentence,
     stack_create,
-    stack_progress,
     stack_publish,
     stack_retire,
 )
 from microcred.errors import NotAllowed, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role, user_may_author
+from microcred.orgs.selectors import has_role
 
 # -- public pages -------------------------------------------------------------------------------
-
-
-def _badge_src(obj: MicroCredential | Stack) -> str:
-    """An uploaded badge's URL, else the generated badge as a data: URI."""
-    upload = getattr(obj, "badge_image", None)
-    if upload and isinstance(obj, MicroCredential) and obj.is_frozen:
-        return reverse("catalog:badge", args=[obj.slug, obj.version])
-    svg = badge_generated_svg(title=obj.title, colour=obj.badge_colour, accent=obj.badge_accent)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
-
-
-def _may_author(user: Any, organization: Organization) -> bool:
-    return user_may_author(user=user, organization=organization)
-
-
-def _stack(slug: str, request: HttpRequest) -> Stack:
-    """A published or retired stack; a draft only for its organization's authors (preview)."""
-    try:
-        stack = Stack.objects.select_related("organization").get(slug=slug)
-    except Stack.DoesNotExist:
-        raise NotFound(_("No stack here.")) from None
-    if stack.status == Stack.Status.DRAFT and not (
-            request.user.is_authenticated and _may_author(request.user, stack.organization)):
-        raise NotFound(_("No stack here."))
-    return stack
-
-
-def _members(stack: Stack) -> list[dict[str, Any]]:
-    rows = []
-    for m in stack.members.select_related("micro_credential").order_by("position"):
-        mc = m.micro_credential
-        current = (MicroCredential.objects.filter(lineage=m.lineage,
-                                                  status=MicroCredential.Status.PUBLISHED)
-                   .first() or mc)
-        rows.append({"member": m, "mc": current, "badge": _badge_src(current)})
-    return rows
-
-
-def _hours(rows: list[dict[str, Any]]) -> Decimal:
-    return sum((r["mc"].credit_hours or Decimal("0") for r in rows), Decimal("0"))
 
 
 def stack_list(request: HttpRequest) -> HttpResponse:
@@ -83,44 +42,27 @@ def stack_list(request: HttpRequest) -> HttpResponse:
 
 
 def stack_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stack = _stack(slug, request)
-    rows = _members(stack)
+    stack = stack_for_viewer(slug=slug, viewer=request.user)
+    rows = [{"member": m.member, "mc": m.mc, "badge": badge_src(m.mc)}
+            for m in stack_members_current(stack=stack)]
     return render(request, "catalog/stack_detail.html", {
         "stack": stack, "members": rows, "rule_text": rule_sentence(stack, len(rows)),
-        "credit_hours": _hours(rows), "badge": _badge_src(stack),
+        "credit_hours": sum((r["mc"].credit_hours or Decimal("0") for r in rows),
+                            Decimal("0")),
+        "badge": badge_src(stack),
     })
 
 
 def stack_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """The badge image every stack credential's achievement names (OB 3.0 ``image``)."""
-    from microcred.issuance.sharing import badge_png
-
     try:
         stack = Stack.objects.exclude(status=Stack.Status.DRAFT).get(slug=slug)
     except Stack.DoesNotExist:
         raise NotFound(_("No stack here.")) from None
-    response = HttpResponse(badge_png(stack), content_type="image/png")
+    response = HttpResponse(badge_png_bytes(stack), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@login_required
-def pathway(request: HttpRequest, slug: str) -> HttpResponse:
-    from microcred.issuance.models import Credential
-
-    stack = _stack(slug, request)
-    progress = stack_progress(learner=request.user, stack=stack)
-    current = {r["member"].pk: r for r in _members(stack)}
-    members = [{"progress": p, **current[p.member.pk]} for p in progress.members]
-    credential = (Credential.objects.filter(stack=stack, learner=request.user)
-                  .order_by("-requested_at", "-pk").first())
-    return render(request, "catalog/pathway.html", {
-        "stack": stack, "progress": progress, "members": members,
-        "rule_text": rule_sentence(stack, len(members)),
-        "next": next((m for m in members if m["progress"].is_next), None),
-        "stack_credential": credential,
-    })
 
 
 # -- authoring ----------------------------------------------------------------------------------
@@ -175,8 +117,7 @@ def stack_author_home(request: HttpRequest) -> HttpResponse:
     orgs = _author_orgs(request.user)
     stacks = (Stack.objects.filter(organization__in=orgs).select_related("organization")
               .annotate(member_count=Count("members")).order_by("-created_at"))
-    admin_of = {o.pk for o in orgs
-                if user_has_role(user=request.user, organization=o, role=Role.ADMIN)}
+    admin_of = {o.pk for o in orgs if has_role(request.user, o, Role.ADMIN)}
     return render(request, "catalog/stack_author.html", {
         "rows": [{"stack": s, "is_admin": s.organization_id in admin_of} for s in stacks],
     })

@@ -1,36 +1,18 @@
-"""Stacks (pathways): micro-credentials grouped toward a larger goal, and a learner's progress.
+"""Stacks (pathways): micro-credentials grouped toward a larger goal, as their organization
+defines them: authoring (create, change a draft, publish, retire) and the rule in words.
 
 A stack names micro-credentials by ``lineage``: a credential for any version of a member counts.
-Completing a published stack earns the stack's own credential; that is issued by
-``microcred.issuance.stack_credentials`` when a member credential is signed, using
-:func:`stack_progress` below as the one definition of "complete".
-
-What counts as earned: an issued credential for the member (any version, renewals included)
-that is valid now, that is neither revoked nor suspended nor past its ``validUntil``. A revoked
-member credential stops counting for progress; a stack credential already issued is not
-withdrawn when a member is revoked later (an issuer revokes it by hand if they want to; see
-``issuance.stack_credentials``).
-
-The rules:
-- ``all``: every member earned, in any order.
-- ``any_n``: at least ``required_count`` members earned.
-- ``in_order``: every member earned, and in the order of their positions: walking the members
-  in order, each needs a credential issued no earlier than the one counted for the member
-  before it. A member earned out of order does not complete the stack (earning it again
-  later, e.g. a renewal, does), and on the pathway page the members after the next one are
-  shown as locked.
+The rule (``all``, ``any_n`` or ``in_order``) is applied to a learner's credentials by
+``microcred.issuance.stack_completion`` (the stack's own credential is issued when it is met:
+``issuance.stack_credentials``); a learner's progress through a stack is
+``microcred.learner.progress``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -40,17 +22,13 @@ from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.models import MicroCredential, Stack, StackMember
 from microcred.catalog.services import unique_slug
-from microcred.errors import InvalidState, NotAllowed, NotFound, ValidationFailed
+from microcred.errors import InvalidState, NotFound, ValidationFailed
 from microcred.orgs.models import Organization, Role
-from microcred.orgs.selectors import user_has_role, user_may_author
+from microcred.orgs.selectors import require_role
 
 __all__ = [
     "ACHIEVEMENT_TYPES",
-    "MemberProgress",
-    "MemberState",
-    "StackProgress",
     "stack_create",
-    "stack_progress",
     "stack_publish",
     "stack_retire",
     "stack_update",
@@ -61,14 +39,6 @@ __all__ = [
 #: are the ones that describe a group of micro-credentials).
 ACHIEVEMENT_TYPES = ("Certificate", "Certification", "CertificateOfCompletion", "Diploma",
                      "Badge", "Award", "Achievement")
-
-
-def _may_author(actor: Actor, organization: Organization) -> bool:
-    return user_may_author(user=actor, organization=organization)
-
-
-def _is_admin(actor: Actor, organization: Organization) -> bool:
-    return user_has_role(user=actor, organization=organization, role=Role.ADMIN)
 
 
 def _problems(
@@ -129,9 +99,9 @@ def stack_create(
 ) -> Stack:
     """A draft stack of ``members`` in that order. Authors and administrators of the
     organization; members may still be drafts (publishing needs them published)."""
-    if not _may_author(actor, organization):
-        raise NotAllowed(_("Only an author of %(org)s can make its stacks.")
-                         % {"org": organization.name})
+    require_role(actor, organization, Role.AUTHOR, Role.ADMIN,
+                 message=_("Only an author of %(org)s can make its stacks.")
+                 % {"org": organization.name})
     title, description = (title or "").strip(), (description or "").strip()
     members = list(members)
     problems = _problems(organization=organization, title=title, description=description,
@@ -183,9 +153,9 @@ def stack_update(
     learners are working toward the rule they were shown."""
     with transaction.atomic():
         stack = _locked(stack_id)
-        if not _may_author(actor, stack.organization):
-            raise NotAllowed(_("Only an author of %(org)s can change its stacks.")
-                             % {"org": stack.organization.name})
+        require_role(actor, stack.organization, Role.AUTHOR, Role.ADMIN,
+                     message=_("Only an author of %(org)s can change its stacks.")
+                     % {"org": stack.organization.name})
         if stack.status != Stack.Status.DRAFT:
             raise InvalidState(_("Only a draft stack can be changed."), code="not_a_draft")
         new_members = list(members) if members is not None else [
@@ -215,9 +185,9 @@ def stack_publish(*, actor: Actor, stack_id: int) -> Stack:
     member must have a published version (the one learners can earn now)."""
     with transaction.atomic():
         stack = _locked(stack_id)
-        if not _is_admin(actor, stack.organization):
-            raise NotAllowed(_("Only an administrator of %(org)s can publish its stacks.")
-                             % {"org": stack.organization.name})
+        require_role(actor, stack.organization, Role.ADMIN,
+                     message=_("Only an administrator of %(org)s can publish its stacks.")
+                     % {"org": stack.organization.name})
         if stack.status != Stack.Status.DRAFT:
             raise InvalidState(_("This stack is already published or retired."),
                                code="not_a_draft")
@@ -246,9 +216,9 @@ def stack_retire(*, actor: Actor, stack_id: int) -> Stack:
     """Close a published stack: no new stack credentials; those issued stay valid."""
     with transaction.atomic():
         stack = _locked(stack_id)
-        if not _is_admin(actor, stack.organization):
-            raise NotAllowed(_("Only an administrator of %(org)s can retire its stacks.")
-                             % {"org": stack.organization.name})
+        require_role(actor, stack.organization, Role.ADMIN,
+                     message=_("Only an administrator of %(org)s can retire its stacks.")
+                     % {"org": stack.organization.name})
         if stack.status != Stack.Status.PUBLISHED:
             raise InvalidState(_("Only a published stack can be retired."),
                                code="not_published")
@@ -273,189 +243,3 @@ def rule_sentence(stack: Stack, count: int) -> str:
                      "Earn all %(count)s of these micro-credentials, in any order:",
                      count) % {"count": count}
 
-
-# -- a learner's progress ----------------------------------------------------------------------
-
-
-class MemberState:
-    EARNED = "earned"
-    IN_REVIEW = "in_review"
-    IN_PROGRESS = "in_progress"
-    NOT_YET = "not_yet"
-    NOT_STARTED = "not_started"
-    LOCKED = "locked"
-    # in_order: a valid credential, but issued before the member above it was earned.
-    OUT_OF_ORDER = "out_of_order"
-
-
-@dataclass(frozen=True)
-class MemberProgress:
-    member: StackMember
-    state: str
-    # The valid credential counted for this member (None unless earned).
-    credential: Any = None
-    # The learner's latest attempt at any version of the member (None if never started).
-    attempt: Any = None
-    is_next: bool = False
-
-    @property
-    def micro_credential(self) -> MicroCredential:
-        return self.member.micro_credential
-
-    @property
-    def earned(self) -> bool:
-        return self.state == MemberState.EARNED
-
-
-@dataclass(frozen=True)
-class StackProgress:
-    stack: Stack
-    members: list[MemberProgress]
-    complete: bool
-    earned_count: int
-    # How many members the rule needs (all of them, or N).
-    needed_count: int
-    credit_hours_earned: Decimal
-    credit_hours_total: Decimal
-    # The credentials that complete the stack, in member order (empty until complete).
-    completing_credentials: list[Any] = field(default_factory=list)
-
-    @property
-    def next_member(self) -> MemberProgress | None:
-        return next((m for m in self.members if m.is_next), None)
-
-    @property
-    def shown_count(self) -> int:
-        """Earned members toward the rule, capped at what the rule needs (for the bar)."""
-        return min(self.earned_count, self.needed_count)
-
-
-def _valid_credentials(learner: Any, lineages: list[Any]) -> dict[Any, list[Any]]:
-    """The learner's valid credentials per member lineage, oldest first."""
-    from microcred.issuance.models import Credential
-
-    now = timezone.now()
-    rows = (Credential.objects.filter(
-        learner=learner, status=Credential.Status.ISSUED, stack__isnull=True,
-        micro_credential__lineage__in=lineages, revoked_at__isnull=True,
-        suspended_at__isnull=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .select_related("micro_credential").order_by("issued_at", "pk"))
-    by_lineage: dict[Any, list[Any]] = {}
-    for row in rows:
-        by_lineage.setdefault(row.micro_credential.lineage, []).append(row)
-    return by_lineage
-
-
-def _in_order_chain(members: list[StackMember],
-                    credentials: dict[Any, list[Any]]) -> tuple[list[Any], int | None]:
-    """For ``in_order``: walking the members by position, the earliest credential of each
-    issued no earlier than the one taken for the member before it. Returns the credentials
-    taken and the position where the chain breaks (None: unbroken, the stack is complete)."""
-    chosen: list[Any] = []
-    after: tuple[datetime, int] | None = None
-    for member in members:
-        # Issue times have whole seconds; within one second the earlier request comes first.
-        found = next((c for c in credentials.get(member.lineage, [])
-                      if after is None or (c.issued_at, c.pk) > after), None)
-        if found is None:
-            return chosen, member.position
-        chosen.append(found)
-        after = (found.issued_at, found.pk)
-    return chosen, None
-
-
-def _attempt_state(attempt: Any) -> str:
-    from microcred.earning.models import Attempt
-
-    if attempt is None or attempt.status == Attempt.Status.WITHDRAWN:
-        return MemberState.NOT_STARTED
-    if attempt.status in (Attempt.Status.SUBMITTED, Attempt.Status.IN_REVIEW):
-        return MemberState.IN_REVIEW
-    if attempt.status in (Attempt.Status.DRAFT, Attempt.Status.RETURNED):
-        return MemberState.IN_PROGRESS
-    if attempt.status == Attempt.Status.NOT_YET:
-        return MemberState.NOT_YET
-    # Passed, but no valid credential: still being issued, or revoked, suspended or expired
-    # (those no longer count; the learner starts again).
-    from microcred.issuance.models import Credential
-
-    if attempt.credentials.filter(status=Credential.Status.PENDING).exists():
-        return MemberState.IN_REVIEW
-    return MemberState.NOT_STARTED
-
-
-def stack_progress(*, learner: Any, stack: Stack) -> StackProgress:
-    """Where ``learner`` stands in ``stack``: each member earned, in progress or not started
-    (or locked, for ``in_order``), whether the rule is met, and credit hours."""
-    from microcred.earning.models import Attempt
-
-    members = list(stack.members.select_related("micro_credential").order_by("position"))
-    lineages = [m.lineage for m in members]
-    credentials = _valid_credentials(learner, lineages) if learner.is_authenticated else {}
-    attempts: dict[Any, Any] = {}
-    if learner.is_authenticated:
-        for attempt in (Attempt.objects.filter(learner=learner,
-                                               micro_credential__lineage__in=lineages)
-                        .select_related("micro_credential").order_by("pk")):
-            attempts[attempt.micro_credential.lineage] = attempt  # the latest wins
-
-    earned = {m.lineage for m in members if credentials.get(m.lineage)}
-    in_order = stack.rule == Stack.Rule.IN_ORDER
-    chain, break_position = _in_order_chain(members, credentials) if in_order else ([], None)
-
-    rows: list[MemberProgress] = []
-    for m in members:
-        attempt = attempts.get(m.lineage)
-        if in_order and break_position is not None and m.position >= break_position:
-            if m.lineage in earned:
-                state = MemberState.OUT_OF_ORDER
-            else:
-                state = _attempt_state(attempt)
-                if m.position > break_position and state == MemberState.NOT_STARTED:
-                    state = MemberState.LOCKED
-        elif m.lineage in earned:
-            state = MemberState.EARNED
-        else:
-            state = _attempt_state(attempt)
-        rows.append(MemberProgress(
-            member=m, state=state,
-            credential=credentials[m.lineage][-1] if m.lineage in earned else None,
-            attempt=attempt))
-
-    earned_count = len(earned)
-    completing: list[Any] = []
-    if stack.rule == Stack.Rule.ANY_N:
-        needed = min(stack.required_count or len(members), len(members))
-        complete = bool(members) and earned_count >= needed
-        if complete:
-            completing = [credentials[m.lineage][0] for m in members if m.lineage in earned]
-    elif in_order:
-        needed = len(members)
-        complete = bool(members) and break_position is None
-        completing = chain if complete else []
-    else:
-        needed = len(members)
-        complete = bool(members) and earned_count == len(members)
-        if complete:
-            completing = [credentials[m.lineage][0] for m in members]
-
-    if not complete:
-        # The next step: for in_order the member where the chain breaks; otherwise the first
-        # member the learner can act on (not earned, not waiting on an assessor).
-        actionable = (MemberState.NOT_STARTED, MemberState.IN_PROGRESS, MemberState.NOT_YET,
-                      MemberState.OUT_OF_ORDER)
-        first = next((r for r in rows if (r.member.position == break_position if in_order
-                                          else r.state in actionable)), None)
-        rows = [MemberProgress(member=r.member, state=r.state, credential=r.credential,
-                               attempt=r.attempt, is_next=r is first) for r in rows]
-
-    zero = Decimal("0")
-    return StackProgress(
-        stack=stack, members=rows, complete=complete, earned_count=earned_count,
-        needed_count=needed,
-        credit_hours_earned=sum((r.credential.micro_credential.credit_hours or zero
-                                 for r in rows if r.credential is not None), zero),
-        credit_hours_total=sum((m.micro_credential.credit_hours or zero for m in members), zero),
-        completing_credentials=completing,
-    )

@@ -6,7 +6,6 @@ from microcred.catalog import authoring_views, export_views, views
 app_name = "catalog"
 urlpatterns = [
     path("catalog/", views.catalog, name="list"),
-    path("catalog/<slug:slug>/", views.detail, name="detail"),
     path("catalog/<slug:slug>/achievement.json", export_views.achievement_json, name="achievement"),
     path("catalog/<slug:slug>/v<int:version>/badge", views.badge, name="badge"),
     path("author/", authoring_views.author_home, name="author_home"),
@@ -33,7 +32,6 @@ urlpatterns = [
     path("stacks/", stack_views.stack_list, name="stack_list"),
     path("stacks/<slug:slug>/", stack_views.stack_detail, name="stack_detail"),
     path("stacks/<slug:slug>/badge.png", stack_views.stack_badge, name="stack_badge"),
-    path("pathways/<slug:slug>/", stack_views.pathway, name="pathway"),
     path("author/stacks/", stack_views.stack_author_home, name="stack_author_home"),
     path("author/stacks/new/", stack_views.stack_author_create, name="stack_author_create"),
     path("author/stacks/<uuid:public_id>/publish/", stack_views.stack_author_publish,

@@ -1,4 +1,6 @@
-"""The public catalog: browse, filter and search what is published, and each one's page."""
+"""The public catalog: browse, filter and search what is published, and each version's badge.
+Each micro-credential's page, with the learner's place in earning it, is a learner page
+(``microcred.learner.views.micro_credential``)."""
 
 from __future__ import annotations
 
@@ -22,12 +24,9 @@ from microcred.catalog.selectors import (
     FEE_SPONSOR,
     CatalogFacets,
     CatalogFilters,
-    catalog_entry,
     catalog_facets,
     catalog_search,
-    micro_credential_versions,
 )
-from microcred.earning.selectors import attempt_latest
 from microcred.errors import NotFound
 
 PER_PAGE = 20
@@ -129,16 +128,6 @@ def catalog(request: HttpRequest) -> HttpResponse:
         response = render(request, "catalog/list.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
-
-
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    mc = catalog_entry(slug=slug)
-    retired = mc.status == MicroCredential.Status.RETIRED
-    attempt = None if retired else attempt_latest(learner=request.user, micro_credential=mc)
-    return render(request, "catalog/detail.html", {
-        "mc": mc, "attempt": attempt, "retired": retired,
-        "versions": micro_credential_versions(mc=mc),
-    })
 
 
 #: Versions are small numbers; a larger one in an address names nothing (and would overflow

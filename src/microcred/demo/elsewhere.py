@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 
 from microcred.accounts.models import User
-from microcred.api.models import HeldCredential
-from microcred.api.services import held_credential_upsert
+from microcred.learner.models import HeldCredential
+from microcred.learner.services import held_credential_upsert
 from microcred.vc import openbadges as ob
 from microcred.vc.data_integrity import sign
 from microcred.vc.keys import Ed25519Multikey

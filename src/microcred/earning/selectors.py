@@ -88,7 +88,7 @@ def attempt_prompts_with_answers(*, attempt: Attempt,
         answer = answers.get(p.pk)
         url = ""
         if viewer is not None and answer is not None and answer.file:
-            url = reverse("earning:evidence_signed",
+            url = reverse("assessment:evidence_signed",
                           kwargs={"token": evidence_token(answer=answer, viewer=viewer)})
         items.append(PromptWithAnswer(prompt=p, answer=answer, file_url=url))
     return items

@@ -331,7 +331,7 @@ def attempt_submit(*, learner: User, attempt_id: int, integrity_confirmed: bool 
                    body=_("Expect a decision by %(due)s.") % {
                        "due": timezone.localtime(attempt.decision_due_at).strftime("%Y-%m-%d")}
                    if attempt.decision_due_at else "",
-                   url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
+                   url=reverse("learner:attempt", kwargs={"public_id": attempt.public_id}))
     return attempt
 
 

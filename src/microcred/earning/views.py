@@ -25,7 +25,7 @@ from microcred.errors import ValidationFailed
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     mc = micro_credential_get_published(slug=slug)
     attempt = attempt_start(learner=request.user, micro_credential=mc)
-    return redirect("earning:attempt", public_id=attempt.public_id)
+    return redirect("learner:attempt", public_id=attempt.public_id)
 
 
 def _numbered(data: QueryDict, prefix: str) -> dict[int, str]:
@@ -58,7 +58,7 @@ def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     attempt = attempt_get_for_learner(learner=request.user, public_id=public_id)
     attempt_withdraw(learner=request.user, attempt_id=attempt.pk)
     messages.success(request, _("Withdrawn. Nobody will assess this attempt."))
-    return redirect("earning:attempt", public_id=attempt.public_id)
+    return redirect("learner:attempt", public_id=attempt.public_id)
 
 
 @login_required

@@ -9,7 +9,7 @@ them (VC Data Model 2.0 §4.13; Data Integrity 1.0 §2.1 and §4.3 on ``challeng
 method's ``controller``), and the presentation's ``holder``, when it names one, must be that
 DID. Then ``LearnerProfile.did_proven_at`` is set; changing the DID clears it
 (``learner_profile_update``). Only a proven DID ties a credential from elsewhere to the account
-(``api.services``), and one account at most proves a DID (a constraint on the profile).
+(``learner.services``), and one account at most proves a DID (a constraint on the profile).
 """
 
 from __future__ import annotations

@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 
 from microcred.issuance.models import IssuerKey
+from microcred.orgs.models import Organization
+from microcred.vc import openbadges as ob
 from microcred.vc.keys import Ed25519PublicMultikey
 
 __all__ = ["uses_did_web", "web_did", "issuer_did", "verification_method_id", "did_web_document",
-           "platform_documents"]
+           "organization_profile", "platform_documents"]
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
@@ -34,6 +36,20 @@ def issuer_did(key: IssuerKey) -> str:
     if uses_did_web():
         return web_did()
     return Ed25519PublicMultikey.from_multibase(key.public_multibase).did
+
+
+def organization_profile(organization: Organization) -> dict[str, Any]:
+    """The organization's issuer ``Profile`` as its credentials name it: its DID (did:web, or the
+    did:key of its active signing key). Before the organization has a key (nothing issued yet)
+    the profile is named by the organization's web site; no key is made on a read. The
+    catalog's Achievement names it as its ``creator`` (installed in ``IssuanceConfig.ready``)."""
+    key = IssuerKey.objects.filter(organization=organization, active=True).first()
+    site = organization.url or settings.PUBLIC_URL
+    if uses_did_web() or key is not None:
+        profile_id = web_did() if key is None else issuer_did(key)
+    else:
+        profile_id = site
+    return ob.profile(id=profile_id, name=organization.name, url=site)
 
 
 def verification_method_id(key: IssuerKey) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import threading
 from collections.abc import Callable
 from html import escape
@@ -23,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from microcred.catalog.badges import badge_generated_svg, badge_image_bytes
+from microcred.catalog.badges import badge_generated_svg, badge_image_bytes, badge_png_bytes
 from microcred.catalog.models import MicroCredential, Stack
 from microcred.errors import MicrocredError
 from microcred.issuance.models import Credential
@@ -34,53 +33,11 @@ __all__ = ["CertificateBusy", "badge_png", "badge_svg", "baked_png", "baked_svg"
            "certificate_pdf", "certificate_pdf_cached",
            "linkedin_url", "share_links", "embed_snippet", "public_url", "qr_svg"]
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    value = hex_colour.lstrip("#")
-    try:
-        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    except ValueError:
-        return 29, 78, 137
-
-
-def _initials(title: str) -> str:
-    words = [w for w in title.replace("-", " ").split() if w[:1].isalnum()]
-    return "".join(w[0] for w in words[:3]).upper() or "MC"
-
-
-def _upload(source: MicroCredential | Stack) -> tuple[bytes, str] | None:
-    """The author's uploaded badge (stored already cleaned), if there is one."""
-    image = getattr(source, "badge_image", None)
-    if not image:
-        return None
-    with image.open("rb") as f:
-        body = f.read()
-    return body, "svg" if image.name.endswith(".svg") else "png"
-
 
 def badge_png(source: MicroCredential | Stack) -> bytes:
-    """The badge as PNG: the uploaded PNG, else one drawn from the title and the author's
-    colours (an uploaded SVG cannot be rasterized here without a renderer, so PNG carriers of an
-    SVG badge use the drawn one). Deterministic, so a credential's image never changes."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    upload = _upload(source)
-    if upload is not None and upload[1] == "png":
-        return upload[0]
-    size = 400
-    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((8, 8, size - 8, size - 8), fill=_rgb(source.badge_colour) + (255,),
-                 outline=_rgb(source.badge_accent) + (255,), width=14)
-    draw.ellipse((44, 44, size - 44, size - 44), outline=(255, 255, 255, 200), width=4)
-    try:
-        font = ImageFont.load_default(size=120)
-    except TypeError:  # Pillow without FreeType
-        font = ImageFont.load_default()
-    draw.text((size / 2, size / 2), _initials(source.title), fill=(255, 255, 255, 255),
-              font=font, anchor="mm")
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    """The badge as PNG: the uploaded PNG, else the generated badge (``catalog.badges``, the
+    same drawing as the SVG)."""
+    return badge_png_bytes(source)
 
 
 def badge_svg(source: MicroCredential | Stack) -> bytes:

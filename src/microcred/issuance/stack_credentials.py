@@ -23,7 +23,7 @@ The Achievement is the same for every learner (members as the stack defines them
 version it was built with); only the evidence differs.
 
 Revoking a member credential later does not touch an issued stack credential: it stays valid,
-and the member stops counting for progress (``catalog.stacks``). An administrator who wants the
+and the member stops counting (``issuance.stack_completion``). An administrator who wants the
 stack credential withdrawn too revokes it like any other credential.
 """
 
@@ -43,7 +43,7 @@ from microcred.actors import SYSTEM
 from microcred.audit.services import audit_record
 from microcred.catalog.achievement import achievement_id
 from microcred.catalog.models import Stack
-from microcred.catalog.stacks import rule_sentence, stack_progress
+from microcred.catalog.stacks import rule_sentence
 from microcred.issuance.documents import (
     CredentialStatus,
     CredentialTemplate,
@@ -52,6 +52,7 @@ from microcred.issuance.documents import (
     learner_recipient,
 )
 from microcred.issuance.models import Credential, IssuerKey
+from microcred.issuance.stack_completion import stack_completion
 from microcred.issuance.tasks import credential_issue
 from microcred.notifications.services import in_language_of, notify
 from microcred.orgs.models import Organization
@@ -111,7 +112,7 @@ def stack_associations(stack: Stack) -> list[dict[str, Any]]:
 def _evidence(credential: Credential) -> list[dict[str, Any]]:
     """The member credentials that met the rule, by their public pages (each verifies on its
     own; the pages say so)."""
-    progress = stack_progress(learner=credential.learner, stack=credential.stack)
+    progress = stack_completion(learner=credential.learner, stack=credential.stack)
     with translation.override(credential.stack.language or settings.LANGUAGE_CODE):
         return [ob.evidence(
             id=settings.PUBLIC_URL + reverse("issuance:credential", args=[member.public_id]),
@@ -199,6 +200,6 @@ def stack_credentials_after_issue(*, credential: Credential) -> list[Credential]
     for stack in stacks:
         if Credential.objects.filter(stack=stack, learner=learner, renews=None).exists():
             continue
-        if stack_progress(learner=learner, stack=stack).complete:
+        if stack_completion(learner=learner, stack=stack).complete:
             requested.append(stack_credential_request(stack=stack, learner=learner))
     return requested

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from microcred.api.selectors import held_credentials
 from microcred.catalog.models import MicroCredential
 from microcred.errors import MicrocredError, NotAllowed, NotFound
 from microcred.issuance import identity, page_cache, sharing
@@ -43,6 +42,7 @@ from microcred.issuance.services import (
 )
 from microcred.issuance.status_lists import status_list_document
 from microcred.issuance.transcripts import transcript_organizations, transcript_signed
+from microcred.learner.selectors import held_credentials
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
 from microcred.web.errors import error_response

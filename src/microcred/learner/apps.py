@@ -7,3 +7,4 @@ class LearnerConfig(AppConfig):
 
     name = "microcred.learner"
     label = "learner"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -62,7 +62,7 @@ def attempt_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 attempt_submit(learner=request.user, attempt_id=attempt.pk,
                                integrity_confirmed=request.POST.get("integrity") == "on")
                 messages.success(request, _("Submitted. An assessor will review your evidence."))
-                return redirect("earning:attempt", public_id=attempt.public_id)
+                return redirect("learner:attempt", public_id=attempt.public_id)
         except ValidationFailed as exc:
             items = attempt_prompts_with_answers(attempt=attempt, viewer=request.user)
             form_kwargs["items"] = items
@@ -74,7 +74,7 @@ def attempt_page(request: HttpRequest, public_id: str) -> HttpResponse:
             status = 400
         else:
             messages.success(request, _("Draft saved."))
-            return redirect("earning:attempt", public_id=attempt.public_id)
+            return redirect("learner:attempt", public_id=attempt.public_id)
     attempt.refresh_from_db()
     return render(request, "learner/attempt_edit.html",
                   {"attempt": attempt, "form": form, "mc": attempt.micro_credential,

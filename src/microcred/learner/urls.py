@@ -1,9 +1,11 @@
 from django.urls import path
 
-from microcred.learner import attempt_views
+from microcred.learner import attempt_views, views
 
-#: The attempt page keeps the address and the name (``earning:attempt``) it had in earning:
-#: ``microcred.urls`` mounts these in the earning namespace.
-earning_urlpatterns = [
+app_name = "learner"
+urlpatterns = [
+    path("catalog/<slug:slug>/", views.micro_credential, name="micro_credential"),
+    path("pathways/<slug:slug>/", views.pathway, name="pathway"),
     path("attempts/<uuid:public_id>/", attempt_views.attempt_page, name="attempt"),
+    path("me/credentials/import/", views.import_credential, name="import"),
 ]

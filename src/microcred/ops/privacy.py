@@ -33,13 +33,13 @@ from oauth2_provider.models import (
 )
 
 from microcred.accounts.models import RecoveryCode, TwoFactorDevice, User
-from microcred.api.models import HeldCredential
 from microcred.assessment.models import Appeal, Assessment
 from microcred.audit.services import audit_record
 from microcred.earning.models import Answer, Attempt
 from microcred.earning.services import attempt_withdraw
 from microcred.errors import InvalidState, ValidationFailed
 from microcred.issuance.models import Credential, LearnerProfile
+from microcred.learner.models import HeldCredential
 from microcred.notifications.models import Notification
 from microcred.orgs.models import Membership
 

@@ -2,9 +2,9 @@ from django.urls import path
 
 from microcred.ops import views
 
-# Mounted by the root URLconf in the ``accounts`` namespace, under ``accounts/``: the names
-# (accounts:download, accounts:delete) and addresses are the ones the account page always had.
-account_urlpatterns = [
-    path("me/data.zip", views.account_download, name="download"),
-    path("me/delete/", views.account_delete_confirm, name="delete"),
+app_name = "ops"
+urlpatterns = [
+    # A person's own data: everything about them in one download, and their account erased.
+    path("accounts/me/data.zip", views.account_download, name="download"),
+    path("accounts/me/delete/", views.account_delete_confirm, name="delete"),
 ]

@@ -1,6 +1,6 @@
 """The person's own data, from their account page: download all of it, or delete the account
-(``microcred.ops.privacy``). The root URLconf mounts these under ``accounts/`` with the names
-``accounts:download`` and ``accounts:delete``, next to the account page that links to them."""
+(``microcred.ops.privacy``): ``ops:download`` and ``ops:delete``, under ``accounts/me/`` next
+to the account page that links to them."""
 
 from __future__ import annotations
 

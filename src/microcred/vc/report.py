@@ -302,7 +302,7 @@ MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
             "It was awarded to a recipient of type '%(type)s', not to an email address such as "
             "%(email)s."
         ),
-        # written by the platform when a learner keeps a credential (microcred.api.services)
+        # written by the platform when a learner keeps a credential (microcred.learner.services)
         "recipient.not_account": N_(
             "It names %(recipient)s as its recipient, not this account (%(account)s)."
         ),

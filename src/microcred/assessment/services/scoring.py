@@ -101,7 +101,7 @@ def _finalize(attempt: Attempt, decision: Assessment, actor: Actor) -> None:
                        actor=actor, data={"assessment": decision.pk, "kind": decision.kind})
     if passed:
         attempt_passed.send(sender=Attempt, attempt=attempt, actor=actor)
-    url = reverse("earning:attempt", kwargs={"public_id": attempt.public_id})
+    url = reverse("learner:attempt", kwargs={"public_id": attempt.public_id})
     with in_language_of(attempt.learner):
         notify(user=attempt.learner, kind=f"decision.{decision.outcome}",
                subject=(_("Pass: %(mc)s") if passed else _("Not Yet: %(mc)s"))
@@ -229,5 +229,5 @@ def attempt_return_incomplete(*, assessor: User, attempt_id: int, reason: str) -
                    subject=_("Your submission was returned: %(mc)s")
                    % {"mc": attempt.micro_credential.title},
                    body=reason.strip(),
-                   url=reverse("earning:attempt", kwargs={"public_id": attempt.public_id}))
+                   url=reverse("learner:attempt", kwargs={"public_id": attempt.public_id}))
     return attempt

@@ -6,6 +6,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from microcred.accounts.models import User
+from microcred.catalog.import_export import (
+    ImportFailed,
+    authoring_files,
+    catalog_export,
+    catalog_import,
+)
 from microcred.errors import MicrocredError
 
 
@@ -39,13 +46,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def _import(self, options: dict[str, Any]) -> None:
-        from microcred.accounts.models import User
-        from microcred.catalog.import_export import (
-            ImportFailed,
-            authoring_files,
-            catalog_import,
-        )
-
         actor = User.objects.filter(email__iexact=options["actor"], is_active=True).first()
         if actor is None:
             raise CommandError(f"no account with the email {options['actor']!r}")
@@ -73,8 +73,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix} {len(files)} file(s): {report.summary()}")
 
     def _export(self, options: dict[str, Any]) -> None:
-        from microcred.catalog.import_export import catalog_export
-
         target = Path(options["directory"])
         if target.exists() and not target.is_dir():
             raise CommandError(f"{target} is not a directory")

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class HeldCredential(models.Model):
     """A credential from elsewhere that a learner keeps in their microcred account: uploaded
-    through the OB 3.0 API (``POST /credentials``) or imported on the site.
+    through the OB 3.0 API (``POST /credentials``) or imported on the site
+    (:func:`microcred.learner.services.held_credential_upsert`).
 
     Stored exactly as received (a JSON text or a compact JWS) and verified before it was
     accepted; kept apart from the credentials this platform issued.
@@ -56,6 +58,8 @@ class HeldCredential(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # The table the ``api`` app made: the model moved here (issue 22), its rows did not.
+        db_table = "api_heldcredential"
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "credential_id"],
@@ -71,6 +75,4 @@ class HeldCredential(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        from django.utils import timezone
-
         return self.expires_at is not None and self.expires_at <= timezone.now()

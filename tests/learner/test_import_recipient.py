@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from microcred.api.models import HeldCredential
-from microcred.api.services import CredentialRefused, held_credential_upsert
 from microcred.audit.models import AuditEvent
 from microcred.errors import MicrocredError, ValidationFailed
 from microcred.issuance.services import learner_profile_update
+from microcred.learner.models import HeldCredential
+from microcred.learner.services import CredentialRefused, held_credential_upsert
 from microcred.vc import openbadges as ob
 from microcred.vc.baking import bake_png
 from microcred.vc.data_integrity import sign
@@ -146,7 +146,7 @@ def test_the_web_import_of_a_credential_for_an_unproven_did_links_to_the_proof(
     learner_profile_update(actor=world.learner, did="did:example:maya", handle=None,
                            public=False)
     client.force_login(world.learner)
-    response = client.post(reverse("api:import"), {"credential_text": json.dumps(
+    response = client.post(reverse("learner:import"), {"credential_text": json.dumps(
         credential_for(subject_id="did:example:maya"))})
     assert response.status_code == 400
     html = response.content.decode()
@@ -203,7 +203,7 @@ def test_the_web_import_refuses_a_public_credential_of_someone_else(client: Clie
     maya = user("Maya", email="maya@example.test")
     badge = credential_for(identifier=[ob.identity_object(value=maya.email)])
     client.force_login(world.learner)
-    response = client.post(reverse("api:import"), {"credential_text": json.dumps(badge)})
+    response = client.post(reverse("learner:import"), {"credential_text": json.dumps(badge)})
     assert response.status_code == 400
     html = response.content.decode()
     assert "This credential was issued to someone else" in html
@@ -259,7 +259,7 @@ def test_the_web_import_answers_a_non_credential_file_with_a_form_error(
 
     client.force_login(world.learner)
     upload = SimpleUploadedFile(name, content, "application/octet-stream")
-    response = client.post(reverse("api:import"), {"credential_file": upload})
+    response = client.post(reverse("learner:import"), {"credential_file": upload})
     assert response.status_code == 400
     assert words in response.content.decode()
     assert not HeldCredential.objects.exists()

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from microcred.api.models import HeldCredential
 from microcred.audit.models import AuditEvent
+from microcred.learner.models import HeldCredential
 from tests.api.test_oauth_flow import outside_credential
 from tests.factories import World
 
@@ -52,10 +52,10 @@ def test_import_keeps_a_verified_badge_apart_from_ours(client: Client, world: Wo
     did_proven(world.learner, "did:example:ana")
     client.force_login(world.learner)
     badge = outside_credential("Elsewhere Badge")
-    forged = client.post(reverse("api:import"),
+    forged = client.post(reverse("learner:import"),
                          {"credential_text": json.dumps({**badge, "name": "Forged"})})
     assert forged.status_code == 400 and not HeldCredential.objects.exists()
-    ok = client.post(reverse("api:import"), {"credential_text": json.dumps(badge)})
+    ok = client.post(reverse("learner:import"), {"credential_text": json.dumps(badge)})
     assert ok.status_code == 302
     held = HeldCredential.objects.get(owner=world.learner)
     assert held.text == json.dumps(badge) and held.issuer_name == "Elsewhere College"

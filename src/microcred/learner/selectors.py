@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from microcred.api.models import HeldCredential
 from microcred.issuance.models import Credential
+from microcred.learner.models import HeldCredential
 
 
 def credentials_for_owner(*, user: Any, since: datetime | None = None) -> list[tuple[str, str]]:
@@ -28,4 +28,5 @@ def credentials_for_owner(*, user: Any, since: datetime | None = None) -> list[t
 
 
 def held_credentials(*, user: Any) -> list[HeldCredential]:
+    """The credentials ``user`` brought from other issuers, most recently kept first."""
     return list(HeldCredential.objects.filter(owner=user))

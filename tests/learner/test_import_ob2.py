@@ -17,9 +17,9 @@ from joserfc import jws
 from joserfc.jwk import RSAKey
 from PIL import Image
 
-from microcred.api.models import HeldCredential
-from microcred.api.selectors import credentials_for_owner
 from microcred.audit.models import AuditEvent
+from microcred.learner.models import HeldCredential
+from microcred.learner.selectors import credentials_for_owner
 from microcred.vc.errors import ResolutionError
 from microcred.vc.keys import Ed25519Multikey, RsaKey
 from tests.api.test_oauth_flow import outside_credential
@@ -63,13 +63,14 @@ class IssuerSite:
 
 @pytest.fixture
 def site(monkeypatch: pytest.MonkeyPatch, settings: Any) -> IssuerSite:
-    from microcred.vc import fetch, ob2
+    from microcred.learner import services
+    from microcred.vc import ob2
 
     settings.VERIFIER_ALLOW_NETWORK = True
     settings.VERIFIER_ALLOW_PRIVATE_ADDRESSES = False
     fake = IssuerSite()
     monkeypatch.setattr(ob2, "fetch_bytes", fake.fetch)
-    monkeypatch.setattr(fetch, "fetch_bytes", fake.fetch)
+    monkeypatch.setattr(services, "fetch_bytes", fake.fetch)  # the badge's image
     fake.put(f"{BASE}/issuer", {"@context": "https://w3id.org/openbadges/v2", "type": "Issuer",
                                 "id": f"{BASE}/issuer", "name": "Elsewhere Academy",
                                 "url": BASE, "email": "badges@elsewhere.example",
@@ -100,7 +101,7 @@ def test_a_hosted_ob2_badge_is_verified_and_kept_apart(client: Client, world: Wo
                                                        site: IssuerSite) -> None:
     client.force_login(world.learner)
     assertion = assertion_for(site, world.learner.email, expires="2030-01-01T00:00:00Z")
-    response = client.post(reverse("api:import"), {"credential_text": json.dumps(assertion)})
+    response = client.post(reverse("learner:import"), {"credential_text": json.dumps(assertion)})
     assert response.status_code == 302, response.content.decode()[:3000]
     held = HeldCredential.objects.get(owner=world.learner)
     assert held.standard == HeldCredential.Standard.OB2
@@ -119,7 +120,7 @@ def test_a_hosted_ob2_badge_is_verified_and_kept_apart(client: Client, world: Wo
     # The OB 3.0 API serves verifiable credentials only, not OB 2.0 assertions.
     assert credentials_for_owner(user=world.learner) == []
     # Importing it again replaces it.
-    again = client.post(reverse("api:import"), {"credential_text": json.dumps(assertion)})
+    again = client.post(reverse("learner:import"), {"credential_text": json.dumps(assertion)})
     assert again.status_code == 302 and HeldCredential.objects.count() == 1
 
 
@@ -127,7 +128,7 @@ def test_a_badge_for_someone_else_is_refused(client: Client, world: World,
                                              site: IssuerSite) -> None:
     client.force_login(world.learner)
     assertion = assertion_for(site, "someone.else@example.org")
-    response = client.post(reverse("api:import"), {"credential_text": json.dumps(assertion)})
+    response = client.post(reverse("learner:import"), {"credential_text": json.dumps(assertion)})
     assert response.status_code == 400
     html = response.content.decode()
     assert "This badge was awarded to someone else" in html
@@ -140,15 +141,15 @@ def test_revoked_and_tampered_badges_are_refused(client: Client, world: World,
     client.force_login(world.learner)
     revoked = assertion_for(site, world.learner.email, "revoked")
     site.put(revoked["id"], {**revoked, "revoked": True})
-    response = client.post(reverse("api:import"), {"credential_text": json.dumps(revoked)})
+    response = client.post(reverse("learner:import"), {"credential_text": json.dumps(revoked)})
     assert response.status_code == 400 and "revoked" in response.content.decode()
     gone = assertion_for(site, world.learner.email, "gone")
     site.gone.add(gone["id"])
-    assert client.post(reverse("api:import"),
+    assert client.post(reverse("learner:import"),
                        {"credential_text": json.dumps(gone)}).status_code == 400
     tampered = assertion_for(site, world.learner.email, "tampered")
     forged = {**tampered, "badge": f"{BASE}/other-badge"}
-    assert client.post(reverse("api:import"),
+    assert client.post(reverse("learner:import"),
                        {"credential_text": json.dumps(forged)}).status_code == 400
     assert not HeldCredential.objects.exists()
 
@@ -159,7 +160,7 @@ def test_a_baked_png_keeps_its_own_image(client: Client, world: World,
     assertion = assertion_for(site, world.learner.email, "baked")
     png = bake_ob2_png(json.dumps(assertion))
     upload = SimpleUploadedFile("badge.png", png, "image/png")
-    response = client.post(reverse("api:import"), {"credential_file": upload})
+    response = client.post(reverse("learner:import"), {"credential_file": upload})
     assert response.status_code == 302, response.content.decode()[:3000]
     held = HeldCredential.objects.get(owner=world.learner)
     assert held.image.startswith("data:image/png;base64,")
@@ -177,7 +178,7 @@ def test_a_signed_badge_is_kept_as_its_jws(client: Client, world: World,
                               verification={"type": "SignedBadge", "creator": f"{BASE}/key"})
     token = jws.serialize_compact({"alg": "RS256"}, json.dumps(assertion).encode(),
                                   RSAKey.import_key(key.private_pem()))
-    response = client.post(reverse("api:import"), {"credential_text": token})
+    response = client.post(reverse("learner:import"), {"credential_text": token})
     assert response.status_code == 302, response.content.decode()[:3000]
     held = HeldCredential.objects.get(owner=world.learner)
     assert held.format == "jws" and held.text == token and held.standard == "ob2"

@@ -20,9 +20,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from microcred.api.models import HeldCredential
-from microcred.api.services import CredentialRefused, held_credential_upsert
 from microcred.audit.models import AuditEvent
+from microcred.learner.models import HeldCredential
+from microcred.learner.services import CredentialRefused, held_credential_upsert
 from microcred.vc import openbadges as ob
 from microcred.vc.jose import sign_jwt
 from microcred.vc.keys import Ed25519Multikey
@@ -95,7 +95,7 @@ def did_jwk_token(document_for: Any) -> str:
 
 def import_page(client: Client, world: World, text: str) -> Any:
     client.force_login(world.learner)
-    return client.post(reverse("api:import"), {"credential_text": text}, follow=True)
+    return client.post(reverse("learner:import"), {"credential_text": text}, follow=True)
 
 
 # -- kept: authentic and naming the learner --------------------------------------------------------
