@@ -129,20 +129,47 @@ def _local_imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
+_IMPORT_LINE = re.compile(r"\s*(from \S+ import|import \S|\)|[\w, ]+,?\s*$)")
+
+
+def _reason_given(lines: list[str], lineno: int) -> bool:
+    """A ``# local:`` comment on the import itself, or above it and the imports before it in
+    one block (an ``AppConfig.ready`` importing several receivers gives one reason)."""
+    index = lineno - 1
+    if LOCAL_REASON.search(lines[index]):
+        return True
+    index -= 1
+    while index >= 0:
+        line = lines[index]
+        if LOCAL_REASON.search(line):
+            return True
+        if not _IMPORT_LINE.match(line) or not line.strip():
+            return False
+        index -= 1
+    return False
+
+
 def test_every_function_local_import_says_why() -> None:
     """An import inside a function hides a hand-off from the reader: only a cycle (the tasks
-    hub) or start-up cost justifies one, and the line before it or the line itself says which
-    (``# local: <reason>``)."""
+    hub) or start-up cost justifies one, and a ``# local: <reason>`` comment on it or above its
+    block of imports says which."""
     unexplained = []
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts or path.name == "tasks.py":
             continue
         lines = path.read_text().splitlines()
         for lineno, module in _local_imports(path):
-            context = lines[lineno - 2: lineno + 3]  # the line before, the import, a wrap
-            if not any(LOCAL_REASON.search(line) for line in context):
+            if not _reason_given(lines, lineno):
                 unexplained.append(f"{path.relative_to(ROOT)}:{lineno} {module}")
     assert unexplained == []
+
+
+def test_a_reason_covers_its_block_of_imports_only() -> None:
+    lines = ["def ready(self):", "    # local: models load after the registry",
+             "    from a import (", "        b,", "    )", "    from c import d", "",
+             "    x = 1", "    from e import f"]
+    assert _reason_given(lines, 3) and _reason_given(lines, 6)
+    assert not _reason_given(lines, 9)
 
 
 def test_the_circle_finder_finds_a_circle() -> None:

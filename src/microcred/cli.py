@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from microcred import __version__
+
 __all__ = ["main"]
 
 USAGE = """usage: microcred <command> [options]
@@ -93,11 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE, end="")
         return 0 if args else 2
     if args[0] in {"--version", "-V", "version"}:
-        from microcred import __version__
-
         print(f"microcred {__version__}")
         return 0
     if args[0] == "vc":
+        # local: start-up cost (only `microcred vc` loads the core's command line)
         from microcred.vc.cli import main as vc_main
 
         return int(vc_main(args[1:]) or 0)

@@ -265,7 +265,7 @@ def test_a_bulk_credential_renders_everywhere_and_renews(world: World, client: C
     assert client.get(reverse("issuance:evidence", args=[credential.public_id, 1])) \
         .status_code in (403, 404)
     client.force_login(world.learner)
-    assert world.mc.title in client.get(reverse("issuance:mine")).content.decode()
+    assert world.mc.title in client.get(reverse("learner:my_credentials")).content.decode()
     client.force_login(admin)
     assert str(credential.public_id) in client.get(
         reverse("issuance:admin_credentials")).content.decode()

@@ -30,7 +30,7 @@ def test_a_transcript_holds_every_credential_signed_and_verifiable(world: World)
     second = _earn(world, micro_credential(org=world.org, author=world.author))
     client = Client()
     client.force_login(world.learner)
-    page = client.get(reverse("issuance:mine")).content.decode()
+    page = client.get(reverse("learner:my_credentials")).content.decode()
     url = reverse("issuance:transcript", args=[world.org.slug])
     assert url in page
     response = client.get(url)

@@ -20,7 +20,7 @@ def credential(world: World) -> Credential:
 def test_learner_sees_it_under_my_credentials(client: Client, world: World,
                                               credential: Credential) -> None:
     client.force_login(world.learner)
-    html = client.get(reverse("issuance:mine")).content.decode()
+    html = client.get(reverse("learner:my_credentials")).content.decode()
     assert world.mc.title in html
     assert reverse("issuance:credential", args=[credential.public_id]) in html
 

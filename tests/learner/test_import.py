@@ -60,5 +60,5 @@ def test_import_keeps_a_verified_badge_apart_from_ours(client: Client, world: Wo
     held = HeldCredential.objects.get(owner=world.learner)
     assert held.text == json.dumps(badge) and held.issuer_name == "Elsewhere College"
     assert AuditEvent.objects.filter(action="held_credential.created").exists()
-    page = client.get(reverse("issuance:mine")).content.decode()
+    page = client.get(reverse("learner:my_credentials")).content.decode()
     assert "Badges from elsewhere" in page and "Elsewhere Badge" in page

@@ -113,7 +113,7 @@ def test_a_hosted_ob2_badge_is_verified_and_kept_apart(client: Client, world: Wo
     assert f"{BASE}/assertions/a1" in site.fetched  # checked against the hosted copy
     assert AuditEvent.objects.filter(action="held_credential.created",
                                      data__standard="ob2").exists()
-    page = client.get(reverse("issuance:mine")).content.decode()
+    page = client.get(reverse("learner:my_credentials")).content.decode()
     assert "Badges from elsewhere" in page and "Data Literacy" in page
     assert "Open Badges 2.0" in page and "Elsewhere Academy" in page
     assert 'src="data:image/png;base64,' in page and "Reads and questions charts." in page

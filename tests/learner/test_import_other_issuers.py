@@ -227,7 +227,7 @@ def test_an_expired_credential_is_refused(world: World) -> None:
 def test_the_page_keeps_a_dcc_credential_and_lists_its_issuer_as_claimed(
         client: Client, world: World) -> None:
     response = import_page(client, world, json.dumps(dcc_credential(world)))
-    assert response.redirect_chain[-1][0] == reverse("issuance:mine")
+    assert response.redirect_chain[-1][0] == reverse("learner:my_credentials")
     html = response.content.decode()
     assert "“Data Literacy” is now in your account." in html
     assert f"Issuer calls itself “{UNIVERSITY}”; not confirmed" in html
@@ -237,7 +237,7 @@ def test_the_page_keeps_a_dcc_credential_and_lists_its_issuer_as_claimed(
 def test_the_page_keeps_a_nonconforming_credential_and_shows_its_problem(
         client: Client, world: World) -> None:
     response = import_page(client, world, json.dumps(dcc_credential(world, achievement=False)))
-    assert response.redirect_chain[-1][0] == reverse("issuance:mine")
+    assert response.redirect_chain[-1][0] == reverse("learner:my_credentials")
     html = response.content.decode()
     assert "is now in your account" in html
     assert "Its structure does not fully follow the standard" in html
@@ -247,7 +247,7 @@ def test_the_page_keeps_a_nonconforming_credential_and_shows_its_problem(
 
 def test_the_page_keeps_a_credential_without_an_id(client: Client, world: World) -> None:
     response = import_page(client, world, json.dumps(dcc_credential(world, with_id=False)))
-    assert response.redirect_chain[-1][0] == reverse("issuance:mine")
+    assert response.redirect_chain[-1][0] == reverse("learner:my_credentials")
     assert "“Data Literacy” is now in your account." in response.content.decode()
     assert HeldCredential.objects.get().credential_id.startswith("urn:sha256:")
 

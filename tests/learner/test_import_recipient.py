@@ -316,7 +316,7 @@ def test_a_kept_credential_borrowing_an_organizations_name_says_so(client: Clien
                                             data=issue(world).signed_json)
     assert ours.issuer_confirmed and ours.issuer_name == world.org.name
     client.force_login(world.learner)
-    page = client.get(reverse("issuance:mine")).content.decode()
+    page = client.get(reverse("learner:my_credentials")).content.decode()
     assert f"Issuer calls itself “{world.org.name}”; not confirmed" in page
     assert "The name matches an organization on this platform" in page
     assert f"Issued by {world.org.name} (confirmed: key of an organization on this platform)" \

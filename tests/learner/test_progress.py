@@ -178,7 +178,7 @@ def test_pathway_links_the_stack_credential_and_credential_pages_render(
     public = Client().get(reverse("issuance:credential", args=[credential.public_id]))
     assert public.status_code == 200
     assert stack.title in public.content.decode()
-    mine = client.get(reverse("issuance:mine"))
+    mine = client.get(reverse("learner:my_credentials"))
     assert mine.status_code == 200 and stack.title in mine.content.decode()
     for name in ("issuance:credential_png", "issuance:credential_svg",
                  "issuance:credential_json"):

@@ -292,7 +292,7 @@ MATRIX: dict[str, Entry] = {
     "pages:terms": Entry({"GET": PUBLIC}),
     "pages:privacy": Entry({"GET": PUBLIC}),
     # -- issuance ------------------------------------------------------------------------------
-    "issuance:mine": Entry({"GET": signed_in()}),
+    "learner:my_credentials": Entry({"GET": signed_in()}),
     "issuance:transcript": Entry({"GET": only("learner", denied="404")},
                                  kwargs={"org_slug": "org.slug"},
                                  note="only the requester's own credentials; others hold none"),

@@ -370,7 +370,7 @@ def test_api_answers_for_the_token_owner_only(scene: SimpleNamespace) -> None:
 @pytest.mark.django_db
 def test_a_bearer_token_does_not_sign_anyone_in_on_the_site(scene: SimpleNamespace) -> None:
     for role in OAUTH_ROLES:
-        response = Client().get(reverse("issuance:mine"),
+        response = Client().get(reverse("learner:my_credentials"),
                                 HTTP_AUTHORIZATION=f"Bearer {scene.tokens[role]}")
         assert outcome(response) == LOGIN, role
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts import lockout
+from microcred.accounts.services import user_password_set
 from microcred.web.forms import Form
 
 
@@ -124,8 +125,6 @@ class NewPasswordForm(SetPasswordForm):
     revokes the person's OAuth tokens (whoever made them may be who the reset is about)."""
 
     def save(self, commit: bool = True) -> Any:
-        from microcred.accounts.services import user_password_set
-
         if commit:
             user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
                               reason="reset")
@@ -139,8 +138,6 @@ class ChangePasswordForm(PasswordChangeForm):
     like a reset."""
 
     def save(self, commit: bool = True) -> Any:
-        from microcred.accounts.services import user_password_set
-
         if commit:
             user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
                               reason="change")

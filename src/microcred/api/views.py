@@ -30,9 +30,11 @@ from microcred.issuance.vc_api import (
 )
 from microcred.learner.selectors import credentials_for_owner
 from microcred.learner.services import CredentialRefused, held_credential_upsert
+from microcred.vc.openbadges import OB_CONTEXT
 from microcred.verification.services import (
     MAX_CREDENTIAL_BYTES,
     credential_verify,
+    issuer_known,
     presentation_verify,
 )
 from microcred.web.imsx import error_response
@@ -137,8 +139,6 @@ def _credentials_post(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_document(user: Any) -> dict[str, Any]:
-    from microcred.vc.openbadges import OB_CONTEXT
-
     profile = learner_profile_for(user=user)
     if profile is not None and profile.did:
         profile_id = profile.did
@@ -297,8 +297,6 @@ def _vc_status(request: HttpRequest) -> HttpResponse:
 
 
 def _report_body(report: Any) -> dict[str, Any]:
-    from microcred.verification.services import issuer_known
-
     # A problem of conformance to Open Badges 3.0 / CLR 2.0 is a warning, never an error: the
     # verdict follows whether the credential is authentic and valid now (issue 24); a document
     # that breaks the VC Data Model itself is an error (VC Data Model 2.0 §7.1).

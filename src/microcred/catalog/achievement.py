@@ -16,18 +16,19 @@ framework links), ``achievementType``, ``version``, ``inLanguage``, ``image``, `
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.dispatch import Signal
 
 from microcred.catalog.languages import micro_credential_text
 from microcred.catalog.models import MicroCredential
 from microcred.orgs.models import Organization
 from microcred.vc import openbadges as ob
 
-__all__ = ["achievement_for", "achievement_id", "creator_profile", "creator_profile_source"]
+__all__ = ["achievement_for", "achievement_id", "creator_profile", "creator_profile_asked"]
 
 _EXT = re.compile(r"ext:[A-Za-z0-9._-]+")
 
@@ -40,25 +41,20 @@ def _known(value: str, vocabulary: tuple[str, ...]) -> bool:
     return value in vocabulary or bool(_EXT.fullmatch(value))
 
 
-#: Names an organization's issuer ``Profile`` the way its credentials do. The keys that decide
-#: it (a did:key of the organization's signing key, or the platform's did:web) are issuance's,
-#: a layer above the catalog: ``IssuanceConfig.ready`` installs
-#: ``issuance.identity.organization_profile`` here with :func:`creator_profile_source`.
-_creator_profile: Callable[[Organization], dict[str, Any]] | None = None
-
-
-def creator_profile_source(source: Callable[[Organization], dict[str, Any]]) -> None:
-    """Install how an organization's issuer ``Profile`` is named (once, at start-up)."""
-    global _creator_profile
-    _creator_profile = source
+#: Asked with ``organization`` for its issuer ``Profile`` as its credentials name it. The keys
+#: that decide it (a did:key of the organization's signing key, or the platform's did:web) are
+#: issuance's, a layer above the catalog, and issuance answers (``issuance.receivers``).
+creator_profile_asked = Signal()
 
 
 def creator_profile(mc: MicroCredential) -> dict[str, Any]:
     """The issuer ``Profile`` of ``mc``'s organization, as its credentials name it."""
-    if _creator_profile is None:
-        raise ImproperlyConfigured("No issuer profile source: microcred.issuance installs it "
-                                   "when it starts.")
-    return _creator_profile(mc.organization)
+    for _receiver, profile in creator_profile_asked.send(sender=Organization,
+                                                         organization=mc.organization):
+        if profile is not None:
+            return dict(profile)
+    raise ImproperlyConfigured("Nothing answers catalog.achievement.creator_profile_asked: "
+                               "microcred.issuance answers it when it is installed.")
 
 
 def achievement_for(

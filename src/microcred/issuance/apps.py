@@ -9,13 +9,15 @@ class IssuanceConfig(AppConfig):
     def ready(self) -> None:
         # local: receivers import models, which load only once the app registry is ready
         from microcred.assessment.signals import attempt_passed
-        from microcred.catalog.achievement import creator_profile_source
+        from microcred.catalog.achievement import creator_profile_asked
         from microcred.catalog.versions import version_published
-        from microcred.issuance.identity import organization_profile
-        from microcred.issuance.receivers import carry_validity_forward, issue_for_passed_attempt
+        from microcred.issuance.receivers import (
+            carry_validity_forward,
+            creator_profile,
+            issue_for_passed_attempt,
+        )
 
-        # The catalog's Achievement names its creator as credentials do: by the keys here.
-        creator_profile_source(organization_profile)
+        creator_profile_asked.connect(creator_profile, dispatch_uid="issuance.creator_profile")
 
         version_published.connect(carry_validity_forward,
                                   dispatch_uid="issuance.carry_validity_forward")

@@ -1,6 +1,7 @@
 """What issuance does when the apps below it say something happened (connected in
 ``IssuanceConfig.ready()``): a new version of a micro-credential keeps how long its
-credentials stay valid; a passed attempt earns its credential."""
+credentials stay valid; a passed attempt earns its credential; the catalog's Achievement names
+its creator as the credentials do."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from microcred.actors import Actor
 from microcred.catalog.models import MicroCredential
 from microcred.earning.models import Attempt
+from microcred.issuance.identity import organization_profile
 from microcred.issuance.models import ValidityPeriod
 from microcred.issuance.services import credential_request_issue
+from microcred.orgs.models import Organization
 
 
 def carry_validity_forward(*, micro_credential: MicroCredential, previous: MicroCredential,
@@ -26,3 +29,9 @@ def issue_for_passed_attempt(*, attempt: Attempt, actor: Actor, **_: Any) -> Non
     """assessment's ``attempt_passed``, inside the deciding transaction: the credential row and
     its signing task commit with the Pass."""
     credential_request_issue(actor=actor, attempt=attempt)
+
+
+def creator_profile(*, organization: Organization, **_: Any) -> dict[str, Any]:
+    """catalog's ``creator_profile_asked``: the organization's issuer ``Profile``, named by the
+    keys here."""
+    return organization_profile(organization)

@@ -5,7 +5,6 @@ from microcred.issuance.bulk import views as bulk_views
 
 app_name = "issuance"
 urlpatterns = [
-    path("me/credentials/", views.my_credentials, name="mine"),
     path("me/transcripts/<slug:org_slug>.json", views.transcript, name="transcript"),
     path("me/profile/", views.learner_profile_edit, name="profile_edit"),
     path("me/profile/did-proof", views.did_proof_submit, name="did_prove"),

@@ -27,7 +27,6 @@ from microcred.issuance.selectors import (
     credential_get_for_learner,
     credential_get_public,
     credentials_for_admin,
-    credentials_for_learner,
     credentials_on_profile,
     learner_profile_for,
     learner_profile_public,
@@ -41,23 +40,12 @@ from microcred.issuance.services import (
     learner_profile_update,
 )
 from microcred.issuance.status_lists import status_list_document
-from microcred.issuance.transcripts import transcript_organizations, transcript_signed
-from microcred.learner.selectors import held_credentials
+from microcred.issuance.transcripts import transcript_signed
 from microcred.orgs.models import Organization, Role
 from microcred.orgs.selectors import organizations_where, user_has_role
 from microcred.web.errors import error_response
 
 # -- the learner ------------------------------------------------------------------------------
-
-
-@login_required
-def my_credentials(request: HttpRequest) -> HttpResponse:
-    return render(request, "issuance/my_credentials.html", {
-        "credentials": credentials_for_learner(learner=request.user),
-        "transcripts": transcript_organizations(learner=request.user),
-        "profile": learner_profile_for(user=request.user),
-        "held": held_credentials(user=request.user),
-    })
 
 
 @login_required

@@ -21,7 +21,10 @@ from microcred.catalog.stacks import rule_sentence
 from microcred.earning.selectors import attempt_latest
 from microcred.errors import MicrocredError
 from microcred.issuance.models import Credential
+from microcred.issuance.selectors import credentials_for_learner, learner_profile_for
+from microcred.issuance.transcripts import transcript_organizations
 from microcred.learner.progress import stack_progress
+from microcred.learner.selectors import held_credentials
 from microcred.learner.services import (
     CredentialRefused,
     held_badge_ob2_import,
@@ -62,6 +65,18 @@ def pathway(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def my_credentials(request: HttpRequest) -> HttpResponse:
+    """What the learner holds: the credentials issued here, their transcripts, their profile
+    and the credentials they added from other issuers."""
+    return render(request, "learner/my_credentials.html", {
+        "credentials": credentials_for_learner(learner=request.user),
+        "transcripts": transcript_organizations(learner=request.user),
+        "profile": learner_profile_for(user=request.user),
+        "held": held_credentials(user=request.user),
+    })
+
+
+@login_required
 def import_credential(request: HttpRequest) -> HttpResponse:
     """Add a credential from another issuer (Open Badges 3.0 / VC, or an Open Badges 2.0
     badge) to the learner's account: the site's own form over the same services as the OB 3.0
@@ -82,7 +97,7 @@ def import_credential(request: HttpRequest) -> HttpResponse:
                         actor=request.user, data=payload, source_url=source_url)
                 messages.success(request, _("“%(title)s” is now in your account.")
                                  % {"title": held.title or held.credential_id})
-                return redirect("issuance:mine")
+                return redirect("learner:my_credentials")
             except CredentialRefused as error:
                 report = error.report
                 form.add_error(None, error.message)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from microcred.notifications.models import Notification
+from microcred.notifications.tasks import notification_email
 
 __all__ = ["in_language_of", "notify", "notification_send_email", "notifications_mark_read"]
 
@@ -25,8 +26,6 @@ def in_language_of(user: Any) -> Iterator[None]:
 def notify(*, user: Any, kind: str, subject: str, body: str = "", url: str = "") -> Notification:
     """Record an in-app notification and enqueue its email. Call inside the service's
     transaction: the row and the task row commit (or roll back) with the change itself."""
-    from microcred.notifications.tasks import notification_email
-
     note = Notification.objects.create(user=user, kind=kind, subject=subject[:200], body=body,
                                        url=url)
     notification_email.enqueue(note.pk)

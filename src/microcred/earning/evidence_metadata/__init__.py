@@ -130,7 +130,9 @@ def strip_metadata(stream: IO[bytes], sniffed: Sniffed, *,
     if strip is None:
         raise UnsupportedFile(f"no metadata stripper for {sniffed.mime}")
     token = _zip.expanded.set([0])  # one budget against zip bombs, nested packages included
+    nested = _zip.nested_document.set(strip_embedded_document)
     try:
         return ContentFile(strip(data, 0))
     finally:
+        _zip.nested_document.reset(nested)
         _zip.expanded.reset(token)

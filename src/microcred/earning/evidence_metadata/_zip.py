@@ -34,6 +34,11 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest DOS date, as Office itself writes
 _DOCUMENT_MAGIC = (b"PK\x03\x04", b"%PDF-", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 # What the packages of one upload may inflate to, nested ones included (set per upload).
 expanded: ContextVar[list[int] | None] = ContextVar("expanded", default=None)
+#: How a document found inside a package is cleaned (a .docx inside an .odt): the package's
+#: ``strip_embedded_document``, set with the budget by ``strip_metadata`` for one file (so this
+#: module, which the package imports, does not import it back).
+nested_document: ContextVar[Callable[[bytes, int], bytes] | None] = ContextVar(
+    "nested_document", default=None)
 
 # Given an entry's name and content, the new content, or None to drop the entry.
 Rewrite = Callable[[str, bytes], bytes | None]
@@ -44,10 +49,10 @@ def clean_member(content: bytes, depth: int) -> bytes:
     if embedded_image_format(content) is not None:
         return strip_embedded_image(content)[0]
     if content.startswith(_DOCUMENT_MAGIC):
-        # local: an import cycle (the evidence_metadata package imports this module)
-        from microcred.earning.evidence_metadata import strip_embedded_document
-
-        return strip_embedded_document(content, depth + 1)
+        strip_document = nested_document.get()
+        if strip_document is None:  # outside strip_metadata: refuse rather than keep metadata
+            raise RuntimeError("a nested document is cleaned only inside strip_metadata")
+        return strip_document(content, depth + 1)
     if _vector.is_svg(content):
         return _vector.strip_svg(content)
     if _vector.is_emf(content):
