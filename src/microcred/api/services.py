@@ -5,14 +5,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from microcred.actors import Actor
+from microcred.accounts.models import User
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 
 __all__ = ["profile_update"]
 
 
-def profile_update(*, actor: Actor, data: dict[str, Any]) -> Any:
+def profile_update(*, actor: User, data: dict[str, Any]) -> Any:
     """PUT /profile: the person's name is the only field they hold here."""
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():

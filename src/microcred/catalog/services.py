@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import User
 from microcred.actors import Actor
 from microcred.audit.services import audit_record
 from microcred.catalog.badges import BADGE_MAX_BYTES, badge_clean
@@ -152,7 +153,7 @@ def _scalars(spec: MicroCredentialSpec) -> dict[str, Any]:
 
 def micro_credential_write(
     *,
-    actor: Actor,
+    actor: User,
     organization: Organization,
     spec: MicroCredentialSpec,
     micro_credential_id: int | None = None,
@@ -207,7 +208,7 @@ def micro_credential_write(
 
 def micro_credential_create(
     *,
-    actor: Actor,
+    actor: User,
     organization: Organization,
     title: str,
     competency: str,
@@ -379,7 +380,7 @@ def micro_credential_retire(*, actor: Actor, micro_credential_id: int) -> MicroC
     return mc
 
 
-def micro_credential_new_version(*, actor: Actor, micro_credential_id: int) -> MicroCredential:
+def micro_credential_new_version(*, actor: User, micro_credential_id: int) -> MicroCredential:
     """Draft the next version of a published (or retired) micro-credential, starting from
     everything it holds. The published version stays live until the new one is published."""
     with transaction.atomic():

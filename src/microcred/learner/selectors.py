@@ -18,7 +18,8 @@ def credentials_for_owner(*, user: Any, since: datetime | None = None) -> list[t
         held = held.filter(updated_at__gte=since)
     rows: list[tuple[datetime, str, str, str]] = []
     for c in issued:
-        rows.append((c.issued_at, c.credential_id, "json", c.signed_json))
+        if c.issued_at is not None:  # an issued credential always has its date
+            rows.append((c.issued_at, c.credential_id, "json", c.signed_json))
     ours = {c.credential_id for c in issued}
     for h in held:
         if h.credential_id not in ours:

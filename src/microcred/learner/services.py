@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred.actors import Actor
+from microcred.accounts.models import User
 from microcred.audit.services import audit_record
 from microcred.errors import ValidationFailed
 from microcred.issuance.selectors import learner_profile_for
@@ -84,7 +84,7 @@ def _content_id(text: str) -> str:
 
 
 def held_credential_upsert(
-    *, actor: Actor, data: bytes | str, source_url: str = ""
+    *, actor: User, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
     """Verify, then keep (or replace) a credential in ``actor``'s account, keyed on its id
     (or, when it has none, on the hash of its text: :func:`_content_id`). Returns the row and
@@ -179,19 +179,21 @@ def _baked_text(raw: bytes) -> str | None:
 # -- whose credential it is -------------------------------------------------------------------
 
 
-def _account_identities(actor: Actor) -> tuple[str, str]:
+def _account_identities(actor: User) -> tuple[str, str]:
     """(email, DID) by which a credential can name ``actor``.
 
     The account's email is the one it signs in with (the only address an account has: the
     platform issues its own credentials to it too); the DID is the one the learner set on
     their profile, and only once the account has proven it controls it (``issuance.did_auth``):
     anyone can type anyone's DID, so a DID merely typed there ties nothing to the account."""
+    email = (actor.email or "").strip()
     profile = learner_profile_for(user=actor)
-    proven = profile is not None and profile.did_proven_at is not None
-    return (actor.email or "").strip(), (profile.did.strip() if proven else "")
+    if profile is None or profile.did_proven_at is None:
+        return email, ""
+    return email, profile.did.strip()
 
 
-def _unproven_did(actor: Actor) -> str:
+def _unproven_did(actor: User) -> str:
     """The DID on ``actor``'s profile that they have not proven yet, else ``""``."""
     profile = learner_profile_for(user=actor)
     if profile is None or profile.did_proven_at is not None:
@@ -245,7 +247,7 @@ def _recipients_named(subjects: list[dict[str, Any]]) -> list[str]:
     return named
 
 
-def _refuse_unless_recipient(*, actor: Actor, document: dict[str, Any], report: Any) -> None:
+def _refuse_unless_recipient(*, actor: User, document: dict[str, Any], report: Any) -> None:
     """Refuse a credential that does not name ``actor`` as its recipient (by a DID of theirs,
     or their email address, hashed or not), saying what it names instead."""
     email, did = _account_identities(actor)
@@ -343,7 +345,7 @@ def _badge_image(report: Any, data: bytes | str) -> str:
 
 
 def held_badge_ob2_import(
-    *, actor: Actor, data: bytes | str, source_url: str = ""
+    *, actor: User, data: bytes | str, source_url: str = ""
 ) -> tuple[HeldCredential, bool]:
     """Verify an Open Badges 2.0 badge awarded to ``actor`` (the recipient must be their email
     address, hashed or not) and keep it in their account, keyed on the assertion's id.
