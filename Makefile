@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-fast bench bench-bulk bench-audit load lint typecheck clean venv messages native
+.PHONY: demo test test-fast bench bench-bulk bench-audit load cluster lint typecheck clean venv messages native
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -73,6 +73,15 @@ bench: $(STAMP) $(NATIVE)
 # Writes benchmarks/load.json; see docs/performance.md.
 load: $(STAMP) $(NATIVE)
 	$(PY) benchmarks/load.py --users 200 --seconds 60 --workers 4
+
+# Issue 22's cluster test (not part of `make test`): two `microcred serve` web nodes behind a
+# round-robin proxy and two `microcred worker`s on one PostgreSQL (MICROCRED_BENCH_POSTGRES_URL,
+# database microcred_cluster created and dropped), Redis (MICROCRED_CLUSTER_REDIS_URL, default
+# redis://127.0.0.1:6379/12, emptied) and moto's S3 server, under the load test's 200 users; a
+# worker and a web node are killed mid-run; then nothing lost, nothing issued twice, rate limits
+# and lockouts shared. Writes benchmarks/cluster.json; see docs/scaling.md.
+cluster: $(STAMP) $(NATIVE)
+	$(PY) benchmarks/cluster.py --users 200 --seconds 60
 
 # Issue 7's bulk issuance benchmark (not part of `make test`): one `microcred credentials
 # issue-bulk` of 100,000 rows against PostgreSQL (BENCH_POSTGRES_URL, default

@@ -7,7 +7,11 @@ on each of the other two; those submissions are assigned automatically across th
 assessors' pools, so every assessor has work waiting. Prints one line ``SEED:<json>`` naming
 the accounts, the attempts and the scoring form's criteria, for the Locust file.
 
-    DJANGO_SETTINGS_MODULE=microcred.settings python benchmarks/load_seed.py LEARNERS ASSESSORS
+With UPLOADERS (the cluster test, benchmarks/cluster.py), a fourth micro-credential asks for a
+file, and that many more learners each have an attempt in progress on it, to attach files to.
+
+    DJANGO_SETTINGS_MODULE=microcred.settings python benchmarks/load_seed.py LEARNERS ASSESSORS \
+        [UPLOADERS]
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from microcred.catalog.services import (  # noqa: E402
     micro_credential_publish,
 )
 from microcred.earning.services import attempt_save_draft, attempt_start, attempt_submit  # noqa: E402
-from microcred.orgs.models import Role  # noqa: E402
+from microcred.orgs.models import Organization, Role  # noqa: E402
 from microcred.orgs.services import membership_grant, organization_create  # noqa: E402
 
 PASSWORD = "load test password 2026"  # noqa: S105 - throwaway accounts
@@ -48,7 +52,25 @@ def _users(prefix: str, n: int, hashed: str) -> list[User]:
     return User.objects.bulk_create(users)
 
 
-def main(learners: int, assessors: int) -> dict[str, object]:
+def _uploaders(n: int, hashed: str, org: Organization, author: User,
+               admin: User) -> list[dict[str, object]]:
+    mc = micro_credential_create(
+        actor=author, organization=org, title="Evidence on File",
+        competency="Keeps a record of practice.", key_method="A file of lesson notes.",
+        prompts=[PromptSpec("file", "Attach your lesson notes.", accepted_kinds=("document",),
+                            allow_link=False)],
+        criteria=[CriterionSpec("Notes", "Complete notes.", "Incomplete notes.")])
+    mc = micro_credential_publish(actor=admin, micro_credential_id=mc.pk)
+    prompt = mc.prompts.get()
+    rows = []
+    for person in _users("uploader", n, hashed):
+        attempt = attempt_start(learner=person, micro_credential=mc)
+        rows.append({"email": person.email, "attempt": str(attempt.public_id),
+                     "prompt": prompt.pk})
+    return rows
+
+
+def main(learners: int, assessors: int, uploaders: int = 0) -> dict[str, object]:
     hashed = make_password(PASSWORD)
     admin, author = _users("admin", 1, hashed) + _users("author", 1, hashed)
     org = organization_create(actor=SYSTEM, name="Load Test College", slug="load-test-college",
@@ -89,8 +111,10 @@ def main(learners: int, assessors: int) -> dict[str, object]:
             "assessor__email", "attempt__public_id", "attempt__micro_credential_id"):
         waiting[assessor_email].append({"attempt": str(public_id), "criteria": criteria[mc_id]})
     return {"password": PASSWORD, "learners": learner_rows,
-            "assessors": [{"email": e, "waiting": w} for e, w in waiting.items()]}
+            "assessors": [{"email": e, "waiting": w} for e, w in waiting.items()],
+            "uploaders": _uploaders(uploaders, hashed, org, author, admin) if uploaders else [],
+            "admin": admin.email}
 
 
 if __name__ == "__main__":
-    print("SEED:" + json.dumps(main(int(sys.argv[1]), int(sys.argv[2]))))
+    print("SEED:" + json.dumps(main(*(int(n) for n in sys.argv[1:4]))))

@@ -17,6 +17,7 @@ import time
 
 import gevent
 from locust import FastHttpUser, between, events, task
+from locust.contrib.fasthttp import ResponseContextManager
 from locust.env import Environment
 
 SEED = json.loads(open(os.environ["LOAD_SEED"]).read())  # noqa: SIM115
@@ -24,8 +25,9 @@ LEDGER: dict[str, object] = {"autosaves": {}, "submitted": {}, "scored": {}}
 # Every request's (name, milliseconds, failed, time), for percentiles over the whole run and
 # over the steady window: from the moment every user has signed in, LOAD_STEADY_SECONDS long.
 TIMINGS: list[tuple[str, float, bool, float]] = []
+# Uploaders: the cluster test's extra users (locustfile_cluster.py); none here.
 TOTAL_USERS = sum(int(os.environ.get(f"LOAD_{k}", "0")) for k in
-                  ("LEARNERS", "ASSESSORS", "VISITORS"))
+                  ("LEARNERS", "ASSESSORS", "VISITORS", "UPLOADERS"))
 STEADY_SECONDS = float(os.environ.get("LOAD_STEADY_SECONDS", "60"))
 _started: list[int] = []
 _environment: list[Environment] = []
@@ -33,11 +35,26 @@ _environment: list[Environment] = []
 
 def _user_ready() -> None:
     """Counts users past on_start; when the last one is, the steady window opens and the run
-    stops when it closes."""
+    stops when it closes. ``LOAD_STEADY_FILE``, when set, is given the window's opening time
+    as it opens (for a harness that acts during the window); with ``LOAD_STOP_FILE`` the run
+    stops when that file appears instead."""
     _started.append(1)
     if len(_started) == TOTAL_USERS:
         LEDGER["steady_from"] = time.time()
-        gevent.spawn_later(STEADY_SECONDS, lambda: _environment[0].runner.quit())
+        if steady_file := os.environ.get("LOAD_STEADY_FILE"):
+            with open(steady_file, "w") as handle:
+                handle.write(str(LEDGER["steady_from"]))
+        if stop_file := os.environ.get("LOAD_STOP_FILE"):
+            gevent.spawn(_quit_when_present, stop_file)
+        else:
+            gevent.spawn_later(STEADY_SECONDS, lambda: _environment[0].runner.quit())
+
+
+def _quit_when_present(path: str) -> None:
+    """``LOAD_STOP_FILE``: the harness, not the clock, ends the run (cluster.py)."""
+    while not os.path.exists(path):
+        gevent.sleep(0.2)
+    _environment[0].runner.quit()
 SUBMIT_SHARE = float(os.environ.get("LOAD_SUBMIT_SHARE", "0.02"))
 _learners = itertools.count()
 _assessors = itertools.count()
@@ -45,18 +62,35 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERIFY_BODY = json.dumps({"verifiableCredential": SEED["credential"]})
 
 
-def _csrf(html: str) -> str:
-    match = _CSRF.search(html)
+def _csrf(html: str | None) -> str:
+    match = _CSRF.search(html or "")
     return match.group(1) if match else ""
 
 
-def _sign_in(user: FastHttpUser, email: str) -> None:
-    page = user.client.get("/accounts/sign-in/", name="sign-in page")
-    with user.client.post("/accounts/sign-in/", name="sign-in", allow_redirects=False,
-                          data={"username": email, "password": SEED["password"],
-                                "csrfmiddlewaretoken": _csrf(page.text)},
-                          catch_response=True) as response:
-        if response.status_code != 302:
+def _fail(response: ResponseContextManager, limit: int = 200) -> None:
+    """Marks the request failed, with its status and the start of its body (there is none
+    when the connection dropped: a web node killed under it)."""
+    response.failure(f"{response.status_code}: {(response.text or '')[:limit]}")
+
+
+def _done(response: ResponseContextManager) -> bool:
+    """A form's 302 that acknowledges it: not the redirect to sign in, which a POST gets when
+    the session is not signed in."""
+    return response.status_code == 302 and "/accounts/sign-in/" not in (
+        response.headers.get("Location") or "")
+
+
+def _sign_in(user: FastHttpUser, email: str, tries: int = 5) -> None:
+    """Signs in, trying again when a try fails (on an overloaded machine a sign-in can time
+    out, and a user who goes on signed out only measures redirects)."""
+    for _ in range(tries):
+        page = user.client.get("/accounts/sign-in/", name="sign-in page")
+        with user.client.post("/accounts/sign-in/", name="sign-in", allow_redirects=False,
+                              data={"username": email, "password": SEED["password"],
+                                    "csrfmiddlewaretoken": _csrf(page.text)},
+                              catch_response=True) as response:
+            if _done(response):
+                return
             response.failure(f"sign-in {email}: {response.status_code}")
 
 
@@ -93,7 +127,7 @@ class Learner(FastHttpUser):
             if response.status_code == 200 and "Draft saved" in response.text:
                 LEDGER["autosaves"][self.me["attempt"]] = text
             else:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                _fail(response)
 
     @task(1)
     def reopen(self) -> None:
@@ -108,12 +142,12 @@ class Learner(FastHttpUser):
                               data={f"prompt_{self.me['prompt']}": text, "action": "submit",
                                     "integrity": "on", "csrfmiddlewaretoken": self.token},
                               catch_response=True) as response:
-            if response.status_code == 302:
+            if _done(response):
                 LEDGER["autosaves"][self.me["attempt"]] = text
                 LEDGER["submitted"][self.me["attempt"]] = True
                 self.submitted = True
             else:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                _fail(response)
 
 
 class Assessor(FastHttpUser):
@@ -142,10 +176,10 @@ class Assessor(FastHttpUser):
             data[f"criterion_{criterion}_feedback"] = "Three checks, well placed."
         with self.client.post(url, name="score", data=data, allow_redirects=False,
                               catch_response=True) as response:
-            if response.status_code == 302:
+            if _done(response):
                 LEDGER["scored"][item["attempt"]] = self.me["email"]
             else:
-                response.failure(f"{response.status_code}: {response.text[:300]}")
+                _fail(response, 300)
 
 
 class Visitor(FastHttpUser):
@@ -168,7 +202,7 @@ class Visitor(FastHttpUser):
                               catch_response=True) as response:
             if response.status_code != 200 or '"errors": []' not in response.text.replace(
                     '"errors":[]', '"errors": []'):
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                _fail(response)
 
 
 @events.request.add_listener
