@@ -206,6 +206,9 @@ TASKS = {
         "BACKEND": env.get("MICROCRED_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A task a worker claimed and has not finished after this long is taken back for another worker
+# (the sweep, microcred.ops.task_leases): the worker died with it. Every task is idempotent.
+TASK_LEASE_SECONDS = int(env.get("MICROCRED_TASK_LEASE_SECONDS", "600"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign_in"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
 
@@ -113,3 +114,33 @@ def test_password_validators_are_configured(settings) -> None:  # type: ignore[n
     assert set(names) == {"UserAttributeSimilarityValidator", "MinimumLengthValidator",
                           "CommonPasswordValidator", "NumericPasswordValidator"}
     assert names["MinimumLengthValidator"]["OPTIONS"]["min_length"] == 10
+
+
+@override_settings(CACHES={**settings.CACHES, "throttle": {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lockout-threads"}})
+def test_every_failure_counts_when_they_arrive_together() -> None:
+    """The count is one atomic increment: failures from many processes at once all add up (the
+    read-increment-write it replaced lost some under `make cluster`; Redis, shared by every
+    process, in tests/accounts/test_shared_counts.py). Threads here, on a cache whose increment
+    is atomic as Redis's is."""
+    import threading
+
+    email = "together@example.test"
+    locked = []
+    barrier = threading.Barrier(3)
+
+    def fail() -> None:
+        barrier.wait()
+        try:
+            lockout.record_failure(email)
+        except lockout.Locked:
+            locked.append(True)
+
+    threads = [threading.Thread(target=fail) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert locked == [True]  # the third of three failures locked it, whichever came third
+    with pytest.raises(lockout.Locked):
+        lockout.check(email)

@@ -22,8 +22,8 @@ from django.db import connection
 
 from microcred.accounts import two_factor
 from microcred.accounts.models import TwoFactorDevice
-from microcred.issuance.models import IssuerKey
 from microcred.issuance.issuer_keys import issuer_key_get_or_create, issuer_key_load
+from microcred.issuance.models import IssuerKey
 from microcred.sealing import (
     Purpose,
     SealError,

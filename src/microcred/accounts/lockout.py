@@ -71,26 +71,36 @@ def check(email: str) -> None:
 
 
 def record_failure(email: str) -> None:
-    """Count one failure; the one that reaches the limit locks the address (and raises)."""
+    """Count one failure; the one that reaches the limit locks the address (and raises).
+
+    The count is one atomic increment (``cache.incr``; on Redis, shared by every web process),
+    so failures sent at once are all counted; the window runs from the first failure it counts
+    (a key of its own, set only if absent)."""
     window = settings.SIGN_IN_LOCKOUT_WINDOW
-    key = _key("failures", email)
+    key, since_key = _key("failures", email), _key("failures_since", email)
     started = now()
-    # The value is (count, first failure): the window runs from the first failure it counts.
     cache = _cache()
-    count, first = cache.get(key) or (0, started)
+    cache.add(since_key, started, timeout=window + 5)
+    first = cache.get(since_key, started)
     if started - first > window:
-        count, first = 0, started
-    count += 1
+        cache.set(since_key, started, timeout=window + 5)
+        cache.set(key, 0, timeout=window + 5)
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
     if count >= settings.SIGN_IN_LOCKOUT_FAILURES:
         until = started + settings.SIGN_IN_LOCKOUT_SECONDS
         cache.set(_key("locked", email), until, timeout=settings.SIGN_IN_LOCKOUT_SECONDS + 5)
-        cache.delete(key)
+        cache.delete_many([key, since_key])
         raise Locked(until)
-    cache.set(key, (count, first), timeout=window + 5)
 
 
 def clear(email: str) -> None:
     """A successful sign-in starts the count again."""
-    _cache().delete_many([_key("failures", email), _key("locked", email)])
+    _cache().delete_many([_key("failures", email), _key("failures_since", email),
+                          _key("locked", email)])
 
 

@@ -4,6 +4,7 @@ import re
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -155,6 +156,14 @@ def _prompts_by_id(attempt: Attempt) -> dict[int, EvidencePrompt]:
     return {p.pk: p for p in attempt.micro_credential.prompts.select_related("part")}
 
 
+def _forget_replaced_file(name: str, *, storage: Storage) -> None:
+    """Delete the file an answer no longer names, once the change commits: unless an earlier
+    attempt's answer still names it (a resubmission starts from the previous files), nothing
+    else will, and an erasure removes only the files rows name."""
+    if name and not Answer.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _require_editable(attempt: Attempt) -> None:
     if attempt.status not in Attempt.EDITABLE_STATUSES:
         raise InvalidState(_("This attempt has been submitted and can no longer be edited."),
@@ -260,6 +269,7 @@ def attempt_save_draft(
             attempt = _locked_own_attempt(learner=learner, attempt_id=attempt_id)
             _require_editable(attempt)
             answer, _created = Answer.objects.get_or_create(attempt=attempt, prompt=prompt)
+            replaced = answer.file.name or ""
             # The stored name is ours: the learner's file name may identify them.
             answer.file.save(f"evidence.{extension}", content, save=False)
             answer.file_name = (upload.name or "evidence")[:255]
@@ -269,6 +279,7 @@ def attempt_save_draft(
             audit_record(actor=learner, action="attempt.file_attached", target=attempt,
                          data={"prompt": prompt.pk, "size": answer.file_size,
                                "type": answer.file_type})
+            _forget_replaced_file(replaced, storage=answer.file.storage)
     if problems:
         code = "file_refused" if any(k.startswith("prompt_") for k in problems) else "bad_link"
         if any("at most" in v for v in problems.values()):

@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand
 
 from microcred.assessment.services import assignments_sweep
 from microcred.issuance.bulk import bulk_issuance_sweep
+from microcred.ops.task_leases import tasks_reclaim
 from microcred.web.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):
     help = ("Periodic housekeeping: decision reminders, expired claims and overdue reassignment "
-            "(the assessment sweep), bulk issuance jobs whose worker stopped, and fresh "
-            "database statistics. `microcred serve` runs it every 15 minutes.")
+            "(the assessment sweep), tasks and bulk issuance jobs whose worker stopped, and "
+            "fresh database statistics. `microcred serve` runs it every 15 minutes.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--every", type=int, default=0,
@@ -23,10 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             report = assignments_sweep()
+            reclaimed = tasks_reclaim()
             stale = bulk_issuance_sweep()
             refresh_planner_statistics()
             self.stdout.write(f"reminded {report.reminded}, expired {report.expired}, "
-                              f"reassigned {report.reassigned}; bulk jobs resumed {len(stale)}")
+                              f"reassigned {report.reassigned}; tasks taken back {reclaimed}; "
+                              f"bulk jobs resumed {len(stale)}")
             if not options["every"]:
                 return
             time.sleep(options["every"])
