@@ -30,4 +30,5 @@ def test_the_housekeeping_sweep_runs_every_periodic_job(world: World) -> None:
 
     out = StringIO()
     call_command("sweep", stdout=out)
-    assert out.getvalue().startswith("reminded 0, expired 0, reassigned 0; bulk jobs resumed 0")
+    assert out.getvalue().startswith(
+        "reminded 0, expired 0, reassigned 0; tasks taken back 0; bulk jobs resumed 0")

@@ -37,9 +37,16 @@ def everything_logged() -> Iterator[io.StringIO]:
     root = logging.getLogger()
     loggers = [root, *(logging.getLogger(name) for name in (
         "django", "django.db.backends", "django.request", "django.tasks", "microcred"))]
-    saved = [(lg, lg.level, lg.propagate) for lg in loggers]
+    # Whatever an earlier test in this process did to the loggers (a command's own logging set
+    # up, a logger turned off), this test hears everything.
+    saved = [(lg, lg.level, lg.propagate, lg.disabled) for lg in loggers]
+    disabled_below = logging.root.manager.disable
+    logging.disable(logging.NOTSET)
     for lg in loggers:
         lg.setLevel(logging.DEBUG)
+        lg.disabled = False
+        if lg is not root:
+            lg.propagate = True
     root.addHandler(handler)
     connection.force_debug_cursor = True  # SQL and its parameters, as DEBUG would log them
     try:
@@ -47,9 +54,11 @@ def everything_logged() -> Iterator[io.StringIO]:
     finally:
         connection.force_debug_cursor = False
         root.removeHandler(handler)
-        for lg, level, propagate in saved:
+        for lg, level, propagate, disabled in saved:
             lg.setLevel(level)
             lg.propagate = propagate
+            lg.disabled = disabled
+        logging.disable(disabled_below)
 
 
 def _forms_of(secret: bytes) -> set[str]:
