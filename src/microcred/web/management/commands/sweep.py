@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = ("Periodic housekeeping: decision reminders, expired claims and overdue reassignment "
-            "(the assessment sweep), bulk issuance jobs whose worker stopped, and fresh "
-            "database statistics. `microcred serve` runs it every 15 minutes.")
+            "(the assessment sweep), bulk issuance jobs whose worker stopped, audit entries "
+            "not yet chained, and fresh database statistics. `microcred serve` runs it every "
+            "15 minutes.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--every", type=int, default=0,
@@ -18,15 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from microcred.assessment.services import assignments_sweep
+        from microcred.audit.services import audit_chain_extend
         from microcred.issuance.bulk import bulk_issuance_sweep
         from microcred.web.database import refresh_planner_statistics
 
         while True:
             report = assignments_sweep()
             stale = bulk_issuance_sweep()
+            chain = audit_chain_extend()
             refresh_planner_statistics()
             self.stdout.write(f"reminded {report.reminded}, expired {report.expired}, "
-                              f"reassigned {report.reassigned}; bulk jobs resumed {len(stale)}")
+                              f"reassigned {report.reassigned}; bulk jobs resumed {len(stale)}; "
+                              f"audit entries chained {chain.chained}")
             if not options["every"]:
                 return
             time.sleep(options["every"])
