@@ -285,6 +285,13 @@ def test_the_sweep_chains_pending_entries() -> None:
     call_command("sweep", stdout=out)
     assert "audit entries chained 1" in out.getvalue()
     assert not AuditEvent.objects.get(action="test.swept").pending
+    # A broken chain is said, and the rest of the sweep still runs.
+    AuditChainHead.objects.all().delete()
+    audit_record(actor=SYSTEM, action="test.unswept", target=_org())
+    out = StringIO()
+    call_command("sweep", stdout=out)
+    assert out.getvalue().startswith("reminded 0, expired 0, reassigned 0; bulk jobs resumed 0")
+    assert "audit chain broken, not extended: the chain head is missing" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -19,8 +19,8 @@ These are the second version, installed by ``audit.0005_chain_after_commit``; th
 UPDATE at all, no stamp), installed by ``audit.0004_append_only``, is kept as ``install_v1`` /
 ``remove_v1`` for that migration. On SQLite, Django rebuilds a table to alter it (create, copy,
 drop, rename), which drops its triggers: any later migration that alters ``audit_auditevent``
-must run ``RunPython(install, remove)`` again at its end (``tests/audit/test_chain.py`` checks
-the triggers are in place after migrating).
+must run ``RunPython(install, remove)`` again at its end (``tests/audit/test_migrations.py``
+checks the triggers are in place after migrating).
 
 ``flush`` (``microcred.audit.management.commands.flush``) lifts the guards while it empties
 the whole database, the one sanctioned way to remove entries (also how the test suite resets a

@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from microcred.assessment.services import assignments_sweep
+        from microcred.audit.chain import ChainBroken
         from microcred.audit.services import audit_chain_extend
         from microcred.issuance.bulk import bulk_issuance_sweep
         from microcred.web.database import refresh_planner_statistics
@@ -26,11 +27,14 @@ class Command(BaseCommand):
         while True:
             report = assignments_sweep()
             stale = bulk_issuance_sweep()
-            chain = audit_chain_extend()
+            try:
+                chain = f"audit entries chained {audit_chain_extend().chained}"
+            except ChainBroken as exc:  # said, not fatal: the rest of the sweep goes on
+                chain = f"audit chain broken, not extended: {exc}"
             refresh_planner_statistics()
             self.stdout.write(f"reminded {report.reminded}, expired {report.expired}, "
                               f"reassigned {report.reassigned}; bulk jobs resumed {len(stale)}; "
-                              f"audit entries chained {chain.chained}")
+                              f"{chain}")
             if not options["every"]:
                 return
             time.sleep(options["every"])
