@@ -58,8 +58,8 @@ class AuditEvent(models.Model):
     in the order the hasher chains entries. All three are empty until then (``pending``).
 
     ``txid`` (PostgreSQL only) is the writing transaction's id, stamped by a database trigger
-    (``pg_current_xact_id()``): the hasher chains in (``txid``, ``id``) order and only entries
-    whose transaction no earlier-started transaction can still overtake.
+    (``pg_current_xact_id()``): the hasher chains in (``txid``, ``id``) order, and only entries
+    before which no transaction still in progress could add one.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True, null=True, blank=True)

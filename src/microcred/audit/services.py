@@ -172,13 +172,12 @@ def _chain_batch(bound: models.Q) -> tuple[int, AuditChainHead]:
                     "AS v(id, sequence, previous_hash, entry_hash) "
                     "WHERE e.id = v.id AND e.entry_hash IS NULL",
                     [ids, sequences, previous_hashes, digests])
-                updated = cursor.rowcount
             else:
                 cursor.executemany(
                     "UPDATE audit_auditevent SET sequence = %s, previous_hash = %s, "
                     "entry_hash = %s WHERE id = %s AND entry_hash IS NULL",
                     [(s, p, d, i) for i, s, p, d in links])
-                updated = len(links)
+            updated = cursor.rowcount  # executemany: the sum over its statements
         if updated != len(links):
             raise ChainBroken("entries changed while being chained", sequence=head.sequence + 1)
         head.sequence, head.entry_hash = sequence, previous
