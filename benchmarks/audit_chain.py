@@ -1,40 +1,50 @@
 """Audited writes per second (issue 22): how many transactions that each write an audit event
 commit per second when N writer processes run at once, on PostgreSQL and on SQLite.
 
-Every audited write chains its entry under one lock, the ``AuditChainHead`` row (``SELECT ...
-FOR UPDATE`` on PostgreSQL; SQLite's write lock, taken at ``BEGIN IMMEDIATE``), held until the
-transaction commits (``microcred.audit.services.audit_record``). This measures the ceiling that
-puts on the whole platform.
+Every audited write inserts its entry pending, with no shared lock
+(``microcred.audit.services.audit_record``); a hasher (``audit_chain_extend``) chains committed
+entries afterwards under the chain-head lock, which writers never take. (Before issue 22's
+redesign every writer locked the ``AuditChainHead`` row with ``SELECT ... FOR UPDATE`` until it
+committed; run this script from that commit to measure it.) On SQLite every write transaction
+still queues on the database's write lock, taken at ``BEGIN IMMEDIATE``. This measures the
+ceiling audited writes have, with the hasher running beside the writers.
 
 The write is a real service: ``accounts.services.user_set_language`` (update the person's own
 row, record ``user.language_set``, one transaction), each writer process on its own user,
-alternating two languages, so the only row the writers share is the chain head. Beside it, the
-same update without the audit entry (mode ``unaudited``) is the database's own rate for that
-write and commit: the difference is what the chain costs.
+alternating two languages, so the only table the writers share is the audit log. Beside it,
+the same update without the audit entry (mode ``unaudited``) is the database's own rate for
+that write and commit: the difference is what the audit entry costs.
 
-For each database: a throwaway database (PostgreSQL: ``microcred_bench_audit`` on the server of
-``MICROCRED_BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432/``, created and
-dropped; SQLite: a file in a temporary directory, in the settings' WAL mode), the ``accounts``
-and ``audit`` migrations (the tables written, their indexes and the append-only triggers; the
-other apps' tables are not touched by this write), one user per writer. Then, for each mode and
+For each database: a throwaway database (PostgreSQL: ``--database-name``, default
+``microcred_bench_audit``, on the server of ``MICROCRED_BENCH_POSTGRES_URL``, default
+``postgres://postgres@127.0.0.1:5432/``, created and dropped; SQLite: a file in a temporary
+directory, in the settings' WAL mode), the ``accounts`` and ``audit`` migrations (the tables
+written, their indexes and the audit triggers; the other apps' tables are not touched by this
+write), one user per writer. Then, for each mode and
 each number of writers, that many processes start, wait on a common start time, write for a
 fixed time and report every transaction's latency, split into the parts below; three rounds by
 default, interleaved, of which the fastest is kept (the machine may be shared):
 
-- *lock wait*: the statement that takes the serializing lock (the chain-head ``FOR UPDATE``; on
-  SQLite the ``BEGIN IMMEDIATE``);
+- *lock wait*: the statement that takes a serializing lock, if any (SQLite: the ``BEGIN
+  IMMEDIATE``; PostgreSQL before the redesign: the chain-head ``FOR UPDATE``);
 - *lock held*: from holding it to the end of ``COMMIT`` (what every other writer waits for);
-- *commit*: the ``COMMIT`` itself (the WAL flush), part of the time held.
+- *commit*: the ``COMMIT`` itself (the WAL flush).
 
-Afterwards ``audit_chain_verify()`` (what ``microcred audit verify`` runs) must pass, every
-writer's committed writes must be in the log (one ``user.language_set`` entry each, per
-user) and every user's row must hold the last language its writer committed.
+In mode ``audited`` one hasher process runs ``audit_chain_extend()`` every
+``--hasher-interval`` seconds (default 1) while the writers write, and once more after they
+stop; its passes, the entries it chained, the most it left waiting and its CPU are reported
+(``--hasher-interval 0``: no hasher beside the writers, everything is chained at the check).
+
+Afterwards ``audit_chain_verify()`` (what ``microcred audit verify`` runs) must pass with
+nothing pending, every writer's committed writes must be in the log (one
+``user.language_set`` entry each, per user) and every user's row must hold the last language
+its writer committed.
 
 Writes benchmarks/audit_chain.json and prints a table.
 
     python benchmarks/audit_chain.py [--seconds 5] [--rounds 3] [--writers 1,2,4,8,16]
         [--sqlite-writers 1,4,16] [--databases postgresql,sqlite] [--modes audited,unaudited]
-        [--keep]
+        [--hasher-interval 1] [--database-name microcred_bench_audit] [--keep]
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ import argparse
 import json
 import os
 import platform
+import select
 import shlex
 import subprocess
 import sys
@@ -211,6 +222,54 @@ def _role_worker(mode: str, email: str) -> None:
     }), flush=True)
 
 
+def _role_hasher(interval: float) -> None:
+    """The background hasher: ready, wait for ``GO start deadline``, then chain every
+    ``interval`` seconds until ``STOP`` arrives on stdin; one last pass, and its figures."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from microcred.audit.services import audit_chain_extend
+
+    with connection.cursor() as cursor:
+        backend = None
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+    print("READY", flush=True)
+    _go, start, _deadline = sys.stdin.readline().split()
+    time.sleep(max(0.0, float(start) - time.time()))
+    cpu_before, backend_before = time.process_time(), _cpu_seconds(backend)
+    passes: list[tuple[float, int, int]] = []  # (seconds, chained, left waiting)
+    stop = False
+    while True:
+        began = time.perf_counter()
+        done = audit_chain_extend()
+        passes.append((time.perf_counter() - began, done.chained, done.waiting))
+        if stop:
+            break
+        ready, _w, _x = select.select([sys.stdin], [], [],
+                                      max(0.0, interval - (time.perf_counter() - began)))
+        if ready:
+            line = sys.stdin.readline()
+            stop = line.strip() == "STOP" or not line  # or the orchestrator is gone
+    cpu = time.process_time() - cpu_before
+    backend_cpu = _cpu_seconds(backend) - backend_before if backend else 0.0
+    chained = sum(p[1] for p in passes)
+    print("RESULT:" + json.dumps({
+        "passes": len(passes),
+        "chained": chained,
+        "final_pass_chained": passes[-1][1],
+        "pass_mean_ms": round(1000 * sum(p[0] for p in passes) / len(passes), 2),
+        "pass_max_ms": round(1000 * max(p[0] for p in passes), 2),
+        "waiting_max": max(p[2] for p in passes[:-1]) if len(passes) > 1 else 0,
+        "waiting_after": passes[-1][2],
+        "cpu_ms_per_entry": round(1000 * cpu / chained, 3) if chained else 0.0,
+        "cpu_ms_per_entry_server": round(1000 * backend_cpu / chained, 3) if chained else 0.0,
+    }), flush=True)
+
+
 def _role_check(expected_path: str) -> None:
     """The chain verifies, and every committed write is there."""
     import django
@@ -228,6 +287,7 @@ def _role_check(expected_path: str) -> None:
     try:
         report = audit_chain_verify()
         chain: dict[str, Any] = {"intact": True, "entries": report.entries,
+                                 "pending": report.pending,
                                  "head_sequence": report.head_sequence}
     except ChainBroken as exc:
         chain = {"intact": False, "error": str(exc), "sequence": exc.sequence}
@@ -288,22 +348,31 @@ def _mean(values: list[float]) -> float:
 
 
 def _level(env: dict[str, str], mode: str, emails: list[str], seconds: float,
-           scratch: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """N writers at once; their merged figures, and each one's own report."""
+           scratch: Path, hasher_interval: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """N writers at once (and, audited, the hasher beside them); their merged figures, and
+    each writer's own report."""
     procs = []
+    hasher = None
+    if mode == "audited" and hasher_interval > 0:
+        log = (scratch / f"hasher-{len(emails)}.log").open("w")
+        hasher = (subprocess.Popen(  # noqa: S603
+            _child("hasher", "--hasher-interval", str(hasher_interval)), env=env, cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True), log)
     for i, email in enumerate(emails):
         log = (scratch / f"{mode}-{len(emails)}-{i}.log").open("w")
         procs.append((subprocess.Popen(  # noqa: S603
             _child("worker", "--mode", mode, "--email", email), env=env, cwd=ROOT,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True), log))
+    everyone = procs + ([hasher] if hasher else [])
+    hashing: dict[str, Any] | None = None
     try:
-        for proc, log in procs:
+        for proc, log in everyone:
             if proc.stdout is None or proc.stdout.readline().strip() != "READY":
                 proc.wait()
                 log.close()
                 raise SystemExit(f"a writer did not start:\n{Path(log.name).read_text()[-3000:]}")
         start = time.time() + 0.3
-        for proc, _log in procs:
+        for proc, _log in everyone:
             assert proc.stdin is not None
             proc.stdin.write(f"GO {start} {start + seconds}\n")
             proc.stdin.flush()
@@ -316,9 +385,16 @@ def _level(env: dict[str, str], mode: str, emails: list[str], seconds: float,
             if proc.returncode:
                 raise SystemExit(f"a writer failed:\n{Path(log.name).read_text()[-3000:]}")
             reports.append(_result(stdout))
+        if hasher:
+            proc, log = hasher
+            stdout, _ = proc.communicate("STOP\n", timeout=120)
+            log.close()
+            if proc.returncode:
+                raise SystemExit(f"the hasher failed:\n{Path(log.name).read_text()[-3000:]}")
+            hashing = _result(stdout)
         busy_after = _machine_busy()
     finally:
-        for proc, log in procs:
+        for proc, log in everyone:
             if proc.poll() is None:
                 proc.kill()
             log.close()
@@ -365,6 +441,7 @@ def _level(env: dict[str, str], mode: str, emails: list[str], seconds: float,
                                   / max(1, busy_after[1] - busy_before[1]), 2),
         "errors": sum(r["error_count"] for r in reports),
         "error_samples": [e for r in reports for e in r["errors"]][:3],
+        "hasher": hashing,
     }
     return figures, reports
 
@@ -374,7 +451,8 @@ def _emails(mode: str, writers: int) -> list[str]:
 
 
 def _run_database(name: str, env: dict[str, str], levels: list[int], modes: list[str],
-                  seconds: float, rounds: int, scratch: Path) -> dict[str, Any]:
+                  seconds: float, rounds: int, scratch: Path,
+                  hasher_interval: float) -> dict[str, Any]:
     plan = scratch / f"{name}-users.json"
     plan.write_text(json.dumps([e for m in modes for n in levels for e in _emails(m, n)]))
     Path(env["MICROCRED_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -389,7 +467,8 @@ def _run_database(name: str, env: dict[str, str], levels: list[int], modes: list
     for round_number in range(1, rounds + 1):
         for mode in modes:
             for writers in levels:
-                figures, reports = _level(env, mode, _emails(mode, writers), seconds, scratch)
+                figures, reports = _level(env, mode, _emails(mode, writers), seconds, scratch,
+                                          hasher_interval)
                 print(_row(figures) + f"  round {round_number}", flush=True)
                 key = (mode, writers)
                 seen = best.get(key, {}).get("rounds", [])
@@ -416,6 +495,7 @@ def _run_database(name: str, env: dict[str, str], levels: list[int], modes: list
         "runs": runs,
         "check": check,
         "ok": (check["chain"]["intact"] and check["chain"]["entries"] == check["entries_expected"]
+               and check["chain"]["pending"] == 0
                and not check["writers_with_missing_entries"]
                and not check["writers_with_extra_entries"]
                and not check["users_without_their_last_write"]
@@ -430,10 +510,13 @@ HEADER = (f"  {'mode':9} {'writers':>7} {'writes':>7} {'writes/s':>9} {'p50 ms':
 
 
 def _row(r: dict[str, Any]) -> str:
+    hasher = r.get("hasher")
     return (f"  {r['mode']:9} {r['writers']:7d} {r['writes']:7d} {r['writes_per_second']:9.1f} "
             f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['lock_wait_mean_ms']:8.3f} "
             f"{r['lock_held_mean_ms']:8.3f} {r['commit_mean_ms']:7.3f} "
-            f"{100 * r['lock_wait_share']:6.1f}")
+            f"{100 * r['lock_wait_share']:6.1f}"
+            + (f"  hasher: {hasher['passes']} passes, at most {hasher['waiting_max']} waiting, "
+               f"{hasher['pass_max_ms']:.0f} ms longest pass" if hasher else ""))
 
 
 def _env(extra: dict[str, str], *, drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -473,10 +556,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--server", default=os.environ.get(
         "MICROCRED_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/"))
+    parser.add_argument("--hasher-interval", type=float, default=1.0,
+                        help="seconds between the hasher's passes while writers write "
+                             "(0: no hasher beside them)")
+    parser.add_argument("--database-name", default=DB_NAME,
+                        help="the throwaway PostgreSQL database (created, then dropped)")
     parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL database")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "audit_chain.json")
     # The child processes' parts (not for people).
-    parser.add_argument("--role", choices=("setup", "worker", "check"), help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=("setup", "worker", "hasher", "check"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--expected", help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
@@ -488,6 +577,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.role == "worker":
         _role_worker(args.mode, args.email)
         return {}
+    if args.role == "hasher":
+        _role_hasher(args.hasher_interval)
+        return {}
     if args.role == "check":
         _role_check(args.expected)
         return {}
@@ -498,6 +590,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         parser.error("--databases takes postgresql,sqlite and --modes audited,unaudited")
     if args.rounds < 1 or args.seconds <= 0:
         parser.error("--rounds and --seconds must be positive")
+    if args.hasher_interval < 0:
+        parser.error("--hasher-interval must be 0 or more")
+    if not args.database_name.replace("_", "").isalnum():
+        parser.error("--database-name takes letters, digits and _")
+    db_name = args.database_name
     server = args.server if args.server.endswith("/") else args.server + "/"
     shown = list(argv if argv is not None else sys.argv[1:])
     result: dict[str, Any] = {
@@ -510,27 +607,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "rounds": args.rounds,
         "write": "accounts.services.user_set_language (UPDATE own user row + audit_record)",
         "target_per_second": TARGET_PER_SECOND,
+        "hasher_interval_seconds": args.hasher_interval,
         "databases": {},
     }
     print(HEADER, flush=True)
     with tempfile.TemporaryDirectory(prefix="microcred-bench-audit-") as scratch_dir:
         scratch = Path(scratch_dir)
         if "postgresql" in databases:
-            _psql(server, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            _psql(server, f"CREATE DATABASE {DB_NAME}")
-            env = _env({"DATABASE_URL": server + DB_NAME,
+            _psql(server, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            _psql(server, f"CREATE DATABASE {db_name}")
+            env = _env({"DATABASE_URL": server + db_name,
                         "MICROCRED_DATA_DIR": str(scratch / "pg-data")})
             try:
                 result["databases"]["postgresql"] = _run_database(
-                    "postgresql", env, args.writers, modes, args.seconds, args.rounds, scratch)
+                    "postgresql", env, args.writers, modes, args.seconds, args.rounds, scratch,
+                    args.hasher_interval)
             finally:
                 if not args.keep:
-                    _psql(server, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+                    _psql(server, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
         if "sqlite" in databases:
             env = _env({"MICROCRED_DATA_DIR": str(scratch / "sqlite-data")},
                        drop=("DATABASE_URL",))
             result["databases"]["sqlite"] = _run_database(
-                "sqlite", env, args.sqlite_writers, modes, args.seconds, args.rounds, scratch)
+                "sqlite", env, args.sqlite_writers, modes, args.seconds, args.rounds, scratch,
+                args.hasher_interval)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for name, outcome in result["databases"].items():

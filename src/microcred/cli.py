@@ -43,8 +43,11 @@ commands:
                                 version (docs/authoring-format.md)
   org create SLUG NAME | org grant SLUG EMAIL ROLE | org list
                                 issuing organizations and their authors and assessors
-  audit verify                  recompute the audit log's hash chain (exit 1 at the first
-                                broken entry)
+  audit verify                  chain the committed audit entries, then recompute the hash
+                                chain (exit 1 at the first broken entry)
+  audit extend [--every SECONDS]
+                                chain the committed audit entries (the background hasher;
+                                sweep runs it too)
   audit list [--limit N]        print the latest audit entries
   backup FILE                   write the database and uploaded files to one .tar.gz
                                 (no private key in the clear; keep the secret key apart)

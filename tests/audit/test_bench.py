@@ -1,6 +1,7 @@
 """``make bench-audit`` (benchmarks/audit_chain.py) runs and reports what issue 22 asks for. A
 smoke test on SQLite with tiny counts, not a timed one: rates depend on the machine, so only
-their presence is checked, and that the chain verifies with every committed write in it."""
+their presence is checked, that the hasher beside the writers chained every entry, and that the
+chain verifies with every committed write in it."""
 
 from __future__ import annotations
 
@@ -40,9 +41,15 @@ def test_the_audit_bench_reports_rates_and_a_verified_chain(tmp_path: Path) -> N
     # SQLite's serializing lock is the write lock taken at BEGIN IMMEDIATE: every transaction
     # holds it, audited or not.
     assert runs[("audited", 2)]["lock_held_mean_ms"] > 0
+    # The hasher ran beside the audited writers and chained every entry they wrote, the last
+    # ones in its pass after they stopped.
+    hasher = runs[("audited", 2)]["hasher"]
+    assert hasher["passes"] >= 2 and hasher["waiting_after"] == 0, hasher
+    assert hasher["chained"] == runs[("audited", 2)]["writes"] + 1  # + setup's entry
+    assert runs[("unaudited", 2)]["hasher"] is None
     check = sqlite["check"]
     audited = sum(r["writes"] for (mode, _n), r in runs.items() if mode == "audited")
-    assert check["chain"]["intact"] is True
+    assert check["chain"]["intact"] is True and check["chain"]["pending"] == 0
     assert check["audited_writes_committed"] == audited
     assert check["chain"]["entries"] == check["entries_expected"] == audited + 1
     assert check["writers_with_missing_entries"] == check["writers_with_extra_entries"] == []

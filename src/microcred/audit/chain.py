@@ -5,6 +5,9 @@ and the entry is its sequence number, timestamp (ISO 8601, UTC, microseconds), a
 action, target type and id, data and the previous entry's hash. Any edit, deletion, insertion
 or reordering changes a hash or breaks a link; entries removed from the end are caught by the
 chain head (``AuditChainHead``).
+
+Entries are chained after their transaction commits (``audit.services.audit_chain_extend``):
+until then they are *pending*, which a report counts apart and which is not a break.
 """
 
 from __future__ import annotations
@@ -35,9 +38,13 @@ class ChainBroken(MicrocredError):
 
 @dataclass(frozen=True)
 class ChainReport:
+    """``entries`` chained and checked, ending at ``head_sequence``/``head_hash``; ``pending``
+    committed entries the hasher has not chained yet (not checked: nothing covers them)."""
+
     entries: int
     head_sequence: int
     head_hash: str
+    pending: int = 0
 
 
 class _Entry(Protocol):
@@ -47,8 +54,8 @@ class _Entry(Protocol):
     target: str
     data: Any
     created_at: datetime
-    previous_hash: str
-    entry_hash: str
+    previous_hash: str | None
+    entry_hash: str | None
 
 
 def timestamp_text(moment: datetime) -> str:
@@ -72,10 +79,11 @@ def entry_hash(*, sequence: int, created_at: datetime, actor_id: int | None, act
 
 
 def verify_chain(entries: Iterable[_Entry], *, genesis: str, head_sequence: int | None,
-                 head_hash: str | None) -> ChainReport:
+                 head_hash: str | None, pending: int = 0) -> ChainReport:
     """Recompute every link, in sequence order; raise ``ChainBroken`` at the first bad one.
 
-    ``head_sequence``/``head_hash`` come from the chain head row (``None``: no head row).
+    ``entries`` are the chained entries only; ``head_sequence``/``head_hash`` come from the
+    chain head row (``None``: no head row); ``pending`` is passed through to the report.
     """
     expected, previous, count = 1, genesis, 0
     for entry in entries:
@@ -83,6 +91,9 @@ def verify_chain(entries: Iterable[_Entry], *, genesis: str, head_sequence: int 
             raise ChainBroken(
                 f"entry {expected} is missing (the next entry is {entry.sequence}): "
                 "entries were deleted", sequence=expected)
+        if entry.previous_hash is None or entry.entry_hash is None:
+            raise ChainBroken(f"entry {entry.sequence} is half-chained: its hash fields were "
+                              "emptied", sequence=entry.sequence)
         computed = entry_hash(
             sequence=entry.sequence, created_at=entry.created_at, actor_id=entry.actor_id,
             action=entry.action, target=entry.target, data=entry.data,
@@ -102,11 +113,11 @@ def verify_chain(entries: Iterable[_Entry], *, genesis: str, head_sequence: int 
         if count:
             raise ChainBroken("the chain head is missing: the log cannot prove nothing was "
                               "removed from its end", sequence=None)
-        return ChainReport(entries=0, head_sequence=0, head_hash=genesis)
+        return ChainReport(entries=0, head_sequence=0, head_hash=genesis, pending=pending)
     if head_sequence > last:
         raise ChainBroken(f"entries {last + 1} to {head_sequence} are missing: the end of the "
                           "log was deleted", sequence=last + 1)
     if head_sequence < last or head_hash != previous:
         raise ChainBroken(f"the chain head (entry {head_sequence}) does not match the last "
                           f"entry ({last})", sequence=last)
-    return ChainReport(entries=count, head_sequence=last, head_hash=previous)
+    return ChainReport(entries=count, head_sequence=last, head_hash=previous, pending=pending)

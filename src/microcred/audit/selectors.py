@@ -6,5 +6,5 @@ __all__ = ["audit_latest"]
 
 
 def audit_latest(*, limit: int) -> list[AuditEvent]:
-    """The last ``limit`` entries, oldest first."""
-    return list(reversed(AuditEvent.objects.order_by("-sequence")[:limit]))
+    """The last ``limit`` entries written, oldest first, pending ones included."""
+    return list(reversed(AuditEvent.objects.order_by("-id")[:limit]))

@@ -1,5 +1,6 @@
 """Sequence numbers become required and unique, and database triggers refuse UPDATE, DELETE
-(and on PostgreSQL TRUNCATE) on the audit table (``microcred.audit.db_guards``).
+(and on PostgreSQL TRUNCATE) on the audit table (``microcred.audit.db_guards``, the first
+version of its triggers: ``install_v1``; 0005 replaces them).
 
 Keep the trigger step last: on SQLite altering the table rebuilds it, which drops triggers.
 """
@@ -19,5 +20,5 @@ class Migration(migrations.Migration):
             name="sequence",
             field=models.PositiveBigIntegerField(unique=True),
         ),
-        migrations.RunPython(db_guards.install, db_guards.remove),
+        migrations.RunPython(db_guards.install_v1, db_guards.remove_v1),
     ]
