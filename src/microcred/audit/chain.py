@@ -47,7 +47,7 @@ class ChainReport:
     pending: int = 0
 
 
-class _Entry(Protocol):
+class ChainEntry(Protocol):
     sequence: int
     actor_id: int | None
     action: str
@@ -78,7 +78,7 @@ def entry_hash(*, sequence: int, created_at: datetime, actor_id: int | None, act
     return hashlib.sha256(rfc8785.dumps(document)).hexdigest()
 
 
-def verify_chain(entries: Iterable[_Entry], *, genesis: str, head_sequence: int | None,
+def verify_chain(entries: Iterable[ChainEntry], *, genesis: str, head_sequence: int | None,
                  head_hash: str | None, pending: int = 0) -> ChainReport:
     """Recompute every link, in sequence order; raise ``ChainBroken`` at the first bad one.
 

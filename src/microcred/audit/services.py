@@ -21,14 +21,15 @@ only hashers take. Its order must never be overtaken by an entry that commits la
 from __future__ import annotations
 
 import json
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from microcred.actors import Actor
-from microcred.audit.chain import ChainBroken, ChainReport, entry_hash, verify_chain
+from microcred.audit.chain import ChainBroken, ChainEntry, ChainReport, entry_hash, verify_chain
 from microcred.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 __all__ = ["ChainExtension", "audit_chain_extend", "audit_chain_verify", "audit_record",
@@ -231,8 +232,9 @@ def audit_chain_verify() -> ChainReport:
             raise ChainBroken(f"entry id {half.pk} is half-chained: it has a hash but no "
                               "sequence number", sequence=None)
         pending = unchained.count()
-        entries = AuditEvent.objects.filter(sequence__isnull=False).order_by(
-            "sequence").iterator(chunk_size=2000)
+        # Chained rows only, so every sequence is set: the rows are chain entries.
+        entries = cast("Generator[ChainEntry, None, None]", AuditEvent.objects.filter(
+            sequence__isnull=False).order_by("sequence").iterator(chunk_size=2000))
         try:
             report = verify_chain(entries, genesis=GENESIS_HASH,
                                   head_sequence=head.sequence if head else None,

@@ -33,7 +33,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 class Command(BaseCommand):
-    help = "Apply migrations, start the task worker, and serve the site with gunicorn."
+    help = ("Apply migrations, start the task worker, the sweep and the audit hasher, and serve "
+            "the site with gunicorn.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -41,8 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get(
             "MICROCRED_WEB_WORKERS", "2")))
         parser.add_argument("--no-task-worker", action="store_true",
-                            help="Do not start the task worker and the assessment sweep "
-                                 "alongside.")
+                            help="Do not start the task worker, the sweep and the audit "
+                                 "hasher alongside.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -55,8 +56,10 @@ class Command(BaseCommand):
         if not options["no_task_worker"]:
             # Child processes, not threads: gunicorn forks and handles signals itself. The task
             # worker signs and mails; the sweep sends decision reminders, expires claims,
-            # reassigns overdue work and resumes stopped bulk jobs every 15 minutes.
-            for command in (["worker"], ["sweep", "--every", "900"]):
+            # reassigns overdue work, takes back dead workers' tasks and resumes stopped bulk
+            # jobs every 15 minutes; the audit hasher chains committed entries every 5 seconds.
+            for command in (["worker"], ["sweep", "--every", "900"],
+                            ["audit", "extend", "--every", "5"]):
                 children.append(
                     subprocess.Popen([sys.executable, "-m", "microcred.cli", *command])  # noqa: S603
                 )
