@@ -9,11 +9,11 @@ only hashers take. Its order must never be overtaken by an entry that commits la
   after a higher one. Each row carries its transaction's id (``txid``, stamped by a trigger);
   the hasher chains in (``txid``, ``id``) order and only rows whose ``txid`` is below the
   *frontier*: the oldest transaction of this database still in progress when the hasher
-  looks (``_PG_FRONTIER``). Every transaction below the frontier has ended, so no row that
-  would sort before a chained one can ever appear. Transactions of other databases on
-  the same server are left out (they cannot write this table), when ``pg_stat_activity`` shows
-  them; when it cannot (a role without ``pg_read_all_stats``), they hold the frontier back too,
-  which delays chaining but never misorders it.
+  looks (``_pg_frontier``). Every transaction below the frontier has ended, so no row that
+  would sort before a chained one can ever appear. Transactions of other databases on the same
+  server never hold it back when the role may see other sessions (``pg_read_all_stats``); when
+  it may not, the oldest transaction of the whole server does, which delays chaining but never
+  misorders it.
 - SQLite: write transactions are serialized (``BEGIN IMMEDIATE``, see ``microcred.settings``),
   so while the hasher's transaction runs no other write is in flight: id order is commit order.
 """
@@ -38,35 +38,53 @@ __all__ = ["ChainExtension", "audit_chain_extend", "audit_chain_verify", "audit_
 # Entries chained per transaction: the head lock is held for one batch (a few ms per 100).
 BATCH = 500
 
-# The frontier (see the module's docstring), from one snapshot: rows with a smaller ``txid``
-# can be chained. A snapshot lists the transactions in progress below its ``xmax`` (``xip``);
-# one of them holds the frontier back unless pg_stat_activity shows it belongs to a session of
-# another database (its ``backend_xid`` is the 32 low bits of the 64-bit id). With none, the
-# frontier is ``xmax``; or, when the hasher runs inside a transaction that wrote entries of its
-# own (a test, a caller's atomic block) and every transaction that started before it belongs to
-# another database, just past its own id.
-_PG_FRONTIER = """
-    WITH snap AS (
-        SELECT pg_current_snapshot() AS s,
-               pg_current_xact_id_if_assigned()::text::bigint AS own),
-    elsewhere AS (
-        SELECT a.backend_xid::text::bigint AS xid32 FROM pg_stat_activity a
-        WHERE a.backend_xid IS NOT NULL
-          AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())),
-    bound AS (
-        SELECT own, pg_snapshot_xmax(s)::text::bigint AS xmax,
-               (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x
-                WHERE mod(x::text::bigint, 4294967296) NOT IN (SELECT xid32 FROM elsewhere))
-               AS blocker
-        FROM snap)
-    SELECT CASE
-        WHEN blocker IS NOT NULL THEN blocker
-        WHEN own >= xmax AND NOT EXISTS (
-            SELECT 1 FROM generate_series(xmax, own - 1) AS g
-            WHERE mod(g, 4294967296) NOT IN (SELECT xid32 FROM elsewhere)) THEN own + 1
-        ELSE xmax END
-    FROM bound
+# The frontier (see the module's docstring). First a snapshot: ``xmax`` (every transaction
+# below it that is not in progress has ended) and this transaction's own id, if it has one.
+# Then, in a later statement, the transactions in progress in sessions of *this* database
+# (pg_stat_activity's ``backend_xid``: a session's top-level id, below the ids of its
+# subtransactions). Any transaction in progress at the snapshot is either still in progress
+# then, and listed, or has ended. The frontier is the lowest listed id, capped by ``xmax``, or
+# just past this transaction's own id when that is higher (a test, or a caller's atomic block,
+# may chain its own entries). Other databases' transactions never hold it back. A role that may
+# not see other sessions' ids (without ``pg_read_all_stats``) falls back on the snapshot's
+# ``xmin``, the oldest transaction of the whole server: slower to chain, never out of order.
+_PG_SNAPSHOT = """
+    SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint,
+           pg_current_xact_id_if_assigned()::text::bigint,
+           (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+           OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER')
+    FROM (SELECT pg_current_snapshot() AS s) AS snap
 """
+_PG_IN_PROGRESS_HERE = """
+    SELECT backend_xid::text::bigint FROM pg_stat_activity
+    WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+"""
+_XID_SPACE = 1 << 32
+
+
+def _full_xid(xid32: int, near: int) -> int:
+    """The 64-bit transaction id whose low 32 bits are ``xid32``, nearest to ``near``."""
+    candidate = near - near % _XID_SPACE + xid32
+    if candidate - near > _XID_SPACE // 2:
+        return candidate - _XID_SPACE
+    if near - candidate > _XID_SPACE // 2:
+        return candidate + _XID_SPACE
+    return candidate
+
+
+def _pg_frontier() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_SNAPSHOT)
+        xmin, xmax, own, sees_all = cursor.fetchone()
+        if not sees_all:
+            return int(xmin)
+        # pg_stat_activity is read once per transaction and kept: read it afresh.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(_PG_IN_PROGRESS_HERE)
+        others = [_full_xid(int(xid), xmax) for (xid,) in cursor.fetchall()]
+    limit = max(int(xmax), int(own) + 1) if own is not None else int(xmax)
+    return min([limit, *others])
 
 
 def audit_target(obj: models.Model) -> str:
@@ -133,11 +151,7 @@ def _chainable_bound() -> models.Q:
     """Which pending entries this extension may chain (see the module's docstring). Fixed at
     the start, so one call ends even while writers keep adding entries."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # pg_stat_activity is read once per transaction and kept: read it afresh.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(_PG_FRONTIER)
-            frontier = cursor.fetchone()[0]
+        frontier = _pg_frontier()
         return models.Q(txid__isnull=True) | models.Q(txid__lt=frontier)
     last = AuditEvent.objects.filter(entry_hash__isnull=True).order_by("-id").values_list(
         "id", flat=True).first()
