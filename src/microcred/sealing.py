@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -34,7 +36,8 @@ from django.conf import settings
 
 from microcred.errors import MicrocredError
 
-__all__ = ["Purpose", "SealError", "is_current", "reseal", "reseal_legacy", "seal", "unseal"]
+__all__ = ["Purpose", "SealError", "is_current", "reseal", "reseal_legacy", "reseal_rows", "seal",
+           "unseal"]
 
 _PREFIX = "v2:"
 _SALT = b"microcred.sealing"
@@ -135,3 +138,22 @@ def reseal_legacy(sealed: str, *, purpose: Purpose, associated_data: str,
     plaintext = unseal(sealed, purpose=purpose, associated_data=associated_data,
                        secret_key=secret_key)
     return _sealed(_legacy_key(secret_key), _LEGACY_PREFIX, plaintext, associated_data)
+
+
+def reseal_rows(rows: Any, *, purpose: Purpose, key_field: str,
+                associated_data: Callable[[Any], str],
+                change: Callable[..., str] = reseal) -> int:
+    """Each row's ``sealed_secret`` passed through ``change`` (:func:`reseal` on the way
+    forward, :func:`reseal_legacy` on the way back), bound to ``associated_data(row's
+    key_field)``; for the data migrations. A value that cannot be opened (sealed under another
+    ``SECRET_KEY``) is left as it is: it was unreadable before and stays so. How many changed."""
+    changed = 0
+    for pk, sealed, key in rows.values_list("pk", "sealed_secret", key_field):
+        try:
+            again = change(sealed, purpose=purpose, associated_data=associated_data(key))
+        except SealError:
+            continue
+        if again != sealed:
+            rows.filter(pk=pk).update(sealed_secret=again)
+            changed += 1
+    return changed

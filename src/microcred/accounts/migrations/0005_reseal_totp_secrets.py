@@ -5,21 +5,14 @@ before and stays so. The way back seals them again in the old format."""
 
 from django.db import migrations
 
-from microcred.sealing import Purpose, SealError, reseal, reseal_legacy
+from microcred.sealing import Purpose, reseal, reseal_legacy, reseal_rows
 
 
 def _each(apps, schema_editor, change):
-    TwoFactorDevice = apps.get_model("accounts", "TwoFactorDevice")
-    rows = TwoFactorDevice.objects.using(schema_editor.connection.alias)
-    for pk, sealed, user_id in rows.values_list("pk", "sealed_secret", "user_id"):
-        try:
-            # The associated data two_factor seals with: the person the secret belongs to.
-            again = change(sealed, purpose=Purpose.TOTP_SECRET,
-                           associated_data=f"microcred totp v1 user {user_id}")
-        except SealError:
-            continue
-        if again != sealed:
-            rows.filter(pk=pk).update(sealed_secret=again)
+    rows = apps.get_model("accounts", "TwoFactorDevice").objects.using(schema_editor.connection.alias)
+    # The associated data two_factor seals with: the person the secret belongs to.
+    reseal_rows(rows, purpose=Purpose.TOTP_SECRET, key_field="user_id",
+                associated_data=lambda user_id: f"microcred totp v1 user {user_id}", change=change)
 
 
 def forwards(apps, schema_editor):

@@ -5,19 +5,13 @@ before and stays so. The way back seals them again in the old format."""
 
 from django.db import migrations
 
-from microcred.sealing import Purpose, SealError, reseal, reseal_legacy
+from microcred.sealing import Purpose, reseal, reseal_legacy, reseal_rows
 
 
 def _each(apps, schema_editor, change):
-    IssuerKey = apps.get_model("issuance", "IssuerKey")
-    rows = IssuerKey.objects.using(schema_editor.connection.alias)
-    for pk, sealed, public in rows.values_list("pk", "sealed_secret", "public_multibase"):
-        try:
-            again = change(sealed, purpose=Purpose.ISSUER_KEY, associated_data=public)
-        except SealError:
-            continue
-        if again != sealed:
-            rows.filter(pk=pk).update(sealed_secret=again)
+    rows = apps.get_model("issuance", "IssuerKey").objects.using(schema_editor.connection.alias)
+    reseal_rows(rows, purpose=Purpose.ISSUER_KEY, key_field="public_multibase",
+                associated_data=str, change=change)
 
 
 def forwards(apps, schema_editor):
