@@ -194,6 +194,8 @@ def axe_source() -> str:
 # Runs axe on the document as it is now; WCAG 2.0-2.2 A and AA rules plus best practices.
 _RUN_AXE = """async () => {
   if (!window.axe) { return null; }
+  // Pages only: a JSON or plain-text response (an API the test opened) is no document to audit.
+  if (document.contentType !== "text/html") { return null; }
   if (window.__axeRunning) { await window.__axeRunning; }
   window.__axeRunning = window.axe.run(document, {
     runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
